@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* The raw-log record format: the one binary format written by preload/ (and later
+ * bpf/) and read back by src/. Fixed-width fields, explicit padding, 8-byte aligned
+ * records, a version record first. A reader must tolerate truncation at any byte. */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#include <linux/types.h>
+
+#define VIGIL_RAW_MAGIC   0x31474f4c4c474956ULL /* "VIGLLOG1" little-endian */
+#define VIGIL_RAW_VERSION 1u
+
+/* Records are padded to a multiple of this; size in the header includes padding. */
+#define VIGIL_REC_ALIGN 8u
+/* No record is larger: a reader treats a bigger size as corruption. */
+#define VIGIL_REC_MAX (1u << 20)
+
+enum vigil_rec_kind {
+	VIGIL_REC_VERSION = 1, /* first record of every log */
+	VIGIL_REC_PROCESS = 2, /* pid, ppid, exe, argv */
+	VIGIL_REC_MODULE = 3,  /* one loaded object: load bias, address range, path */
+	VIGIL_REC_STACK = 4,   /* an interned stack: id -> pcs; written before first use */
+	VIGIL_REC_FINDING = 5, /* one finding, referring to stacks by id */
+	VIGIL_REC_EXIT = 6,    /* how the process ended, as far as it knows */
+	VIGIL_REC_STATS = 7,   /* counters, key/value */
+	VIGIL_REC_MODULE_GONE = 8, /* a module was dlclose'd (same layout as MODULE) */
+	VIGIL_REC_KIND_MAX
+};
+
+struct vigil_rec_hdr {
+	__u16 kind; /* enum vigil_rec_kind */
+	__u16 flags;
+	__u32 size; /* whole record, header and padding included */
+	__u32 tid;
+	__u32 pad;
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+};
+_Static_assert(sizeof(struct vigil_rec_hdr) == 24, "hdr");
+
+struct vigil_rec_version {
+	struct vigil_rec_hdr hdr;
+	__u64 magic;   /* VIGIL_RAW_MAGIC */
+	__u32 version; /* VIGIL_RAW_VERSION */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_version) == 40, "version");
+
+/* Followed by exe_len bytes of exe path (NUL included), then argv_len bytes holding
+ * argc NUL-terminated strings, then padding. */
+struct vigil_rec_process {
+	struct vigil_rec_hdr hdr;
+	__u32 pid;
+	__u32 ppid;
+	__u64 start_realtime_ns; /* CLOCK_REALTIME at library start */
+	__u32 exe_len;
+	__u32 argc;
+	__u32 argv_len;
+	__u32 checks; /* bitmask of enum vigil_check */
+	__u32 mode;   /* enum vigil_mode */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_process) == 64, "process");
+
+enum vigil_module_flags {
+	VIGIL_MODULE_MAIN = 1u << 0, /* the main executable */
+	VIGIL_MODULE_VDSO = 1u << 1, /* not a file */
+};
+
+/* Followed by path_len bytes of path (NUL included), then padding. A pc belongs to the
+ * most recently written module whose [start, end) holds it. */
+struct vigil_rec_module {
+	struct vigil_rec_hdr hdr;
+	__u64 base;  /* load bias: file vaddr + base = runtime address */
+	__u64 start; /* lowest runtime address of a PT_LOAD */
+	__u64 end;   /* end of the highest PT_LOAD */
+	__u32 path_len;
+	__u32 flags; /* enum vigil_module_flags */
+	__u8 build_id[20];
+	__u8 build_id_len;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct vigil_rec_module) == 80, "module");
+
+/* Followed by depth __u64 pcs. pcs[0] is the innermost frame. Every pc except pcs[0]
+ * of a crash stack is a return address (the symbolizer looks up pc - 1). */
+struct vigil_rec_stack {
+	struct vigil_rec_hdr hdr;
+	__u32 id;    /* never 0: 0 means "no stack" in a finding */
+	__u32 depth;
+};
+_Static_assert(sizeof(struct vigil_rec_stack) == 32, "stack");
+
+/* Flag for a stack whose pcs[0] is the exact faulting pc (not a return address). */
+#define VIGIL_STACK_EXACT_PC0 1u
+
+enum vigil_role {
+	VIGIL_ROLE_ALLOCATION = 1,
+	VIGIL_ROLE_FREE = 2,
+	VIGIL_ROLE_FIRST_FREE = 3,
+	VIGIL_ROLE_CRASH = 4,
+	VIGIL_ROLE_ACCESS = 5,
+	VIGIL_ROLE_MAX
+};
+
+struct vigil_rec_fstack {
+	__u32 stack_id;
+	__u32 tid;
+	__u16 role; /* enum vigil_role */
+	__u16 flags; /* VIGIL_STACK_EXACT_PC0 */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_fstack) == 16, "fstack");
+
+/* Keys of the per-finding details and of the stats record; names in finding.h. */
+enum vigil_key {
+	VIGIL_KEY_SIZE = 1,          /* block size */
+	VIGIL_KEY_BYTES,             /* total bytes */
+	VIGIL_KEY_BLOCKS,            /* number of blocks */
+	VIGIL_KEY_DIRECT_BYTES,
+	VIGIL_KEY_DIRECT_BLOCKS,
+	VIGIL_KEY_INDIRECT_BYTES,
+	VIGIL_KEY_INDIRECT_BLOCKS,
+	VIGIL_KEY_SIGNAL,
+	VIGIL_KEY_SI_CODE,
+	VIGIL_KEY_FAULT_ADDR,
+	VIGIL_KEY_ADDR,
+	VIGIL_KEY_OFFSET,
+	/* stats */
+	VIGIL_KEY_ALLOCS,
+	VIGIL_KEY_FREES,
+	VIGIL_KEY_LIVE_BYTES,
+	VIGIL_KEY_PEAK_BYTES,
+	VIGIL_KEY_STACKS,
+	VIGIL_KEY_STACK_OVERFLOW,   /* stacks not interned: table full */
+	VIGIL_KEY_HEAP_OVERFLOW,    /* blocks not tracked: table full */
+	VIGIL_KEY_FINDINGS_DROPPED, /* findings over the cap */
+	VIGIL_KEY_THREADS_STOPPED,
+	VIGIL_KEY_THREADS_UNSTOPPED,
+	VIGIL_KEY_SCAN_NS,
+	VIGIL_KEY_TOOL_BYTES,       /* memory vigil itself mapped */
+	VIGIL_KEY_MAX
+};
+
+struct vigil_rec_kv {
+	__u16 key; /* enum vigil_key */
+	__u16 pad[3];
+	__u64 value;
+};
+_Static_assert(sizeof(struct vigil_rec_kv) == 16, "kv");
+
+/* Followed by nstacks struct vigil_rec_fstack, then ndetails struct vigil_rec_kv. */
+struct vigil_rec_finding {
+	struct vigil_rec_hdr hdr;
+	__u16 fkind;    /* enum vigil_finding_kind */
+	__u8 severity;  /* enum vigil_severity */
+	__u8 nstacks;
+	__u8 ndetails;
+	__u8 pad[3];
+	__u64 count;    /* occurrences folded into this record */
+};
+_Static_assert(sizeof(struct vigil_rec_finding) == 40, "finding");
+
+enum vigil_exit_how {
+	VIGIL_EXIT_RETURN = 1, /* exit() or return from main: code valid */
+	VIGIL_EXIT_UNDERSCORE, /* _exit()/_Exit(): code valid */
+	VIGIL_EXIT_SIGNAL,     /* fatal signal: signal valid */
+};
+
+struct vigil_rec_exit {
+	struct vigil_rec_hdr hdr;
+	__u32 how; /* enum vigil_exit_how */
+	__s32 code;
+	__s32 signal;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_exit) == 40, "exit");
+
+/* Followed by n struct vigil_rec_kv. */
+struct vigil_rec_stats {
+	struct vigil_rec_hdr hdr;
+	__u32 n;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_stats) == 32, "stats");
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime options of libvigil.so: the VIGIL_* variables `vigil run` sets and the
+ * user's VIGIL_OPTIONS string ("key=value:key=value"). Pure code with no allocation,
+ * linked into the preload and into the CLI, which validates VIGIL_OPTIONS before it
+ * launches anything. */
+#ifndef VIGIL_OPTIONS_H
+#define VIGIL_OPTIONS_H
+
+#include <stddef.h>
+
+#define VIGIL_PATH_MAX 4096
+#define VIGIL_STACK_DEPTH_MAX 64
+
+struct vigil_options {
+	char out[VIGIL_PATH_MAX]; /* report dir; raw logs in out/raw/ */
+	unsigned checks;          /* bitmask of 1u << enum vigil_check */
+	unsigned mode;            /* enum vigil_mode */
+	unsigned stack_depth;     /* frames kept per stack */
+	unsigned max_stacks;      /* stack table capacity */
+	unsigned long max_blocks; /* allocation table capacity */
+	unsigned max_findings;    /* findings written per process */
+	int report_reachable;     /* write leak-reachable findings */
+	int leak_check;           /* run the exit-time leak scan */
+	int standalone;           /* no CLI: write a text report next to the raw log */
+	int verbosity;
+};
+
+/* Defaults, with no environment applied. */
+void vigil_options__defaults(struct vigil_options *o);
+
+/* Applies one "key=value:key=value" string. On error returns -EINVAL and writes one
+ * line (no newline) naming the bad key or value into err. */
+int vigil_options__parse(struct vigil_options *o, const char *s, char *err, size_t errlen);
+
+/* Parses a comma list of check names into a bitmask; -EINVAL names the bad one. */
+int vigil_options__parse_checks(const char *s, unsigned *mask, char *err, size_t errlen);
+
+/* Applies VIGIL_OUT, VIGIL_CHECKS, VIGIL_MODE and VIGIL_OPTIONS from envp (in that
+ * order, so VIGIL_OPTIONS wins). Without VIGIL_OUT the library runs standalone. */
+int vigil_options__from_env(struct vigil_options *o, char *const *envp, char *err,
+			    size_t errlen);
+
+#endif

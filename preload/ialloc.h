@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* The internal allocator: all memory vigil itself needs comes from mmap'd arenas here,
+ * never from the allocator it interposes. Thread-safe; bounded by `limit` bytes. */
+#ifndef VIGIL_IALLOC_H
+#define VIGIL_IALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Zeroed memory, 16-byte aligned, or NULL when the limit is reached or mmap fails. */
+void *vigil_ialloc(size_t size) __attribute__((visibility("hidden")));
+void vigil_ifree(void *p, size_t size) __attribute__((visibility("hidden")));
+
+/* True when [lo, hi) overlaps memory the internal allocator mapped. */
+int vigil_ialloc__overlaps(uintptr_t lo, uintptr_t hi) __attribute__((visibility("hidden")));
+
+/* Copies up to max mapped ranges as lo,hi pairs; returns how many. */
+unsigned vigil_ialloc__ranges(uintptr_t (*out)[2], unsigned max) __attribute__((visibility("hidden")));
+
+size_t vigil_ialloc__mapped_bytes(void) __attribute__((visibility("hidden")));
+
+/* fork(2) support: the lock is taken before fork and released or reset after. */
+void vigil_ialloc__lock(void) __attribute__((visibility("hidden")));
+void vigil_ialloc__unlock(void) __attribute__((visibility("hidden")));
+void vigil_ialloc__reset_lock(void) __attribute__((visibility("hidden")));
+
+#endif

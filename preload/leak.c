@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/* The exit-time leak check: gathers the roots (writable segments of every module, the
+ * registers, stacks and TLS of every thread, anonymous mappings that are not heap),
+ * runs the reachability scan with the world stopped, and writes one `leak` finding
+ * per allocation stack (and `leak-reachable` when asked). */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "heap.h"
+#include "ialloc.h"
+#include "modmap.h"
+#include "rt.h"
+#include "scan.h"
+#include "stw.h"
+#include "thread.h"
+#include "vigil/finding.h"
+
+#define MAX_MAPS 65536
+#define MAX_STW 4096
+#define MAX_THREAD_STACKS 4096
+/* glibc's struct pthread (the TCB at the thread pointer) is about 2.3 KiB. */
+#define TCB_SCAN 4096
+/* glibc's arena heaps are HEAP_MAX_SIZE (64 MiB) aligned; see arena.c heap_for_ptr. */
+#define ARENA_ALIGN (64ul << 20)
+
+struct map {
+	uintptr_t lo, hi;
+	uint8_t r, w, anon, special; /* special: [heap], [stack], [vvar]... */
+};
+
+#define MAX_HOLES (MAX_THREAD_STACKS + 4096 + MAX_STW + 1)
+
+struct ctx {
+	struct vigil_scan scan;
+	uintptr_t (*holes)[2]; /* never roots: vigil's memory, thread stacks */
+	unsigned nholes;
+	struct map *maps;
+	unsigned nmaps;
+	struct vigil_thread_stack *ts;
+	unsigned nts;
+	size_t tls_static;
+};
+
+static uintptr_t parse_hex(const char **p)
+{
+	uintptr_t v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uintptr_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uintptr_t)(c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+static void parse_line(struct ctx *c, const char *l, const char *end)
+{
+	struct map m = {0};
+	const char *p = l;
+	int field = 0;
+	unsigned long inode = 0;
+
+	if (c->nmaps == MAX_MAPS)
+		return;
+	m.lo = parse_hex(&p);
+	if (*p++ != '-')
+		return;
+	m.hi = parse_hex(&p);
+	if (p + 5 > end)
+		return;
+	m.r = p[1] == 'r';
+	m.w = p[2] == 'w';
+	/* fields: perms offset dev inode path */
+	while (p < end && field < 4) {
+		while (p < end && *p == ' ')
+			p++;
+		if (field == 3)
+			for (; p < end && *p >= '0' && *p <= '9'; p++)
+				inode = inode * 10 + (unsigned long)(*p - '0');
+		while (p < end && *p != ' ')
+			p++;
+		field++;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	m.anon = inode == 0 && (p == end || !memcmp(p, "[anon:", 6));
+	m.special = p < end && *p == '[' && memcmp(p, "[anon:", 6);
+	c->maps[c->nmaps++] = m;
+}
+
+static int read_maps(struct ctx *c)
+{
+	static char buf[65536];
+	size_t have = 0;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		char *start = buf, *nl;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			parse_line(c, start, nl);
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+	}
+	syscall(SYS_close, fd);
+	return 0;
+}
+
+static const struct map *map_of(const struct ctx *c, uintptr_t addr)
+{
+	for (unsigned i = 0; i < c->nmaps; i++)
+		if (c->maps[i].lo <= addr && addr < c->maps[i].hi)
+			return &c->maps[i];
+	return NULL;
+}
+
+static void add_hole(struct ctx *c, uintptr_t lo, uintptr_t hi)
+{
+	if (c->nholes < MAX_HOLES && lo < hi) {
+		c->holes[c->nholes][0] = lo;
+		c->holes[c->nholes][1] = hi;
+		c->nholes++;
+	}
+}
+
+/* Scans [lo, hi) minus the holes and minus heap blocks. The kernel merges adjacent
+ * anonymous mappings, so one line of /proc/self/maps can hold a thread stack, heap
+ * chunks and the program's own arenas side by side. */
+static void root_pieces(struct ctx *c, uintptr_t lo, uintptr_t hi, unsigned from)
+{
+	for (unsigned i = from; i < c->nholes; i++) {
+		uintptr_t hlo = c->holes[i][0], hhi = c->holes[i][1];
+		if (hhi <= lo || hlo >= hi)
+			continue;
+		if (hlo > lo)
+			root_pieces(c, lo, hlo, i + 1);
+		if (hhi < hi)
+			root_pieces(c, hhi, hi, i + 1);
+		return;
+	}
+	vigil_scan__root_gaps(&c->scan, lo, hi, c->scan.safe);
+}
+
+/* A glibc arena heap starts on a 64 MiB boundary with a heap_info whose first word
+ * points at the arena's malloc_state, just after a heap_info: stale pointers in its
+ * free chunks must not count as roots. */
+static int is_arena_heap(const struct map *m)
+{
+	uintptr_t ar;
+
+	if ((m->lo & (ARENA_ALIGN - 1)) || !m->r)
+		return 0;
+	ar = *(const uintptr_t *)m->lo;
+	return (ar & ~(ARENA_ALIGN - 1)) && (ar & (ARENA_ALIGN - 1)) < 0x100;
+}
+
+static void root_module(uintptr_t lo, uintptr_t hi, void *arg)
+{
+	struct ctx *c = arg;
+
+	vigil_scan__root_range(&c->scan, lo, hi, 0);
+}
+
+static void root_thread(struct ctx *c, uintptr_t sp, uintptr_t tp, const uintptr_t *regs,
+			size_t nregs)
+{
+	const struct map *m = map_of(c, sp);
+
+	vigil_scan__root_words(&c->scan, regs, nregs);
+	/* 128 bytes below sp: the x86-64 red zone of a leaf function. */
+	if (m)
+		vigil_scan__root_range(&c->scan, sp - 128 < m->lo ? m->lo : sp - 128, m->hi, 0);
+	if (tp)
+		vigil_scan__root_range(&c->scan, tp - c->tls_static, tp + TCB_SCAN, 1);
+}
+
+/* The stack holding sp, as the thread registry knows it, else its whole mapping. */
+static void hole_for_sp(struct ctx *c, uintptr_t sp)
+{
+	const struct map *m;
+
+	for (unsigned i = 0; i < c->nts; i++)
+		if (c->ts[i].lo <= sp && sp < c->ts[i].hi)
+			return; /* registered stacks are holes already */
+	m = map_of(c, sp);
+	if (m)
+		add_hole(c, m->lo, m->hi);
+}
+
+static void copy_block(const struct vigil_block *b, void *arg)
+{
+	struct vigil_scan *s = arg;
+	struct vigil_scan_block *sb = &s->b[s->n++];
+
+	sb->lo = b->ptr;
+	sb->hi = b->ptr + (b->size ? b->size : 1);
+	sb->stack = b->stack;
+	sb->state = VIGIL_SCAN_UNSEEN;
+}
+
+struct group {
+	uint32_t stack;
+	uint8_t state;
+	uint64_t size;
+};
+
+static void sift(struct group *g, size_t i, size_t n)
+{
+	for (;;) {
+		size_t ch = 2 * i + 1, m = i;
+		struct group t;
+		if (ch < n && g[ch].stack > g[m].stack)
+			m = ch;
+		if (ch + 1 < n && g[ch + 1].stack > g[m].stack)
+			m = ch + 1;
+		if (m == i)
+			return;
+		t = g[i];
+		g[i] = g[m];
+		g[m] = t;
+		i = m;
+	}
+}
+
+static void sort_groups(struct group *g, size_t n)
+{
+	struct group t;
+
+	for (size_t i = n / 2; i-- > 0;)
+		sift(g, i, n);
+	for (size_t end = n; end-- > 1;) {
+		t = g[0];
+		g[0] = g[end];
+		g[end] = t;
+		sift(g, 0, end);
+	}
+}
+
+static void emit_group(uint32_t stack, int reachable, const uint64_t v[4])
+{
+	struct vigil_rec_fstack st = {.stack_id = stack, .role = VIGIL_ROLE_ALLOCATION};
+	struct vigil_rec_kv kv[6];
+	unsigned n = 0;
+	uint64_t blocks = v[1] + v[3], bytes = v[0] + v[2];
+
+	kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_BYTES, .value = bytes};
+	kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_BLOCKS, .value = blocks};
+	if (!reachable) {
+		kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_DIRECT_BYTES, .value = v[0]};
+		kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_DIRECT_BLOCKS, .value = v[1]};
+		kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_INDIRECT_BYTES, .value = v[2]};
+		kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_INDIRECT_BLOCKS, .value = v[3]};
+	}
+	vigil_emit__finding(reachable ? VIGIL_FK_LEAK_REACHABLE : VIGIL_FK_LEAK,
+			    reachable ? VIGIL_SEV_INFO : VIGIL_SEV_ERROR, blocks, &st,
+			    stack ? 1 : 0, kv, n);
+}
+
+/* Sorts the unreached (and, when asked, reachable) blocks by stack and writes one
+ * finding per stack. v[]: direct bytes, direct blocks, indirect bytes, indirect
+ * blocks (reachable ones count as direct). */
+static void report(struct vigil_scan *s)
+{
+	int want_reachable = vigil_rt.opt.report_reachable;
+	struct group *g;
+	size_t n = 0;
+
+	g = vigil_ialloc(sizeof(*g) * (s->n ? s->n : 1));
+	if (!g)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		uint8_t st = s->b[i].state;
+		if (st == VIGIL_SCAN_REACHABLE && !want_reachable)
+			continue;
+		g[n++] = (struct group){s->b[i].stack, st, s->b[i].hi - s->b[i].lo};
+	}
+	sort_groups(g, n);
+	for (int pass = 0; pass < 2; pass++) {
+		int reachable = pass == 1;
+		for (size_t i = 0; i < n;) {
+			uint64_t v[4] = {0};
+			uint32_t stack = g[i].stack;
+			int any = 0;
+			for (; i < n && g[i].stack == stack; i++) {
+				if ((g[i].state == VIGIL_SCAN_REACHABLE) != reachable)
+					continue;
+				any = 1;
+				if (g[i].state == VIGIL_SCAN_INDIRECT) {
+					v[2] += g[i].size;
+					v[3]++;
+				} else {
+					v[0] += g[i].size;
+					v[1]++;
+				}
+			}
+			if (any)
+				emit_group(stack, reachable, v);
+		}
+	}
+	vigil_ifree(g, sizeof(*g) * (s->n ? s->n : 1));
+}
+
+void vigil_leak__at_exit(void)
+{
+	struct ctx c = {0};
+	struct vigil_stw w = {0};
+	ucontext_t uc;
+	uintptr_t self_sp = (uintptr_t)__builtin_frame_address(0);
+	size_t cap, align;
+	int all_stopped;
+
+	c.maps = vigil_ialloc(sizeof(*c.maps) * MAX_MAPS);
+	c.ts = vigil_ialloc(sizeof(*c.ts) * MAX_THREAD_STACKS);
+	c.holes = vigil_ialloc(sizeof(*c.holes) * MAX_HOLES);
+	w.t = vigil_ialloc(sizeof(*w.t) * MAX_STW);
+	w.max = MAX_STW;
+	if (!c.maps || !c.ts || !c.holes || !w.t)
+		return;
+	c.tls_static = 4096;
+	if (vigil_real.get_tls_static_info) {
+		vigil_real.get_tls_static_info(&c.tls_static, &align);
+	}
+	c.nts = vigil_thread__stacks(c.ts, MAX_THREAD_STACKS);
+
+	vigil_heaptab__lock_all(vigil_heap);
+	cap = vigil_heaptab__count_locked(vigil_heap);
+	c.scan.b = vigil_ialloc(sizeof(*c.scan.b) * (cap ? cap : 1));
+	c.scan.work = vigil_ialloc(sizeof(*c.scan.work) * (cap ? cap : 1));
+	if (!c.scan.b || !c.scan.work) {
+		vigil_heaptab__unlock_all(vigil_heap, 0);
+		return;
+	}
+	vigil_heaptab__foreach_locked(vigil_heap, copy_block, &c.scan);
+
+	all_stopped = vigil_stw__stop(&w) == 0;
+	for (unsigned i = 0; all_stopped && i < w.n; i++)
+		all_stopped = w.t[i].stopped;
+	/* A running thread may free (and unmap) memory under the scan. */
+	c.scan.safe = !all_stopped;
+	read_maps(&c);
+	vigil_scan__sort(&c.scan);
+
+	vigil_modmap__foreach_writable(root_module, &c);
+	getcontext(&uc);
+	root_thread(&c, self_sp, (uintptr_t)__builtin_thread_pointer(),
+		    (const uintptr_t *)uc.uc_mcontext.gregs, NGREG);
+	for (unsigned i = 0; i < w.n; i++) {
+		struct vigil_stw_thread *t = &w.t[i];
+		if (t->stopped) {
+			root_thread(&c, t->regs.rsp, t->regs.fs_base, (const uintptr_t *)&t->regs,
+				    sizeof(t->regs) / sizeof(uintptr_t));
+			continue;
+		}
+		/* Not stopped: its whole stack, read defensively. */
+		for (unsigned j = 0; j < c.nts; j++)
+			if (c.ts[j].tid == t->tid)
+				vigil_scan__root_range(&c.scan, c.ts[j].lo, c.ts[j].hi, 1);
+	}
+	/* A cached stack of an exited thread is not a root, but its TCB keeps the DTV
+	 * (a heap block) for the next thread to reuse. tcbhead_t: {tcb, dtv, ...}. */
+	for (unsigned i = 0; i < c.nts; i++)
+		if (!c.ts[i].tid && c.ts[i].tp)
+			vigil_scan__root_range(&c.scan, c.ts[i].tp + sizeof(uintptr_t),
+					       c.ts[i].tp + 2 * sizeof(uintptr_t), 1);
+	c.nholes = vigil_ialloc__ranges(c.holes, 4096);
+	for (unsigned i = 0; i < c.nts; i++)
+		add_hole(&c, c.ts[i].lo, c.ts[i].hi);
+	hole_for_sp(&c, self_sp);
+	for (unsigned i = 0; i < w.n; i++)
+		if (w.t[i].stopped)
+			hole_for_sp(&c, w.t[i].regs.rsp);
+	for (unsigned i = 0; i < c.nmaps; i++) {
+		const struct map *m = &c.maps[i];
+		if (!m->r || !m->w || !m->anon || m->special || is_arena_heap(m))
+			continue;
+		root_pieces(&c, m->lo, m->hi, 0);
+	}
+	vigil_stw__resume(&w);
+	vigil_heaptab__unlock_all(vigil_heap, 0);
+
+	vigil_scan__classify(&c.scan);
+	report(&c.scan);
+}

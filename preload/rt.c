@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+/* The runtime: lifecycle (UNINIT -> INITIALIZING -> READY -> DONE, or DISABLED),
+ * options, the real-symbol table with its bootstrap arena, and process start/exit. */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "heap.h"
+#include "modmap.h"
+#include "rawlog.h"
+#include "rt.h"
+#include "vigil/finding.h"
+
+struct vigil_rt vigil_rt;
+struct vigil_real vigil_real;
+__thread int vigil_guard;
+
+extern char **environ;
+
+/* dlsym may call calloc before any allocator is known (glibc's dlerror buffer);
+ * those few requests are served from here and never freed. */
+#define BOOT_SIZE (64 * 1024)
+static char boot_arena[BOOT_SIZE] __attribute__((aligned(64)));
+static size_t boot_used;
+
+void *vigil_boot__alloc(size_t size, size_t align)
+{
+	size_t off, cur;
+
+	if (align < 16)
+		align = 16;
+	do {
+		cur = __atomic_load_n(&boot_used, __ATOMIC_RELAXED);
+		off = (cur + 16 + align - 1) & ~(align - 1);
+		if (off + size > BOOT_SIZE)
+			return NULL;
+	} while (!__atomic_compare_exchange_n(&boot_used, &cur, off + size, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	/* The size sits just before the block so realloc can copy it. */
+	*(size_t *)(boot_arena + off - sizeof(size_t)) = size;
+	return boot_arena + off;
+}
+
+int vigil_boot__owns(const void *p)
+{
+	return (const char *)p >= boot_arena && (const char *)p < boot_arena + BOOT_SIZE;
+}
+
+void vigil_fmt__str(char *buf, size_t cap, size_t *n, const char *s)
+{
+	while (*s && *n + 1 < cap)
+		buf[(*n)++] = *s++;
+	buf[*n] = '\0';
+}
+
+void vigil_fmt__u64(char *buf, size_t cap, size_t *n, uint64_t v)
+{
+	char tmp[24];
+	int i = 0;
+
+	do
+		tmp[i++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (i && *n + 1 < cap)
+		buf[(*n)++] = tmp[--i];
+	buf[*n] = '\0';
+}
+
+void vigil_fmt__hex(char *buf, size_t cap, size_t *n, uint64_t v)
+{
+	char tmp[20];
+	int i = 0;
+
+	do
+		tmp[i++] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4));
+	vigil_fmt__str(buf, cap, n, "0x");
+	while (i && *n + 1 < cap)
+		buf[(*n)++] = tmp[--i];
+	buf[*n] = '\0';
+}
+
+void vigil_msg(const char *a, const char *b)
+{
+	static unsigned count;
+	char buf[1024];
+	size_t n = 0;
+	int saved = errno;
+
+	if (__atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) > 50)
+		return;
+	vigil_fmt__str(buf, sizeof(buf), &n, "vigil[");
+	vigil_fmt__u64(buf, sizeof(buf), &n, (uint64_t)syscall(SYS_getpid));
+	vigil_fmt__str(buf, sizeof(buf), &n, "]: ");
+	vigil_fmt__str(buf, sizeof(buf), &n, a);
+	vigil_fmt__str(buf, sizeof(buf), &n, b ? b : "");
+	vigil_fmt__str(buf, sizeof(buf), &n, "\n");
+	if (write(2, buf, n) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+uint64_t vigil_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static __thread pid_t tid_cache;
+
+pid_t vigil_gettid(void)
+{
+	if (!tid_cache)
+		tid_cache = (pid_t)syscall(SYS_gettid);
+	return tid_cache;
+}
+
+void vigil_rt__after_fork_child(void)
+{
+	tid_cache = 0;
+	vigil_rt.pid = getpid();
+	vigil_rt.exit_how = 0;
+}
+
+void vigil_rt__disable(const char *why)
+{
+	__atomic_store_n(&vigil_rt.state, VIGIL_DISABLED, __ATOMIC_RELEASE);
+	vigil_msg("vigil disabled: ", why);
+}
+
+struct real_sym {
+	const char *name;
+	int required;
+	void **fn;
+};
+
+#define R(name, req) {#name, req, (void **)&vigil_real.name}
+static const struct real_sym real_syms[] = {
+	R(malloc, 1), R(free, 1), R(calloc, 1), R(realloc, 1), R(memalign, 1),
+	R(posix_memalign, 1), R(aligned_alloc, 1), R(valloc, 1), R(pvalloc, 1),
+	R(malloc_usable_size, 1), R(sigaction, 1), R(sigaltstack, 1), R(pthread_create, 1),
+	R(dlopen, 1), R(dlmopen, 0), R(dlclose, 1), R(_exit, 1), R(close, 1),
+	R(close_range, 0), R(dup2, 1), R(dup3, 1),
+};
+#undef R
+
+static int resolve_real(void)
+{
+	for (size_t i = 0; i < sizeof(real_syms) / sizeof(real_syms[0]); i++) {
+		void *fn = dlsym(RTLD_NEXT, real_syms[i].name);
+		if (!fn && real_syms[i].required) {
+			vigil_msg("cannot resolve real ", real_syms[i].name);
+			return -ENOENT;
+		}
+		*real_syms[i].fn = fn;
+	}
+	/* Private to glibc and optional: the leak scan then guesses the TLS size. */
+	vigil_real.get_tls_static_info = dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");
+	return 0;
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (n < cap) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	return (ssize_t)n;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b ? b + 1 : p;
+}
+
+/* Writes the records every log starts with. Called at start and in a fork child. */
+int vigil_rt__start_log(void)
+{
+	char exe[VIGIL_PATH_MAX];
+	char args[4096];
+	char rec[VIGIL_PATH_MAX + 4096 + 128];
+	ssize_t n, alen;
+	uint32_t argc = 0;
+	size_t sz;
+	struct timespec now;
+	int r;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		n = 0;
+	exe[n] = '\0';
+	r = vigil_rawlog__open(vigil_rt.opt.out, n ? basename_of(exe) : "unknown", vigil_rt.pid);
+	if (r)
+		return r;
+	alen = read_file("/proc/self/cmdline", args, sizeof(args));
+	if (alen < 0)
+		alen = 0;
+	if (alen == (ssize_t)sizeof(args))
+		args[alen - 1] = '\0'; /* truncated: keep the record well formed */
+	for (ssize_t i = 0; i < alen; i++)
+		argc += args[i] == '\0';
+	clock_gettime(CLOCK_REALTIME, &now);
+	sz = vigil_rawlog__enc_version(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns());
+	vigil_rawlog__append(rec, sz);
+	sz = vigil_rawlog__enc_process(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
+				       (uint32_t)vigil_rt.pid, (uint32_t)getppid(),
+				       (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
+				       exe, args, (size_t)alen, argc, vigil_rt.opt.checks,
+				       vigil_rt.opt.mode);
+	vigil_rawlog__append(rec, sz);
+	vigil_modmap__write_all();
+	return 0;
+}
+
+static void on_exit_status(int status, void *arg)
+{
+	(void)arg;
+	if (!vigil_rt.exit_how) {
+		vigil_rt.exit_how = VIGIL_EXIT_RETURN;
+		vigil_rt.exit_code = status;
+	}
+}
+
+void vigil_rt__init(void)
+{
+	int expected = VIGIL_UNINIT;
+	char err[512];
+	int r;
+
+	if (!__atomic_compare_exchange_n(&vigil_rt.state, &expected, VIGIL_INITIALIZING, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	vigil_guard__enter();
+	vigil_rt.pid = getpid();
+	if (resolve_real()) {
+		vigil_rt__disable("the C library lacks a function vigil wraps");
+		goto out;
+	}
+	vigil_options__defaults(&vigil_rt.opt);
+	if (vigil_options__from_env(&vigil_rt.opt, environ, err, sizeof(err))) {
+		vigil_msg("error: VIGIL_OPTIONS: ", err);
+		vigil_rt__disable("bad options");
+		goto out;
+	}
+	if (vigil_modmap__init() || vigil_heap__init()) {
+		vigil_rt__disable("out of memory for its tables");
+		goto out;
+	}
+	r = vigil_rt__start_log();
+	if (r) {
+		vigil_msg("error: cannot write the raw log under ", vigil_rt.opt.out);
+		vigil_rt__disable(strerror(-r));
+		goto out;
+	}
+	vigil_signal__init();
+	vigil_thread__init();
+	vigil_fork__init();
+	on_exit(on_exit_status, NULL);
+	__atomic_store_n(&vigil_rt.state, VIGIL_READY, __ATOMIC_RELEASE);
+out:
+	vigil_guard__leave();
+}
+
+__attribute__((constructor(101))) static void vigil_ctor(void)
+{
+	int saved = errno;
+
+	if (vigil_rt__state() == VIGIL_UNINIT)
+		vigil_rt__init();
+	errno = saved;
+}
+
+/* Runs after every other library's destructors (the preload is initialised first and
+ * finalised last), so what the program frees at exit is already freed. */
+__attribute__((destructor(101))) static void vigil_dtor(void)
+{
+	int saved = errno;
+	char rec[64];
+	size_t sz;
+
+	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid)
+		return;
+	vigil_guard__enter();
+	if (vigil_rt.opt.leak_check && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP)))
+		vigil_leak__at_exit();
+	vigil_heap__write_stats();
+	if (vigil_rt.exit_how) {
+		sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),
+					    vigil_now_ns(), (unsigned)vigil_rt.exit_how,
+					    vigil_rt.exit_code, 0);
+		vigil_rawlog__append(rec, sz);
+	}
+	__atomic_store_n(&vigil_rt.state, VIGIL_DONE, __ATOMIC_RELEASE);
+	if (vigil_rt.opt.standalone)
+		vigil_standalone__report();
+	vigil_guard__leave();
+	errno = saved;
+}

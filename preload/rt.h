@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* The preload runtime: lifecycle, options, the reentrancy guard, the table of real
+ * functions and the one place that prints. Every interposer starts here. */
+#ifndef VIGIL_RT_H
+#define VIGIL_RT_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vigil/options.h"
+
+#define VIGIL_HIDDEN __attribute__((visibility("hidden")))
+#define VIGIL_EXPORT __attribute__((visibility("default")))
+
+enum vigil_state {
+	VIGIL_UNINIT = 0,
+	VIGIL_INITIALIZING,
+	VIGIL_READY,
+	VIGIL_DONE,     /* exit-time report written; calls pass through */
+	VIGIL_DISABLED, /* an internal failure: vigil steps aside, the host runs on */
+};
+
+struct vigil_real {
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*memalign)(size_t, size_t);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
+	size_t (*malloc_usable_size)(void *);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	int (*sigaltstack)(const stack_t *, stack_t *);
+	int (*pthread_create)(void *, const void *, void *(*)(void *), void *);
+	void *(*dlopen)(const char *, int);
+	void *(*dlmopen)(long, const char *, int);
+	int (*dlclose)(void *);
+	pid_t (*fork)(void);
+	void (*_exit)(int) __attribute__((noreturn));
+	int (*close)(int);
+	int (*close_range)(unsigned, unsigned, int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
+	void (*get_tls_static_info)(size_t *, size_t *);
+};
+
+struct vigil_rt {
+	int state; /* enum vigil_state, accessed atomically */
+	pid_t pid;
+	struct vigil_options opt;
+	uintptr_t self_start, self_end; /* libvigil.so's own mapped range */
+	int exit_how;                   /* enum vigil_exit_how, 0 when unknown */
+	int exit_code;
+};
+
+extern struct vigil_rt vigil_rt VIGIL_HIDDEN;
+extern struct vigil_real vigil_real VIGIL_HIDDEN;
+extern __thread int vigil_guard VIGIL_HIDDEN;
+
+/* Initialises on first use from any interposer or the constructor. */
+void vigil_rt__init(void) VIGIL_HIDDEN;
+
+static inline int vigil_rt__state(void)
+{
+	return __atomic_load_n(&vigil_rt.state, __ATOMIC_ACQUIRE);
+}
+
+/* True when an interposer should do its work: the runtime is ready and this thread
+ * is not already inside vigil. Otherwise it calls the real function and returns. */
+static inline int vigil_rt__active(void)
+{
+	int s = vigil_rt__state();
+
+	if (__builtin_expect(s == VIGIL_UNINIT, 0) && !vigil_guard) {
+		vigil_rt__init();
+		s = vigil_rt__state();
+	}
+	return s == VIGIL_READY && !vigil_guard;
+}
+
+static inline void vigil_guard__enter(void)
+{
+	vigil_guard++;
+}
+
+static inline void vigil_guard__leave(void)
+{
+	vigil_guard--;
+}
+
+/* Steps vigil aside after an internal failure; says why once. */
+void vigil_rt__disable(const char *why) VIGIL_HIDDEN;
+
+/* "vigil[pid]: <a><b>\n" on stderr with one write(2); capped in number. */
+void vigil_msg(const char *a, const char *b) VIGIL_HIDDEN;
+
+uint64_t vigil_now_ns(void) VIGIL_HIDDEN;
+pid_t vigil_gettid(void) VIGIL_HIDDEN;
+
+/* Bootstrap arena for allocations made while the real allocator is unknown. */
+void *vigil_boot__alloc(size_t size, size_t align) VIGIL_HIDDEN;
+int vigil_boot__owns(const void *p) VIGIL_HIDDEN;
+
+/* Formatting without stdio: appends to buf at *n, never past cap - 1. */
+void vigil_fmt__str(char *buf, size_t cap, size_t *n, const char *s) VIGIL_HIDDEN;
+void vigil_fmt__u64(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HIDDEN;
+void vigil_fmt__hex(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HIDDEN;
+
+/* Per-module hooks called by rt.c at the lifecycle points. */
+void vigil_signal__init(void) VIGIL_HIDDEN;
+void vigil_thread__init(void) VIGIL_HIDDEN;
+void vigil_fork__init(void) VIGIL_HIDDEN;
+void vigil_leak__at_exit(void) VIGIL_HIDDEN;
+void vigil_heap__write_stats(void) VIGIL_HIDDEN;
+void vigil_standalone__report(void) VIGIL_HIDDEN;
+
+#endif
+
+/* Opens a fresh raw log and writes its opening records (start and fork child). */
+int vigil_rt__start_log(void) VIGIL_HIDDEN;
+/* Gives the calling thread an alternate signal stack unless it has one; returns it
+ * (NULL if none was set) so the thread's exit can free it. */
+void *vigil_signal__altstack(void) VIGIL_HIDDEN;
+void vigil_signal__altstack_free(void *sp) VIGIL_HIDDEN;
+/* Fork child: per-thread caches hold the parent's values. */
+void vigil_rt__after_fork_child(void) VIGIL_HIDDEN;

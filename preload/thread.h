@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* The thread registry: the stack range of every thread created through
+ * pthread_create, live or exited, for the leak scan (live stacks are scanned from
+ * their stack pointer; the cached stacks of exited threads are not roots). */
+#ifndef VIGIL_THREAD_H
+#define VIGIL_THREAD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define VIGIL_HID __attribute__((visibility("hidden")))
+
+struct vigil_thread_stack {
+	pid_t tid; /* 0 once the thread has exited */
+	uintptr_t lo, hi;
+	uintptr_t tp; /* thread pointer: glibc's TCB, which outlives the thread in the
+		       * stack cache and still owns its DTV block */
+};
+
+/* Copies up to max entries; returns how many were copied. */
+unsigned vigil_thread__stacks(struct vigil_thread_stack *out, unsigned max) VIGIL_HID;
+/* Fork child: only the calling thread survives. */
+void vigil_thread__after_fork_child(void) VIGIL_HID;
+
+
+void vigil_thread__lock(void) VIGIL_HID;
+void vigil_thread__unlock(void) VIGIL_HID;
+#endif
