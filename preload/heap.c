@@ -46,7 +46,8 @@ int vigil_heap__untrack(void *p, struct vigil_block *out)
 void vigil_heap__write_stats(void)
 {
 	struct vigil_heap_stats hs;
-	struct vigil_rec_kv kv[8];
+	struct vigil_rec_kv kv[11];
+	uint64_t stopped, unstopped, scan_ns;
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
 	unsigned n = 0;
 	size_t sz;
@@ -61,6 +62,12 @@ void vigil_heap__write_stats(void)
 	KV(VIGIL_KEY_HEAP_OVERFLOW, hs.overflow);
 	KV(VIGIL_KEY_FINDINGS_DROPPED, vigil_emit__dropped());
 	KV(VIGIL_KEY_TOOL_BYTES, vigil_ialloc__mapped_bytes());
+	vigil_leak__stats(&stopped, &unstopped, &scan_ns);
+	if (scan_ns) {
+		KV(VIGIL_KEY_THREADS_STOPPED, stopped);
+		KV(VIGIL_KEY_THREADS_UNSTOPPED, unstopped);
+		KV(VIGIL_KEY_SCAN_NS, scan_ns);
+	}
 #undef KV
 	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
 				     kv, n);

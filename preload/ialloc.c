@@ -128,17 +128,6 @@ void vigil_ifree(void *p, size_t size)
 	vigil_lock__release(&lock);
 }
 
-int vigil_ialloc__overlaps(uintptr_t lo, uintptr_t hi)
-{
-	int r = 0;
-
-	vigil_lock__acquire(&lock);
-	for (unsigned i = 0; i < nranges && !r; i++)
-		r = lo < ranges[i].hi && ranges[i].lo < hi;
-	vigil_lock__release(&lock);
-	return r;
-}
-
 unsigned vigil_ialloc__ranges(uintptr_t (*out)[2], unsigned max)
 {
 	unsigned n;

@@ -11,9 +11,6 @@
 void *vigil_ialloc(size_t size) __attribute__((visibility("hidden")));
 void vigil_ifree(void *p, size_t size) __attribute__((visibility("hidden")));
 
-/* True when [lo, hi) overlaps memory the internal allocator mapped. */
-int vigil_ialloc__overlaps(uintptr_t lo, uintptr_t hi) __attribute__((visibility("hidden")));
-
 /* Copies up to max mapped ranges as lo,hi pairs; returns how many. */
 unsigned vigil_ialloc__ranges(uintptr_t (*out)[2], unsigned max) __attribute__((visibility("hidden")));
 

@@ -211,11 +211,13 @@ static void copy_block(const struct vigil_block *b, void *arg)
 	sb->lo = b->ptr;
 	sb->hi = b->ptr + (b->size ? b->size : 1);
 	sb->stack = b->stack;
+	sb->tid = b->tid;
 	sb->state = VIGIL_SCAN_UNSEEN;
 }
 
 struct group {
 	uint32_t stack;
+	uint32_t tid;
 	uint8_t state;
 	uint64_t size;
 };
@@ -252,9 +254,9 @@ static void sort_groups(struct group *g, size_t n)
 	}
 }
 
-static void emit_group(uint32_t stack, int reachable, const uint64_t v[4])
+static void emit_group(uint32_t stack, uint32_t tid, int reachable, const uint64_t v[4])
 {
-	struct vigil_rec_fstack st = {.stack_id = stack, .role = VIGIL_ROLE_ALLOCATION};
+	struct vigil_rec_fstack st = {.stack_id = stack, .tid = tid, .role = VIGIL_ROLE_ALLOCATION};
 	struct vigil_rec_kv kv[6];
 	unsigned n = 0;
 	uint64_t blocks = v[1] + v[3], bytes = v[0] + v[2];
@@ -288,18 +290,20 @@ static void report(struct vigil_scan *s)
 		uint8_t st = s->b[i].state;
 		if (st == VIGIL_SCAN_REACHABLE && !want_reachable)
 			continue;
-		g[n++] = (struct group){s->b[i].stack, st, s->b[i].hi - s->b[i].lo};
+		g[n++] = (struct group){s->b[i].stack, s->b[i].tid, st, s->b[i].hi - s->b[i].lo};
 	}
 	sort_groups(g, n);
 	for (int pass = 0; pass < 2; pass++) {
 		int reachable = pass == 1;
 		for (size_t i = 0; i < n;) {
 			uint64_t v[4] = {0};
-			uint32_t stack = g[i].stack;
+			uint32_t stack = g[i].stack, tid = 0;
 			int any = 0;
 			for (; i < n && g[i].stack == stack; i++) {
 				if ((g[i].state == VIGIL_SCAN_REACHABLE) != reachable)
 					continue;
+				if (!any)
+					tid = g[i].tid;
 				any = 1;
 				if (g[i].state == VIGIL_SCAN_INDIRECT) {
 					v[2] += g[i].size;
@@ -310,14 +314,24 @@ static void report(struct vigil_scan *s)
 				}
 			}
 			if (any)
-				emit_group(stack, reachable, v);
+				emit_group(stack, tid, reachable, v);
 		}
 	}
 	vigil_ifree(g, sizeof(*g) * (s->n ? s->n : 1));
 }
 
+static uint64_t stat_stopped, stat_unstopped, stat_scan_ns;
+
+void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns)
+{
+	*stopped = stat_stopped;
+	*unstopped = stat_unstopped;
+	*scan_ns = stat_scan_ns;
+}
+
 void vigil_leak__at_exit(void)
 {
+	uint64_t t0 = vigil_now_ns();
 	struct ctx c = {0};
 	struct vigil_stw w = {0};
 	ucontext_t uc;
@@ -374,10 +388,15 @@ void vigil_leak__at_exit(void)
 	}
 	/* A cached stack of an exited thread is not a root, but its TCB keeps the DTV
 	 * (a heap block) for the next thread to reuse. tcbhead_t: {tcb, dtv, ...}. */
-	for (unsigned i = 0; i < c.nts; i++)
-		if (!c.ts[i].tid && c.ts[i].tp)
+	for (unsigned i = 0; i < c.nts; i++) {
+		/* In a fork child the parent's other threads are gone mid-flight: what
+		 * their stacks held was live at fork and is inherited memory, not a leak. */
+		if (c.ts[i].ghost)
+			vigil_scan__root_range(&c.scan, c.ts[i].lo, c.ts[i].hi, 1);
+		else if (!c.ts[i].tid && c.ts[i].tp)
 			vigil_scan__root_range(&c.scan, c.ts[i].tp + sizeof(uintptr_t),
 					       c.ts[i].tp + 2 * sizeof(uintptr_t), 1);
+	}
 	c.nholes = vigil_ialloc__ranges(c.holes, 4096);
 	for (unsigned i = 0; i < c.nts; i++)
 		add_hole(&c, c.ts[i].lo, c.ts[i].hi);
@@ -393,7 +412,14 @@ void vigil_leak__at_exit(void)
 	}
 	vigil_stw__resume(&w);
 	vigil_heaptab__unlock_all(vigil_heap, 0);
+	for (unsigned i = 0; i < w.n; i++) {
+		if (w.t[i].stopped && all_stopped)
+			stat_stopped++;
+		else
+			stat_unstopped++;
+	}
 
 	vigil_scan__classify(&c.scan);
+	stat_scan_ns = vigil_now_ns() - t0;
 	report(&c.scan);
 }

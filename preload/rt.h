@@ -116,6 +116,8 @@ void vigil_signal__init(void) VIGIL_HIDDEN;
 void vigil_thread__init(void) VIGIL_HIDDEN;
 void vigil_fork__init(void) VIGIL_HIDDEN;
 void vigil_leak__at_exit(void) VIGIL_HIDDEN;
+/* Threads the last leak scan stopped / could not stop, and its duration. */
+void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns) VIGIL_HIDDEN;
 void vigil_heap__write_stats(void) VIGIL_HIDDEN;
 void vigil_standalone__report(void) VIGIL_HIDDEN;
 

@@ -2,6 +2,7 @@
 /* Mark phase over a sorted block array with an explicit work list (no recursion: heaps
  * have long lists). Each block enters the work list at most once per state change, so
  * the list never needs more than n entries. */
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -111,9 +112,20 @@ static void scan_range(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int saf
 		return;
 	}
 	/* process_vm_readv on ourselves fails with EFAULT on unmapped memory instead of
-	 * faulting: for ranges that may vanish under us. */
+	 * faulting: for ranges that may vanish under us. Pages never touched (mincore
+	 * says not resident) hold nothing and are skipped: an 8 MiB thread stack is
+	 * mostly such pages. */
 	while (lo < hi) {
+		uintptr_t page = lo & ~(uintptr_t)4095;
+		unsigned char resident = 1;
 		size_t len = hi - lo < sizeof(buf) ? hi - lo : sizeof(buf);
+
+		if (lo + len > page + 4096)
+			len = page + 4096 - lo;
+		if (mincore((void *)page, 4096, &resident) == 0 && !(resident & 1)) {
+			lo += len;
+			continue;
+		}
 		struct iovec local = {buf, len}, remote = {(void *)lo, len};
 		ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 		if (got > 0)

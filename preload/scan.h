@@ -23,8 +23,9 @@ enum vigil_scan_state {
 struct vigil_scan_block {
 	uintptr_t lo, hi; /* hi > lo even for malloc(0) */
 	uint32_t stack;
+	uint32_t tid; /* allocating thread, carried into the report */
 	uint8_t state;
-	uint8_t pad[3];
+	uint8_t pad[7];
 };
 
 struct vigil_scan {

@@ -60,6 +60,7 @@ static void register_self(void)
 		if (!slot && nreg < MAX_THREADS)
 			slot = &reg[nreg++];
 		if (slot) {
+			slot->ghost = 0;
 			slot->tid = vigil_gettid();
 			slot->lo = (uintptr_t)addr;
 			slot->hi = (uintptr_t)addr + size;
@@ -128,8 +129,10 @@ void vigil_thread__after_fork_child(void)
 {
 	vigil_lock__reset(&lock);
 	for (unsigned i = 0; i < nreg; i++)
-		if (reg[i].tid != vigil_gettid())
+		if (reg[i].tid && reg[i].tid != vigil_gettid()) {
 			reg[i].tid = 0;
+			reg[i].ghost = 1;
+		}
 }
 
 void vigil_thread__lock(void)

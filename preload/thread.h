@@ -15,6 +15,7 @@ struct vigil_thread_stack {
 	uintptr_t lo, hi;
 	uintptr_t tp; /* thread pointer: glibc's TCB, which outlives the thread in the
 		       * stack cache and still owns its DTV block */
+	int ghost;    /* lived in the parent at fork: its stack is inherited memory */
 };
 
 /* Copies up to max entries; returns how many were copied. */
