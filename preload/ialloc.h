@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The internal allocator: all memory vigil itself needs comes from mmap'd arenas here,
- * never from the allocator it interposes. Thread-safe; bounded by `limit` bytes. */
+ * never from the allocator it interposes. Thread-safe. It has no limit of its own:
+ * the tables that use it are bounded (max_stacks, max_blocks). */
 #ifndef VIGIL_IALLOC_H
 #define VIGIL_IALLOC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Zeroed memory, 16-byte aligned, or NULL when the limit is reached or mmap fails. */
+/* Zeroed memory, 16-byte aligned, or NULL when mmap fails. */
 void *vigil_ialloc(size_t size) __attribute__((visibility("hidden")));
 void vigil_ifree(void *p, size_t size) __attribute__((visibility("hidden")));
 

@@ -114,7 +114,8 @@ static void scan_range(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int saf
 	/* process_vm_readv on ourselves fails with EFAULT on unmapped memory instead of
 	 * faulting: for ranges that may vanish under us. Pages never touched (mincore
 	 * says not resident) hold nothing and are skipped: an 8 MiB thread stack is
-	 * mostly such pages. */
+	 * mostly such pages. A page swapped out is skipped too, which can only turn a
+	 * reachable block into a reported leak, and only on a swapping machine. */
 	while (lo < hi) {
 		uintptr_t page = lo & ~(uintptr_t)4095;
 		unsigned char resident = 1;
@@ -176,18 +177,40 @@ void vigil_scan__root_gaps(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int
 
 void vigil_scan__classify(struct vigil_scan *s)
 {
-	/* Expanding a leaked block marks what it reaches INDIRECT, including blocks
-	 * expanded earlier (DIRECT so far): they are referenced by a leaked block. The
-	 * source itself is SOURCE meanwhile, so a cycle leaves one block direct. */
-	const unsigned from = (1u << VIGIL_SCAN_UNSEEN) | (1u << VIGIL_SCAN_DIRECT);
+	const unsigned refd = 1u << VIGIL_SCAN_REFERENCED;
 
+	/* 1. Which leaked blocks does any other leaked block point at? One pass over
+	 * the leaked bytes, following nothing. */
+	for (size_t i = 0; i < s->n; i++) {
+		struct vigil_scan_block *b = &s->b[i];
+		if (b->state != VIGIL_SCAN_UNSEEN && b->state != VIGIL_SCAN_REFERENCED)
+			continue;
+		uint8_t own = b->state;
+		b->state = VIGIL_SCAN_SOURCE;
+		scan_range(s, b->lo, b->hi, s->safe, 1u << VIGIL_SCAN_UNSEEN,
+			   VIGIL_SCAN_REFERENCED);
+		s->nwork = 0;
+		b->state = own;
+	}
+	/* 2. The others are direct; all they reach is indirect. */
 	for (size_t i = 0; i < s->n; i++) {
 		struct vigil_scan_block *b = &s->b[i];
 		if (b->state != VIGIL_SCAN_UNSEEN)
 			continue;
 		b->state = VIGIL_SCAN_SOURCE;
-		scan_range(s, b->lo, b->hi, s->safe, from, VIGIL_SCAN_INDIRECT);
-		drain(s, from, VIGIL_SCAN_INDIRECT);
+		scan_range(s, b->lo, b->hi, s->safe, refd, VIGIL_SCAN_INDIRECT);
+		drain(s, refd, VIGIL_SCAN_INDIRECT);
+		b->state = VIGIL_SCAN_DIRECT;
+	}
+	/* 3. Left over: cycles no other leaked block points into. One member of each
+	 * stands for it as direct (the lowest address), the rest are indirect. */
+	for (size_t i = 0; i < s->n; i++) {
+		struct vigil_scan_block *b = &s->b[i];
+		if (b->state != VIGIL_SCAN_REFERENCED)
+			continue;
+		b->state = VIGIL_SCAN_SOURCE;
+		scan_range(s, b->lo, b->hi, s->safe, refd, VIGIL_SCAN_INDIRECT);
+		drain(s, refd, VIGIL_SCAN_INDIRECT);
 		b->state = VIGIL_SCAN_DIRECT;
 	}
 }

@@ -18,6 +18,7 @@ enum vigil_scan_state {
 	VIGIL_SCAN_DIRECT,     /* leaked, referenced by no other leaked block */
 	VIGIL_SCAN_INDIRECT,   /* leaked, referenced by a leaked block */
 	VIGIL_SCAN_SOURCE,     /* internal: the leaked block being expanded */
+	VIGIL_SCAN_REFERENCED, /* internal: leaked, some other leaked block points here */
 };
 
 struct vigil_scan_block {
@@ -50,7 +51,9 @@ void vigil_scan__root_words(struct vigil_scan *s, const uintptr_t *w, size_t n) 
 /* A range minus the blocks inside it: memory of the program that merely shares a
  * mapping with heap blocks (the kernel merges adjacent anonymous mappings). */
 void vigil_scan__root_gaps(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int safe) VIGIL_HID;
-/* After all roots: classifies every unreached block as DIRECT or INDIRECT. */
+/* After all roots: classifies every unreached block as DIRECT (no other leaked
+ * block points at it; in a cycle nothing else points into, its lowest member) or
+ * INDIRECT. */
 void vigil_scan__classify(struct vigil_scan *s) VIGIL_HID;
 
 #endif

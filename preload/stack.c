@@ -17,6 +17,10 @@ static uint32_t raw_next = 0xffffffffu;
 
 int vigil_stack__init(unsigned max_stacks)
 {
+	/* The global cache sits behind one mutex: a fork while another thread holds it
+	 * would leave the child's unwinder locked forever. Per-thread caches take no
+	 * shared lock. */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	vigil_stacks = vigil_stacktab__new(max_stacks);
 	return vigil_stacks ? 0 : -ENOMEM;
 }
