@@ -16,5 +16,7 @@ void vigil_emit__finding(unsigned fkind, unsigned severity, uint64_t count,
 			 const struct vigil_rec_fstack *stacks, unsigned nstacks,
 			 const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
 unsigned long vigil_emit__dropped(void) VIGIL_HID;
+/* Fork child: the emit lock may have been held by a thread that is gone. */
+void vigil_emit__reset_after_fork(void) VIGIL_HID;
 
 #endif

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "emit.h"
 #include "heap.h"
 #include "ialloc.h"
 #include "modmap.h"
@@ -42,6 +43,7 @@ static void child(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_ialloc__reset_lock();
+	vigil_emit__reset_after_fork();
 	vigil_thread__after_fork_child();
 	vigil_modmap__unlock(1);
 	vigil_stacktab__unlock_all(vigil_stacks, 1);

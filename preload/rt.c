@@ -229,13 +229,26 @@ int vigil_rt__start_log(void)
 	return 0;
 }
 
+/* Registered before __libc_start_main registers _dl_fini, so it runs after the
+ * destructor below, as the very last exit handler: the exit record goes out here. */
 static void on_exit_status(int status, void *arg)
 {
+	int s = vigil_rt__state(), saved = errno;
+	char rec[64];
+	size_t sz;
+
 	(void)arg;
-	if (!vigil_rt.exit_how) {
-		vigil_rt.exit_how = VIGIL_EXIT_RETURN;
-		vigil_rt.exit_code = status;
-	}
+	if ((s != VIGIL_READY && s != VIGIL_DONE) || getpid() != vigil_rt.pid ||
+	    vigil_rt.exit_how)
+		return;
+	vigil_rt.exit_how = VIGIL_EXIT_RETURN;
+	vigil_rt.exit_code = status;
+	vigil_guard__enter();
+	sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
+				    VIGIL_EXIT_RETURN, status, 0);
+	vigil_rawlog__append(rec, sz);
+	vigil_guard__leave();
+	errno = saved;
 }
 
 void vigil_rt__init(void)
@@ -292,8 +305,6 @@ __attribute__((constructor(101))) static void vigil_ctor(void)
 __attribute__((destructor(101))) static void vigil_dtor(void)
 {
 	int saved = errno;
-	char rec[64];
-	size_t sz;
 
 	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid)
 		return;
@@ -301,12 +312,6 @@ __attribute__((destructor(101))) static void vigil_dtor(void)
 	if (vigil_rt.opt.leak_check && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP)))
 		vigil_leak__at_exit();
 	vigil_heap__write_stats();
-	if (vigil_rt.exit_how) {
-		sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),
-					    vigil_now_ns(), (unsigned)vigil_rt.exit_how,
-					    vigil_rt.exit_code, 0);
-		vigil_rawlog__append(rec, sz);
-	}
 	__atomic_store_n(&vigil_rt.state, VIGIL_DONE, __ATOMIC_RELEASE);
 	if (vigil_rt.opt.standalone)
 		vigil_standalone__report();

@@ -1,0 +1,318 @@
+# SPDX-License-Identifier: MIT
+"""Real programs under `vigil run`: stdout and exit status must be those of a plain
+run, report.json must be written and valid, nothing may hang. Then bad input to the
+CLI: each mistake exits 2 with exactly one line on stderr and launches nothing."""
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+
+PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else shutil.which("python3")
+
+PY_SCRIPT = r'''
+import hashlib, json, subprocess, sys, threading
+
+results = {}
+lock = threading.Lock()
+
+def work(i):
+    data = [{"worker": i, "n": j, "s": str(j) * (j % 7), "f": j / 7.0} for j in range(3000)]
+    text = json.dumps(data, sort_keys=True)
+    back = json.loads(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with lock:
+        results[str(i)] = {"sha256": digest, "items": len(back)}
+
+threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+# Python starts children with vfork/posix_spawn: process creation from a threaded host.
+results["child"] = subprocess.run(["sort", "-r"], input="b\na\nc\n", capture_output=True,
+                                  text=True, check=True).stdout.split()
+json.dump(results, sys.stdout, sort_keys=True, indent=1)
+print()
+'''
+
+
+class Runner:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="vigil-real-")
+        self.npass = self.nfail = 0
+        self.keep = os.environ.get("VIGIL_TEST_KEEP") == "1"
+
+    def result(self, name, reasons):
+        if reasons:
+            self.nfail += 1
+            print("FAIL %s: %s" % (name, "; ".join(reasons)))
+        else:
+            self.npass += 1
+            print("PASS %s" % name)
+
+    def outdir(self, name):
+        return os.path.join(self.tmp, "out-" + name)
+
+    def vigil(self, name, argv, env=None, cwd=None, outdir=None):
+        """Runs argv under vigil; returns (Result, report, reasons about the report)."""
+        out = outdir or self.outdir(name)
+        r = vtest.run([vtest.VIGIL, "run", "-o", out, "--"] + argv, env=env, cwd=cwd)
+        rep, _, problems = vtest.load_report(out)
+        if r.timed_out:
+            problems.insert(0, "vigil run timed out after %ds" % vtest.TIMEOUT)
+        if rep is not None:
+            if not vtest.exit_matches(rep, r.rc):
+                problems.append("run.exit %r does not match exit status %d"
+                                % ((rep.get("run") or {}).get("exit"), r.rc))
+            if not rep.get("processes"):
+                problems.append("no processes in report.json (was the preload loaded?)")
+            crashes = [f for f in rep.get("findings") or []
+                       if isinstance(f, dict) and f.get("kind") == "crash"]
+            if crashes:
+                problems.append("crash finding in a program that did not crash: %s"
+                                % crashes[0].get("message"))
+        return r, rep, problems
+
+    def same(self, name, argv, env=None, cwd=None, expect_rc=None, stdout_key=None):
+        """Plain run vs run under vigil: same stdout, same exit status."""
+        plain = vtest.run(argv, env=env, cwd=cwd)
+        r, rep, reasons = self.vigil(name, argv, env=env, cwd=cwd)
+        if plain.timed_out:
+            reasons.append("plain run timed out")
+        if expect_rc is not None and plain.rc != expect_rc:
+            reasons.append("plain run exit %d, test expects %d (%s)"
+                           % (plain.rc, expect_rc, vtest.tail(plain.err, 2)))
+        if r.rc != plain.rc:
+            reasons.append("exit status %d under vigil, %d plain (stderr: %s)"
+                           % (r.rc, plain.rc, vtest.tail(r.err)))
+        key = stdout_key or (lambda b: b)
+        if key(r.out) != key(plain.out):
+            reasons.append("stdout differs: vigil %r... plain %r..."
+                           % (r.out[:80], plain.out[:80]))
+        return r, rep, reasons
+
+    # --- real programs ------------------------------------------------------------
+
+    def python_threads(self):
+        script = os.path.join(self.tmp, "threads_json.py")
+        with open(script, "w") as f:
+            f.write(PY_SCRIPT)
+        _, rep, reasons = self.same("python3-threads-json", [PY, script], expect_rc=0)
+        if rep is not None and "sort" not in {os.path.basename(p.get("exe") or "")
+                                              for p in rep.get("processes") or []}:
+            reasons.append("the sort child python started is not in processes")
+        self.result("python3-threads-json", reasons)
+
+    def git(self):
+        home = os.path.join(self.tmp, "git-home")
+        os.makedirs(home, exist_ok=True)
+        env = vtest.clean_env({
+            "HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Vigil Test",
+            "GIT_AUTHOR_EMAIL": "vigil@example.invalid", "GIT_COMMITTER_NAME": "Vigil Test",
+            "GIT_COMMITTER_EMAIL": "vigil@example.invalid",
+            # Fixed dates make commit hashes equal in both repositories.
+            "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
+            "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z"})
+        steps = [
+            (["git", "-c", "init.defaultBranch=main", "init", "-q"], None),
+            (["git", "add", "-A"], "v1"),
+            (["git", "commit", "-q", "-m", "first commit"], None),
+            (["git", "add", "-A"], "v2"),
+            (["git", "commit", "-q", "-m", "second commit"], None),
+            (["git", "log", "--format=%H %an <%ae> %s"], None),
+            (["git", "rev-list", "--count", "HEAD"], None),
+            (["git", "status", "--porcelain"], None),
+            (["git", "diff", "--stat", "HEAD~1"], None),
+        ]
+        dirs = {m: os.path.join(self.tmp, "git-" + m) for m in ("plain", "vigil")}
+        for d in dirs.values():
+            os.makedirs(d)
+        reasons = []
+        for i, (argv, content) in enumerate(steps):
+            if content:
+                for d in dirs.values():
+                    for k in range(20):
+                        with open(os.path.join(d, "file%02d.txt" % k), "w") as f:
+                            f.write("%s line %d\n" % (content, k) * (k + 1))
+            plain = vtest.run(argv, env=env, cwd=dirs["plain"])
+            r, _, problems = self.vigil("git-%d" % i, argv, env=env, cwd=dirs["vigil"])
+            what = " ".join(argv[1:3])
+            reasons += ["%s: %s" % (what, p) for p in problems]
+            if plain.rc != 0:
+                reasons.append("%s: plain run failed: %s" % (what, vtest.tail(plain.err, 2)))
+            if r.rc != plain.rc:
+                reasons.append("%s: exit %d under vigil, %d plain (stderr: %s)"
+                               % (what, r.rc, plain.rc, vtest.tail(r.err)))
+            if r.out != plain.out:
+                reasons.append("%s: stdout differs: vigil %r plain %r"
+                               % (what, r.out[:120], plain.out[:120]))
+        self.result("git-init-add-commit", reasons)
+
+    def bash_pipeline(self):
+        cmd = ["bash", "-c", "seq 1 20000 | sort -rn | head -5 | tr 0-9 a-j"]
+        _, rep, reasons = self.same("bash-pipeline", cmd, expect_rc=0)
+        if rep is not None:
+            seen = {os.path.basename(p.get("exe") or "") for p in rep.get("processes") or []
+                    if isinstance(p, dict)}
+            missing = {"bash", "seq", "sort", "head", "tr"} - seen
+            if missing:
+                reasons.append("processes not followed across fork/exec: %s missing "
+                               "(report has %s)" % (", ".join(sorted(missing)),
+                                                   ", ".join(sorted(seen))))
+        self.result("bash-pipeline", reasons)
+
+    def sort_big(self):
+        path = os.path.join(self.tmp, "sort-input.txt")
+        rnd = random.Random(1234)
+        words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+        with open(path, "w") as f:
+            for i in range(120000):
+                f.write("%s-%d %d %s\n" % (rnd.choice(words), rnd.randrange(10 ** 6),
+                                          rnd.randrange(10 ** 9), rnd.choice(words) * 3))
+        size = os.path.getsize(path)
+        digest = lambda b: hashlib.sha256(b).hexdigest()  # noqa: E731
+        reasons = [] if size > 4 << 20 else ["input only %d bytes" % size]
+        reasons += self.same("sort-plain", ["sort", path], expect_rc=0, stdout_key=digest)[2]
+        # Small buffer and two threads: temporary files, merges, worker threads.
+        reasons += self.same("sort-parallel", ["sort", "-S", "1M", "--parallel=2",
+                                               "-k2,2n", "-k1,1", "-T", self.tmp, path],
+                             expect_rc=0, stdout_key=digest)[2]
+        self.result("sort-%dMB" % (size >> 20), reasons)
+
+    def exit_code(self):
+        _, _, reasons = self.same("exit-7", ["sh", "-c", "echo seven; exit 7"], expect_rc=7)
+        self.result("exit-7", reasons)
+
+    def sigterm(self):
+        _, _, reasons = self.same("sigterm", ["sh", "-c", "echo term; kill -TERM $$"],
+                                    expect_rc=143)
+        self.result("sigterm-143", reasons)
+
+    def default_output_dir(self):
+        cwd = os.path.join(self.tmp, "default-out")
+        os.makedirs(cwd)
+        r = vtest.run([vtest.VIGIL, "run", "--", "true"], cwd=cwd)
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        _, _, problems = vtest.load_report(os.path.join(cwd, "vigil-report"))
+        self.result("default-output-dir", reasons + ["./vigil-report: " + p for p in problems])
+
+    def preload_path(self):
+        # vigil run from another directory, by a relative path: LD_PRELOAD must still
+        # hold an absolute path to libvigil.so, before what the user had preloaded.
+        cwd = os.path.join(self.tmp, "relative")
+        os.makedirs(cwd)
+        rel = os.path.relpath(vtest.VIGIL, cwd)
+        env = vtest.clean_env({"LD_PRELOAD": "libc.so.6"})
+        r = vtest.run([rel, "run", "-o", "out", "--", "sh", "-c", 'echo "$LD_PRELOAD"'],
+                      cwd=cwd, env=env)
+        parts = r.out.decode().strip().replace(" ", ":").split(":")
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        if not parts[0].startswith("/") or not parts[0].endswith("libvigil.so") or \
+                not os.path.exists(parts[0]):
+            reasons.append("LD_PRELOAD does not start with an absolute libvigil.so: %r"
+                           % r.out.decode().strip())
+        if "libc.so.6" not in parts[1:]:
+            reasons.append("the user's LD_PRELOAD was dropped: %r" % r.out.decode().strip())
+        self.result("preload-absolute-path", reasons)
+
+    def report_rerender(self):
+        case = os.path.join(vtest.ROOT, "build", "tests", "cases", "leak_direct")
+        out = self.outdir("rerender")
+        vtest.run([vtest.VIGIL, "run", "-o", out, "--", case])
+        rep, _, problems = vtest.load_report(out)
+        reasons = ["original: " + p for p in problems]
+        r = vtest.run([vtest.VIGIL, "report", out, "--format", "json"])
+        if r.rc != 0:
+            reasons.append("vigil report --format json exit %d (%s)" % (r.rc, vtest.tail(r.err)))
+        else:
+            try:
+                again = json.loads(r.out)
+                reasons += ["re-rendered: " + p for p in vtest.validate_report(again)]
+                ids = lambda x: sorted(f.get("id") for f in x.get("findings") or [])  # noqa
+                if rep is not None and ids(again) != ids(rep):
+                    reasons.append("re-rendered findings differ from report.json")
+            except ValueError as e:
+                reasons.append("vigil report --format json is not JSON: %s" % e)
+        t = vtest.run([vtest.VIGIL, "report", out])
+        if t.rc != 0 or b"make_record" not in t.out:
+            reasons.append("vigil report (text) exit %d, names make_record: %s"
+                           % (t.rc, b"make_record" in t.out))
+        self.result("report-rerender", reasons)
+
+    # --- bad input ------------------------------------------------------------------
+
+    def bad_input(self):
+        marker = os.path.join(self.tmp, "launched")
+        prog = ["--", "touch", marker]
+        out = ["-o", self.outdir("bad")]
+        cases = [
+            ("unknown-option", ["run", "--no-such-option"] + out + prog, None),
+            ("missing-program", ["run"] + out + ["--", "/nonexistent/vigil-no-such-prog"],
+             None),
+            ("missing-program-in-path", ["run"] + out + ["--", "vigil-no-such-program-x"],
+             None),
+            ("no-program", ["run"] + out + ["--"], None),
+            ("unwritable-output", ["run", "-o", "/proc/forbidden"] + prog, None),
+            ("garbage-VIGIL_OPTIONS", ["run"] + out + prog, {"VIGIL_OPTIONS": "garbage"}),
+            ("unknown-check", ["run", "--checks", "nosuch"] + out + prog, None),
+            ("unavailable-check", ["run", "--checks", "heap,threads"] + out + prog, None),
+            ("mode-canary", ["run", "--mode", "canary"] + out + prog, None),
+            ("suppressions-not-yet", ["run", "--suppressions", "/dev/null"] + out + prog,
+             None),
+            ("on-error-not-yet", ["run", "--on-error", "abort"] + out + prog, None),
+            ("bad-error-exitcode", ["run", "--error-exitcode", "x1"] + out + prog, None),
+            ("unknown-command", ["frobnicate"], None),
+        ]
+        for name, args, env in cases:
+            if os.path.exists(marker):
+                os.unlink(marker)
+            r = vtest.run([vtest.VIGIL] + args, env=vtest.clean_env(env))
+            err = r.err.decode("utf-8", "replace")
+            lines = err.splitlines()
+            reasons = []
+            if r.timed_out:
+                reasons.append("timed out")
+            if r.rc != 2:
+                reasons.append("exit %d, expected 2" % r.rc)
+            if len(lines) != 1 or not err.endswith("\n"):
+                reasons.append("stderr has %d lines, expected exactly one: %r"
+                               % (len(lines), err[:300]))
+            elif not lines[0].startswith("vigil: "):
+                reasons.append("stderr line does not start with 'vigil: ': %r" % lines[0])
+            if r.out:
+                reasons.append("wrote to stdout: %r" % r.out[:100])
+            if os.path.exists(marker):
+                reasons.append("the program was launched anyway")
+            self.result("bad-input " + name, reasons)
+
+
+def main():
+    if not os.access(vtest.VIGIL, os.X_OK):
+        print("real_programs: %s is not built" % vtest.VIGIL, file=sys.stderr)
+        return 2
+    t = Runner()
+    for test in (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
+                 t.sigterm, t.default_output_dir, t.preload_path, t.report_rerender,
+                 t.bad_input):
+        try:
+            test()
+        except Exception as e:  # a broken test is a failure, not an abort of the rest
+            t.result(test.__name__, ["runner error: %r" % e])
+    print("real programs: %d passed, %d failed" % (t.npass, t.nfail))
+    if t.nfail == 0 and not t.keep:
+        shutil.rmtree(t.tmp, ignore_errors=True)
+    elif t.nfail:
+        print("real programs: outputs kept in %s" % t.tmp)
+    return 1 if t.nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

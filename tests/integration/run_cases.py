@@ -1,0 +1,428 @@
+# SPDX-License-Identifier: MIT
+"""Runs every tests/cases program under `vigil run` and checks report.json against
+the expectations stated in the program's header. Ends with a self-check proving the
+checker rejects wrong expectations, so a broken checker cannot pass everything.
+
+Header syntax (one per line, anywhere in the source):
+  // expect: KIND [CONSTRAINT...]       some finding of KIND satisfies every constraint
+  // expect-none: KIND|* [CONSTRAINT...] no finding of KIND (any kind: *) satisfies them
+  // expect-exit: N                     exit status of `vigil run` (default 0)
+  // expect-stdout: TEXT                the program's stdout contains the line TEXT
+  // expect-process: NAME code=N|signal=N
+                                        the process NAME ended so (processes[].exit)
+CONSTRAINT is KEY OP VALUE with OP one of = != > >= < <=:
+  function, line, file  the top-most frame of the selected stack that lies in the
+                        case's own source file (C++ names match up to the '(')
+  role                  selects the stack by role (default: the finding's first stack)
+  severity, count       the finding's fields
+  details.NAME          a key of the finding's details (a missing key never matches)
+  pids-include, pids-exclude
+                        NAME refers to a "vigil-case: NAME=PID" line the program prints
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+
+CASES_SRC = os.path.join(vtest.ROOT, "tests", "cases")
+CASES_BIN = os.path.join(vtest.ROOT, "build", "tests", "cases")
+
+_DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|expect-process):\s*(.*?)\s*$")
+_CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<)(.+)$")
+_CASE_VAR = re.compile(r"^vigil-case: (\w+)=(\S+)$")
+
+
+class SpecError(Exception):
+    pass
+
+
+def parse_constraints(kind, words):
+    cons = []
+    for w in words:
+        m = _CONSTRAINT.match(w)
+        if not m:
+            raise SpecError("bad constraint %r" % w)
+        key, op, val = m.groups()
+        if key in ("pids-include", "pids-exclude", "function", "file", "role",
+                   "severity") and op != "=":
+            raise SpecError("%s takes '=' only: %r" % (key, w))
+        if key not in ("function", "line", "file", "role", "severity", "count",
+                       "pids-include", "pids-exclude") and not key.startswith("details."):
+            raise SpecError("unknown constraint key %r" % key)
+        cons.append((key, op, val))
+    return {"kind": kind, "constraints": cons, "text": " ".join([kind] + words)}
+
+
+def parse_spec(path):
+    spec = {"expect": [], "none": [], "exit": 0, "stdout": [], "process": [],
+            "source": os.path.basename(path)}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = _DIRECTIVE.match(line)
+            if not m:
+                continue
+            what, rest = m.groups()
+            if what == "expect-exit":
+                if not re.fullmatch(r"\d+", rest):
+                    raise SpecError("bad expect-exit %r" % rest)
+                spec["exit"] = int(rest)
+            elif what == "expect-stdout":
+                spec["stdout"].append(rest)
+            elif what == "expect-process":
+                m = re.fullmatch(r"(\w+)\s+(code|signal)=(\d+)", rest)
+                if not m:
+                    raise SpecError("bad expect-process %r" % rest)
+                spec["process"].append((m.group(1), m.group(2), int(m.group(3))))
+            else:
+                words = rest.split()
+                if not words:
+                    raise SpecError("empty %s" % what)
+                e = parse_constraints(words[0], words[1:])
+                spec["expect" if what == "expect" else "none"].append(e)
+    return spec
+
+
+def _cmp(op, have, want):
+    return {"=": have == want, "!=": have != want, ">": have > want,
+            ">=": have >= want, "<": have < want, "<=": have <= want}[op]
+
+
+def _num(v):
+    try:
+        return int(v, 0)
+    except ValueError:
+        return None
+
+
+def function_matches(have, want):
+    """Exact, or a demangled C++ name with its parameter list; never a mangled one."""
+    return isinstance(have, str) and (have == want or have.startswith(want + "("))
+
+
+def select_stack(finding, role):
+    stacks = finding.get("stacks") or []
+    if role is None:
+        return stacks[0] if stacks else None
+    for st in stacks:
+        if st.get("role") == role:
+            return st
+    return None
+
+
+def own_frame(stack, source):
+    """The top-most frame of stack that lies in the case's own source file."""
+    for fr in (stack or {}).get("frames") or []:
+        f = fr.get("file")
+        if isinstance(f, str) and os.path.basename(f) == source:
+            return fr
+    return None
+
+
+def finding_matches(f, e, source, case_vars):
+    """None when finding f satisfies expectation e, else why not."""
+    if e["kind"] != "*" and f.get("kind") != e["kind"]:
+        return "kind %s" % f.get("kind")
+    role = next((v for k, _, v in e["constraints"] if k == "role"), None)
+    frame_keys = [c for c in e["constraints"] if c[0] in ("function", "line", "file")]
+    frame = None
+    if frame_keys:
+        st = select_stack(f, role)
+        if st is None:
+            return "no %s stack" % (role or "first")
+        frame = own_frame(st, source)
+        if frame is None:
+            return "no frame in %s in its %s stack" % (source, role or "first")
+    for key, op, val in e["constraints"]:
+        if key == "role":
+            continue
+        if key == "function":
+            if not function_matches(frame.get("function"), val):
+                return "function %r" % frame.get("function")
+        elif key == "file":
+            if os.path.basename(frame.get("file") or "") != val:
+                return "file %r" % frame.get("file")
+        elif key == "line":
+            want = _num(val)
+            have = frame.get("line")
+            if want is None or not isinstance(have, int) or not _cmp(op, have, want):
+                return "line %r" % have
+        elif key == "severity":
+            if f.get("severity") != val:
+                return "severity %r" % f.get("severity")
+        elif key == "count":
+            want = _num(val)
+            if want is None or not isinstance(f.get("count"), int) or \
+                    not _cmp(op, f["count"], want):
+                return "count %r" % f.get("count")
+        elif key.startswith("details."):
+            name = key[len("details."):]
+            have = (f.get("details") or {}).get(name)
+            want = _num(val)
+            if not isinstance(have, int) or isinstance(have, bool):
+                if not (op == "=" and isinstance(have, str) and have == val):
+                    return "details.%s %r" % (name, have)
+            elif want is None or not _cmp(op, have, want):
+                return "details.%s %r" % (name, have)
+        elif key in ("pids-include", "pids-exclude"):
+            pid = _num(case_vars.get(val, ""))
+            if pid is None:
+                return "program printed no 'vigil-case: %s=PID'" % val
+            inside = pid in (f.get("pids") or [])
+            if inside != (key == "pids-include"):
+                return "pids %r (%s=%d)" % (f.get("pids"), val, pid)
+    return None
+
+
+def describe(f, source):
+    st = select_stack(f, None)
+    fr = own_frame(st, source)
+    where = "%s:%s" % (fr.get("function"), fr.get("line")) if fr else "no frame in " + source
+    if fr is None and st:
+        top = [("%s@%s:%s" % (x.get("function"), os.path.basename(x.get("file") or "?"),
+                              x.get("line"))) for x in (st.get("frames") or [])[:4]]
+        where += " [top: %s]" % ", ".join(top)
+    return "%s at %s details=%s pids=%s" % (f.get("kind"), where, f.get("details"),
+                                           f.get("pids"))
+
+
+def check_outcome(spec, o):
+    """List of reasons the outcome o of one run does not meet spec (empty: pass).
+    o: rc, stdout (str), report (dict|None), report_txt (str|None), problems (list),
+    outdir, stderr (str)."""
+    reasons = list(o["problems"])
+    if o.get("timed_out"):
+        reasons.append("timed out after %ds" % vtest.TIMEOUT)
+    if o["rc"] != spec["exit"]:
+        reasons.append("exit status %d, expected %d" % (o["rc"], spec["exit"]))
+    out_lines = o["stdout"].splitlines()
+    for want in spec["stdout"]:
+        if want not in out_lines:
+            reasons.append("stdout lacks line %r" % want)
+    case_vars = {}
+    for line in out_lines:
+        m = _CASE_VAR.match(line)
+        if m:
+            case_vars[m.group(1)] = m.group(2)
+    rep = o["report"]
+    if not isinstance(rep, dict):
+        return reasons
+    if not vtest.exit_matches(rep, o["rc"]):
+        reasons.append("run.exit %r does not match exit status %d"
+                       % ((rep.get("run") or {}).get("exit"), o["rc"]))
+    if not rep.get("processes"):
+        reasons.append("no processes in report.json (was the preload loaded?)")
+    findings = [f for f in rep.get("findings") or [] if isinstance(f, dict)]
+    source = spec["source"]
+    for e in spec["expect"]:
+        why = [finding_matches(f, e, source, case_vars) for f in findings]
+        if None not in why:
+            same = [describe(f, source) for f in findings if e["kind"] in ("*", f.get("kind"))]
+            reasons.append("no finding matches '%s'; %s" % (
+                e["text"], "candidates: " + "; ".join(same) if same else
+                "no %s finding at all" % e["kind"]))
+            continue
+        for k, _, v in e["constraints"]:
+            if k == "function" and o["report_txt"] is not None and v not in o["report_txt"]:
+                reasons.append("report.txt does not name %s" % v)
+            if k == "pids-include":
+                pid = _num(case_vars.get(v, ""))
+                if pid not in [p.get("pid") for p in rep.get("processes") or []]:
+                    reasons.append("process %s=%s missing from processes" % (v, pid))
+    for name, how, val in spec.get("process", []):
+        pid = _num(case_vars.get(name, ""))
+        # The last entry of a pid is its final image (earlier ones were exec'd away).
+        ends = [p.get("exit") for p in rep.get("processes") or [] if p.get("pid") == pid]
+        if pid is None:
+            reasons.append("program printed no 'vigil-case: %s=PID'" % name)
+        elif not ends or ends[-1] != {how: val}:
+            reasons.append("process %s=%d exit %r, expected %r"
+                           % (name, pid, ends[-1] if ends else "(absent)", {how: val}))
+    for e in spec["none"]:
+        bad = [f for f in findings if finding_matches(f, e, source, case_vars) is None]
+        if bad:
+            reasons.append("unexpected finding for 'none: %s': %s"
+                           % (e["text"], "; ".join(describe(f, source) for f in bad[:3])))
+    if o["outdir"] not in o["stderr"]:
+        reasons.append("stderr summary does not name the report dir %s" % o["outdir"])
+    return reasons
+
+
+def run_case(name, spec, keep):
+    tmp = tempfile.mkdtemp(prefix="vigil-case-%s-" % name)
+    outdir = os.path.join(tmp, "out")
+    r = vtest.run([vtest.VIGIL, "run", "-o", outdir, "--", os.path.join(CASES_BIN, name)],
+                  cwd=tmp)
+    rep, txt, problems = vtest.load_report(outdir)
+    o = {"rc": r.rc, "stdout": r.out.decode("utf-8", "replace"),
+         "stderr": r.err.decode("utf-8", "replace"), "report": rep, "report_txt": txt,
+         "problems": problems, "outdir": outdir, "timed_out": r.timed_out}
+    reasons = check_outcome(spec, o)
+    if not reasons and not keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        o["kept"] = tmp
+    return o, reasons
+
+
+# A fabricated report the checker must judge correctly whatever vigil does today.
+def _synthetic_outcome():
+    frames = [
+        {"pc": "0x10", "module": "/lib/libc.so.6", "offset": "0x10",
+         "function": "helper_in_libc", "file": "libc.c", "line": 3},
+        {"pc": "0x20", "module": "/x/prog", "offset": "0x20",
+         "function": "make_it", "file": "/src/tests/cases/selfcheck.c", "line": 10},
+        {"pc": "0x30", "module": "/x/prog", "offset": "0x30",
+         "function": "main", "file": "/src/tests/cases/selfcheck.c", "line": 20},
+    ]
+    cxx = [{"pc": "0x40", "module": "/x/prog", "offset": "0x40",
+            "function": "_ZN6Widget6createEi", "file": "selfcheck.c", "line": 30}]
+    rep = {"schema": "vigil-report/1", "tool": {"name": "vigil", "version": "0"},
+           "run": {"command": ["prog"], "started": "t", "ended": "t", "mode": "full",
+                   "checks": ["heap"], "bpf": False, "exit": {"code": 0}},
+           "processes": [{"pid": 100, "ppid": 1, "exe": "/x/prog", "argv": ["prog"],
+                          "exit": {"code": 0}}],
+           "findings": [
+               {"id": "a", "kind": "leak", "severity": "error", "count": 1, "pids": [100],
+                "message": "m", "details": {"direct_bytes": 64},
+                "stacks": [{"role": "allocation", "tid": 100, "frames": frames}]},
+               {"id": "b", "kind": "crash", "severity": "error", "count": 1,
+                "pids": [100], "message": "m", "details": {"signal": 11},
+                "stacks": [{"role": "crash", "tid": 100, "frames": cxx}]}],
+           "stats": {}}
+    return {"rc": 0, "stdout": "vigil-case: child=101\n", "stderr": "/out", "report": rep,
+            "report_txt": "make_it main", "problems": vtest.validate_report(rep),
+            "outdir": "/out"}
+
+
+def _spec(expect=(), none=(), exit_=0, stdout=(), process=()):
+    spec = {"expect": [], "none": [], "exit": exit_, "stdout": list(stdout),
+            "process": list(process), "source": "selfcheck.c"}
+    for t in expect:
+        w = t.split()
+        spec["expect"].append(parse_constraints(w[0], w[1:]))
+    for t in none:
+        w = t.split()
+        spec["none"].append(parse_constraints(w[0], w[1:]))
+    return spec
+
+
+def self_check(live):
+    """Returns (passed, failed) counts, printing one line each."""
+    o = _synthetic_outcome()
+    must_pass = [_spec(expect=["leak function=make_it line=10 details.direct_bytes>0"],
+                       none=["leak function=main"])]
+    must_fail = {
+        "wrong line": _spec(expect=["leak function=make_it line=11"]),
+        "wrong function": _spec(expect=["leak function=make_i line=10"]),
+        "caller frame instead of the top-most in-file frame":
+            _spec(expect=["leak function=main line=20"]),
+        "detail out of range": _spec(expect=["leak details.direct_bytes>64"]),
+        "missing detail key": _spec(expect=["leak details.indirect_bytes>0"]),
+        "kind present but expect-none": _spec(none=["leak"]),
+        "any error present but expect-none": _spec(none=["* severity=error"]),
+        "wrong exit status": _spec(exit_=139),
+        "missing stdout line": _spec(stdout=["handler ran"]),
+        "pid not in finding": _spec(expect=["leak pids-include=child"]),
+        "wrong process exit": _spec(process=[("child", "code", 0)]),
+        "mangled C++ name": _spec(expect=["crash function=Widget::create line=30"]),
+    }
+    passed = failed = 0
+    for s in must_pass:
+        r = check_outcome(s, o)
+        if r:
+            print("FAIL self-check: checker rejects a correct expectation: %s" % r[0])
+            failed += 1
+        else:
+            passed += 1
+    for what, s in must_fail.items():
+        if check_outcome(s, o):
+            passed += 1
+        else:
+            print("FAIL self-check: checker accepts a wrong expectation (%s)" % what)
+            failed += 1
+    bad = dict(o["report"], schema="vigil-report/2")
+    if vtest.validate_report(bad):
+        passed += 1
+    else:
+        print("FAIL self-check: validator accepts schema vigil-report/2")
+        failed += 1
+    # The same on a real report: mutate a passing case's expectations.
+    if live is not None:
+        spec, outcome = live
+        for e in spec["expect"]:
+            for i, (k, op, v) in enumerate(e["constraints"]):
+                if k != "line":
+                    continue
+                wrong = dict(e, constraints=list(e["constraints"]))
+                wrong["constraints"][i] = (k, op, str(int(v) + 1))
+                wspec = dict(spec, expect=[wrong])
+                if check_outcome(wspec, outcome):
+                    passed += 1
+                else:
+                    print("FAIL self-check: live report accepted line=%d for %s"
+                          % (int(v) + 1, e["text"]))
+                    failed += 1
+        if spec["exit"] == 0 and not check_outcome(dict(spec, exit=1), outcome):
+            print("FAIL self-check: live report accepted a wrong exit status")
+            failed += 1
+    print("%s self-check: %d wrong expectations rejected, %d right ones accepted%s"
+          % ("PASS" if not failed else "FAIL", passed - len(must_pass), len(must_pass),
+             "" if live else " (no passing leak case for the live check)"))
+    return failed == 0
+
+
+def main(argv):
+    keep = os.environ.get("VIGIL_TEST_KEEP") == "1"
+    names = sorted(os.path.splitext(f)[0] for f in os.listdir(CASES_SRC)
+                   if f.endswith((".c", ".cc")))
+    if argv:
+        unknown = [a for a in argv if a not in names]
+        if unknown:
+            print("run_cases: no such case: %s" % ", ".join(unknown), file=sys.stderr)
+            return 2
+        names = argv
+    if not os.access(vtest.VIGIL, os.X_OK):
+        print("run_cases: %s is not built" % vtest.VIGIL, file=sys.stderr)
+        return 2
+    npass = nfail = 0
+    live = None
+    for name in names:
+        src = [f for f in (name + ".c", name + ".cc")
+               if os.path.exists(os.path.join(CASES_SRC, f))][0]
+        try:
+            spec = parse_spec(os.path.join(CASES_SRC, src))
+        except SpecError as e:
+            print("FAIL %s: bad expectation header: %s" % (name, e))
+            nfail += 1
+            continue
+        if not os.access(os.path.join(CASES_BIN, name), os.X_OK):
+            print("FAIL %s: %s not built (make cases)" % (name, name))
+            nfail += 1
+            continue
+        o, reasons = run_case(name, spec, keep)
+        if reasons:
+            nfail += 1
+            print("FAIL %s: %s (kept %s; stderr: %s)"
+                  % (name, "; ".join(reasons), o["kept"], vtest.tail(o["stderr"].encode())))
+        else:
+            npass += 1
+            print("PASS %s" % name)
+            if live is None and any(c[0] == "line" for e in spec["expect"]
+                                    for c in e["constraints"]):
+                live = (spec, o)
+    if self_check(live):
+        npass += 1
+    else:
+        nfail += 1
+    print("cases: %d passed, %d failed" % (npass, nfail))
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
