@@ -298,8 +298,10 @@ size_t vigil_rawlog__enc_finding(void *buf, size_t cap, uint32_t tid, uint64_t t
 	r->nstacks = (uint8_t)nstacks;
 	r->ndetails = (uint8_t)nkv;
 	r->count = count;
-	memcpy(r + 1, stacks, nstacks * sizeof(*stacks));
-	memcpy((char *)(r + 1) + nstacks * sizeof(*stacks), kv, nkv * sizeof(*kv));
+	if (nstacks)
+		memcpy(r + 1, stacks, nstacks * sizeof(*stacks));
+	if (nkv)
+		memcpy((char *)(r + 1) + nstacks * sizeof(*stacks), kv, nkv * sizeof(*kv));
 	return size;
 }
 
@@ -327,6 +329,7 @@ size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 		return 0;
 	hdr(buf, VIGIL_REC_STATS, size, tid, ts);
 	r->n = nkv;
-	memcpy(r + 1, kv, nkv * sizeof(*kv));
+	if (nkv)
+		memcpy(r + 1, kv, nkv * sizeof(*kv));
 	return size;
 }

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: MIT
+/* argp parsers for `vigil`, `vigil run` and `vigil report`. argp runs with ARGP_NO_ERRS
+ * and ARGP_NO_HELP so that it never prints or exits: every problem becomes one line in
+ * the caller's buffer, and main decides what to print and which status to exit with. */
+#include <argp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/finding.h"
+#include "vigil/options.h"
+#include "cli.h"
+
+enum {
+	OPT_CHECKS = 0x100,
+	OPT_MODE,
+	OPT_SUPPRESSIONS,
+	OPT_ERROR_EXITCODE,
+	OPT_NO_BPF,
+	OPT_ON_ERROR,
+	OPT_FORMAT,
+};
+
+struct ctx {
+	struct vigil_cli *cli;
+	char *err;
+	size_t errlen;
+	int cmd_index; /* top level: argv index of the command word */
+};
+
+static void err_fmt(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void err_fmt(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const struct argp_option top_options[] = {
+	{"help", 'h', 0, 0, "Give this help", 0},
+	{"version", 'V', 0, 0, "Print the version", 0},
+	{0},
+};
+
+static const struct argp_option run_options[] = {
+	{"output", 'o', "DIR", 0, "Reports go here (default ./vigil-report)", 0},
+	{"checks", OPT_CHECKS, "LIST", 0,
+	 "Comma list of: heap,threads,fds,api,syscalls,races (default: all available)", 0},
+	{"mode", OPT_MODE, "MODE", 0, "full|canary (only full is available yet)", 0},
+	{"suppressions", OPT_SUPPRESSIONS, "FILE", 0,
+	 "Drop findings that match (not available yet)", 0},
+	{"error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
+	 "Exit N (1-255) when any finding of severity error was reported", 0},
+	{"no-bpf", OPT_NO_BPF, 0, 0,
+	 "Do not load eBPF programs (none exist yet: runs are preload-only)", 0},
+	{"on-error", OPT_ON_ERROR, "ACTION", 0, "continue|abort (not available yet)", 0},
+	{"help", 'h', 0, 0, "Give this help", -1},
+	{0},
+};
+
+static const struct argp_option report_options[] = {
+	{"format", OPT_FORMAT, "FORMAT", 0, "text (default) or json", 0},
+	{"help", 'h', 0, 0, "Give this help", -1},
+	{0},
+};
+
+/* Stops argp at once: the remaining arguments are not ours. */
+static void stop_parsing(struct argp_state *state)
+{
+	state->next = state->argc;
+}
+
+static int parse_exitcode(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 255)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+	char why[256];
+
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = "run";
+		stop_parsing(state);
+		return 0;
+	case 'o':
+		if (!*arg) {
+			err_fmt(c, "invalid --output '': expected a directory");
+			return EINVAL;
+		}
+		cli->out = arg;
+		return 0;
+	case OPT_CHECKS:
+		if (vigil_options__parse_checks(arg, &cli->checks, why, sizeof(why))) {
+			err_fmt(c, "invalid --checks '%s': %s", arg, why);
+			return EINVAL;
+		}
+		return 0;
+	case OPT_MODE:
+		if (!strcmp(arg, "full")) {
+			cli->mode = VIGIL_MODE_FULL;
+			return 0;
+		}
+		if (!strcmp(arg, "canary"))
+			err_fmt(c, "option '--mode canary' is not available yet (only full runs)");
+		else
+			err_fmt(c, "invalid --mode '%s': expected full or canary", arg);
+		return EINVAL;
+	case OPT_SUPPRESSIONS:
+		err_fmt(c, "option '--suppressions' is not available yet");
+		return EINVAL;
+	case OPT_ON_ERROR:
+		err_fmt(c, "option '--on-error' is not available yet");
+		return EINVAL;
+	case OPT_ERROR_EXITCODE:
+		if (parse_exitcode(arg, &cli->error_exitcode)) {
+			err_fmt(c, "invalid --error-exitcode '%s': expected an integer "
+				   "from 1 to 255", arg);
+			return EINVAL;
+		}
+		return 0;
+	case OPT_NO_BPF:
+		cli->bpf = false;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* The program and its arguments: argv is NULL-terminated, so the tail
+		 * of it is already the program's argv. */
+		cli->prog_argv = &state->argv[state->next - 1];
+		cli->prog_argc = state->argc - (state->next - 1);
+		stop_parsing(state);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t report_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = "report";
+		stop_parsing(state);
+		return 0;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text")) {
+			cli->format = VIGIL_FORMAT_TEXT;
+			return 0;
+		}
+		if (!strcmp(arg, "json")) {
+			cli->format = VIGIL_FORMAT_JSON;
+			return 0;
+		}
+		if (!strcmp(arg, "sarif"))
+			err_fmt(c, "option '--format sarif' is not available yet");
+		else
+			err_fmt(c, "invalid --format '%s': expected text or json", arg);
+		return EINVAL;
+	case ARGP_KEY_ARG:
+		if (cli->report_path) {
+			err_fmt(c, "unexpected argument '%s' (vigil report takes one DIR or FILE)",
+				arg);
+			return EINVAL;
+		}
+		cli->report_path = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t top_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+
+	(void)arg;
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = NULL;
+		stop_parsing(state);
+		return 0;
+	case 'V':
+		cli->cmd = VIGIL_CMD_VERSION;
+		stop_parsing(state);
+		return 0;
+	case ARGP_KEY_ARG:
+		c->cmd_index = state->next - 1;
+		stop_parsing(state);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp top_argp = {
+	top_options, top_parse,
+	"run [OPTIONS] -- PROGRAM [ARGS...]\nreport DIR|FILE [--format text|json]",
+	"vigil: a runtime fault sentinel for unmodified Linux binaries.\v"
+	"Commands:\n"
+	"  run       run PROGRAM under vigil and write a report\n"
+	"  report    re-render a saved run (a report directory or a report.json)\n"
+	"\n'vigil run --help' and 'vigil report --help' list the options of each command.",
+	NULL, NULL, NULL,
+};
+
+static const struct argp run_argp = {
+	run_options, run_parse, "-- PROGRAM [ARGS...]",
+	"Run PROGRAM with libvigil.so preloaded, then write OUT/report.json and "
+	"OUT/report.txt and a summary on stderr.\v"
+	"The exit status is PROGRAM's (128+N when it died of signal N), unless "
+	"--error-exitcode applies. Problems of vigil itself exit 2.",
+	NULL, NULL, NULL,
+};
+
+static const struct argp report_argp = {
+	report_options, report_parse, "DIR|FILE",
+	"Print the report of a saved run: DIR is a report directory (its report.json, or "
+	"its raw logs if there is none), FILE a report.json.",
+	NULL, NULL, NULL,
+};
+
+/* Finds an option by long name, accepting unique prefixes as getopt_long does. */
+static const struct argp_option *find_long(const struct argp_option *opts, const char *name,
+					   size_t len, bool *ambiguous)
+{
+	const struct argp_option *hit = NULL;
+
+	*ambiguous = false;
+	for (const struct argp_option *o = opts; o->name || o->key; o++) {
+		if (!o->name || strncmp(o->name, name, len))
+			continue;
+		if (strlen(o->name) == len)
+			return o;
+		if (hit)
+			*ambiguous = true;
+		hit = o;
+	}
+	return *ambiguous ? NULL : hit;
+}
+
+static const struct argp_option *find_short(const struct argp_option *opts, int key)
+{
+	for (const struct argp_option *o = opts; o->name || o->key; o++)
+		if (o->key == key && key < 0x100)
+			return o;
+	return NULL;
+}
+
+/* getopt rejected something, but with ARGP_NO_ERRS it does not say what: scan the
+ * options the way getopt does and name the first bad one. */
+static void diagnose(struct ctx *c, const struct argp_option *opts, int argc, char **argv,
+		     bool stop_at_arg)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if (a[0] != '-' || !a[1]) {
+			if (stop_at_arg)
+				break;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			bool amb;
+			const struct argp_option *o = find_long(opts, name, len, &amb);
+
+			if (amb) {
+				err_fmt(c, "option '--%.*s' is ambiguous", (int)len, name);
+				return;
+			}
+			if (!o) {
+				err_fmt(c, "unrecognized option '--%.*s'", (int)len, name);
+				return;
+			}
+			if (!o->arg && eq) {
+				err_fmt(c, "option '--%s' does not take a value", o->name);
+				return;
+			}
+			if (o->arg && !eq) {
+				if (i + 1 >= argc) {
+					err_fmt(c, "option '--%s' requires a value", o->name);
+					return;
+				}
+				i++;
+			}
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const struct argp_option *o = find_short(opts, (unsigned char)*p);
+
+			if (!o) {
+				err_fmt(c, "unrecognized option '-%c'", *p);
+				return;
+			}
+			if (o->arg) {
+				if (!p[1] && i + 1 >= argc) {
+					err_fmt(c, "option '-%c' requires a value", *p);
+					return;
+				}
+				if (!p[1])
+					i++;
+				break;
+			}
+		}
+	}
+	err_fmt(c, "invalid arguments");
+}
+
+static int run_argp_parse(const struct argp *argp, struct ctx *c, int argc, char **argv,
+			  unsigned flags)
+{
+	int r;
+
+	c->err[0] = '\0';
+	r = argp_parse(argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP | flags, NULL, c);
+	if (!r)
+		return 0;
+	if (!c->err[0])
+		diagnose(c, argp->options, argc, argv, flags & ARGP_IN_ORDER);
+	return -EINVAL;
+}
+
+void vigil_cli__defaults(struct vigil_cli *cli)
+{
+	*cli = (struct vigil_cli){
+		.cmd = VIGIL_CMD_NONE,
+		.help_for = NULL,
+		.out = "vigil-report",
+		.checks = VIGIL_CHECKS_AVAILABLE,
+		.mode = VIGIL_MODE_FULL,
+		.error_exitcode = 0,
+		.bpf = true,
+		.prog_argc = 0,
+		.prog_argv = NULL,
+		.report_path = NULL,
+		.format = VIGIL_FORMAT_TEXT,
+	};
+}
+
+int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, size_t errlen)
+{
+	struct vigil_cli tmp;
+	char dummy[1];
+	struct ctx c = {
+		.cli = &tmp, .err = errlen ? err : dummy, .errlen = errlen ? errlen : 1,
+		.cmd_index = 0,
+	};
+	const char *cmd;
+	int sub_argc;
+	char **sub_argv;
+
+	vigil_cli__defaults(&tmp);
+	if (run_argp_parse(&top_argp, &c, argc, argv, ARGP_IN_ORDER))
+		return -EINVAL;
+	if (tmp.cmd == VIGIL_CMD_HELP || tmp.cmd == VIGIL_CMD_VERSION)
+		goto done;
+	if (!c.cmd_index) {
+		err_fmt(&c, "no command given (try 'vigil --help')");
+		return -EINVAL;
+	}
+	cmd = argv[c.cmd_index];
+	sub_argc = argc - c.cmd_index;
+	sub_argv = argv + c.cmd_index;
+	if (!strcmp(cmd, "run")) {
+		tmp.cmd = VIGIL_CMD_RUN;
+		if (run_argp_parse(&run_argp, &c, sub_argc, sub_argv, ARGP_IN_ORDER))
+			return -EINVAL;
+		if (tmp.cmd == VIGIL_CMD_RUN && !tmp.prog_argc) {
+			err_fmt(&c, "no program to run (usage: vigil run [OPTION...] -- PROGRAM "
+				    "[ARGS...])");
+			return -EINVAL;
+		}
+	} else if (!strcmp(cmd, "report")) {
+		tmp.cmd = VIGIL_CMD_REPORT;
+		if (run_argp_parse(&report_argp, &c, sub_argc, sub_argv, 0))
+			return -EINVAL;
+		if (tmp.cmd == VIGIL_CMD_REPORT && !tmp.report_path) {
+			err_fmt(&c, "no report given (usage: vigil report DIR|FILE "
+				    "[--format text|json])");
+			return -EINVAL;
+		}
+	} else {
+		err_fmt(&c, "unknown command '%s' (expected run or report)", cmd);
+		return -EINVAL;
+	}
+done:
+	*cli = tmp;
+	return 0;
+}
+
+void vigil_cli__help(const struct vigil_cli *cli, FILE *f)
+{
+	if (cli->help_for && !strcmp(cli->help_for, "run"))
+		argp_help(&run_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil run");
+	else if (cli->help_for && !strcmp(cli->help_for, "report"))
+		argp_help(&report_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil report");
+	else
+		argp_help(&top_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil");
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The vigil command line (DESIGN.md "The command line"): argp parsers for the top
+ * level, `run` and `report`, factored so tests get a struct or an error line back. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define VIGIL_VERSION "0.1.0"
+#define VIGIL_CLI_ERR_MAX 512
+
+enum vigil_cmd {
+	VIGIL_CMD_NONE = 0,
+	VIGIL_CMD_RUN,
+	VIGIL_CMD_REPORT,
+	VIGIL_CMD_HELP,    /* help for `help_for` (NULL: top level) */
+	VIGIL_CMD_VERSION,
+};
+
+enum vigil_format {
+	VIGIL_FORMAT_TEXT = 0,
+	VIGIL_FORMAT_JSON,
+};
+
+struct vigil_cli {
+	enum vigil_cmd cmd;
+	const char *help_for; /* "run", "report" or NULL */
+	/* run */
+	const char *out;
+	unsigned checks; /* bitmask of 1u << enum vigil_check */
+	unsigned mode;   /* enum vigil_mode */
+	int error_exitcode; /* 0: not set */
+	bool bpf;
+	int prog_argc;
+	char **prog_argv; /* points into the argv given to the parser; NULL-terminated */
+	/* report */
+	const char *report_path;
+	enum vigil_format format;
+};
+
+/* Defaults of every option, before any argument is applied. */
+void vigil_cli__defaults(struct vigil_cli *cli);
+
+/* Parses argv (argv[0] is the program name). Returns 0 with *cli filled, or -EINVAL
+ * with one line (no "vigil: error: " prefix, no newline) in err. Never prints, never
+ * exits. */
+int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, size_t errlen);
+
+/* Prints the help of cli->help_for to f. */
+void vigil_cli__help(const struct vigil_cli *cli, FILE *f);
+
+#endif

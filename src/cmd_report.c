@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* `vigil report DIR|FILE [--format text|json]`: re-render a saved run on stdout. A
+ * directory without report.json but with raw/ is rebuilt from its raw logs (a run whose
+ * vigil was killed before it could write the report). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "report.h"
+#include "report_json.h"
+#include "report_text.h"
+
+#define ERR_PREFIX "vigil: error: "
+
+static json_t *from_raw(const char *raw)
+{
+	struct vigil_report *r;
+	json_t *j;
+
+	/* Offline symbolization, as in `vigil run`. */
+	unsetenv("DEBUGINFOD_URLS");
+	r = vigil_report__from_dir(raw);
+	if (!r) {
+		fprintf(stderr, ERR_PREFIX "cannot read raw logs '%s': %s\n", raw, strerror(errno));
+		return NULL;
+	}
+	vigil_report__infer_run(r);
+	j = vigil_report__to_json(r);
+	if (!j)
+		fprintf(stderr, ERR_PREFIX "cannot build report from '%s': %s\n", raw,
+			strerror(ENOMEM));
+	vigil_report__free(r);
+	return j;
+}
+
+static json_t *load(const char *path)
+{
+	char err[PATH_MAX + 256];
+	json_t *j = vigil_json__load(path, err, sizeof(err));
+
+	if (!j)
+		fprintf(stderr, ERR_PREFIX "%s\n", err);
+	return j;
+}
+
+int vigil_cmd_report(const struct vigil_cli *cli)
+{
+	char json[PATH_MAX + 16], raw[PATH_MAX + 8];
+	const char *path = cli->report_path;
+	struct stat st;
+	json_t *j;
+	int rc = 2;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, ERR_PREFIX "cannot read '%s': %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		j = load(path);
+	} else {
+		snprintf(json, sizeof(json), "%s/report.json", path);
+		snprintf(raw, sizeof(raw), "%s/raw", path);
+		if (!stat(json, &st))
+			j = load(json);
+		else if (!stat(raw, &st) && S_ISDIR(st.st_mode))
+			j = from_raw(raw);
+		else {
+			fprintf(stderr, ERR_PREFIX "cannot read '%s': no report.json and no "
+					"raw/ in it\n", path);
+			return 2;
+		}
+	}
+	if (!j)
+		return 2;
+	if (cli->format == VIGIL_FORMAT_JSON) {
+		if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 &&
+		    fputc('\n', stdout) != EOF && fflush(stdout) == 0)
+			rc = 0;
+	} else if (vigil_text__render(j, stdout) == 0) {
+		rc = 0;
+	}
+	if (rc)
+		fprintf(stderr, ERR_PREFIX "cannot write to stdout: %s\n", strerror(errno));
+	json_decref(j);
+	return rc;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/* `vigil run`: validate what can be validated before the target starts, prepare OUT,
+ * launch with the env contract, then render the report. Nothing goes to stdout: it
+ * belongs to the target. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/finding.h"
+#include "vigil/options.h"
+#include "cmd.h"
+#include "launch.h"
+#include "report.h"
+#include "report_json.h"
+#include "report_text.h"
+
+extern char **environ;
+
+#define ERR_PREFIX "vigil: error: "
+
+/* The preload sits next to the binary in the build tree, and in ../lib/vigil after
+ * `make install PREFIX=...`. */
+static int find_preload(char *out, size_t len)
+{
+	static const char *const rel[] = {"libvigil.so", "../lib/vigil/libvigil.so"};
+	char self[PATH_MAX], cand[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		struct stat st;
+
+		snprintf(cand, sizeof(cand), "%s/%s", self, rel[i]);
+		if (stat(cand, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (!realpath(cand, self) || strlen(self) >= len)
+			return -ENAMETOOLONG;
+		memcpy(out, self, strlen(self) + 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* OUT made absolute without touching the file system (it may not exist yet). */
+static int absolute(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/') {
+		if (strlen(path) >= len)
+			return -ENAMETOOLONG;
+		memcpy(out, path, strlen(path) + 1);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	if (snprintf(out, len, "%s/%s", cwd, path) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	struct stat st;
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return -errno;
+	if (stat(buf, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (access(buf, W_OK | X_OK))
+		return -errno;
+	return 0;
+}
+
+/* Logs of a previous run would merge into this one's report. */
+static int clear_stale(const char *out, const char *raw)
+{
+	static const char *const reports[] = {"report.json", "report.txt"};
+	DIR *d = opendir(raw);
+	struct dirent *de;
+	char path[PATH_MAX + 32];
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".log") &&
+		    unlinkat(dirfd(d), de->d_name, 0) && errno != ENOENT) {
+			int e = -errno;
+
+			closedir(d);
+			return e;
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, reports[i]);
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+	}
+	return 0;
+}
+
+static char *checks_list(unsigned mask)
+{
+	char buf[128] = "";
+	size_t n = 0;
+
+	for (unsigned c = 0; c < VIGIL_CHECK_MAX; c++)
+		if (mask & (1u << c))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : "",
+					      vigil_check_name(c));
+	return strdup(buf);
+}
+
+static bool is_var(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(entry, name, n) && entry[n] == '=';
+}
+
+static void free_env(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+static int add_var(char **env, size_t *k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int add_var(char **env, size_t *k, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	env[(*k)++] = s;
+	return 0;
+}
+
+/* The target's environment: ours with the VIGIL_* contract variables set. */
+static char **build_env(const char *preload, const char *out, unsigned checks)
+{
+	static const char *const ours[] = {"LD_PRELOAD", "VIGIL_OUT", "VIGIL_CHECKS",
+					   "VIGIL_MODE"};
+	const char *old_preload = getenv("LD_PRELOAD");
+	char *list = checks_list(checks);
+	size_t n = 0, k = 0;
+	char **env;
+	int err = 0;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 5, sizeof(*env));
+	if (!env || !list)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		bool skip = false;
+
+		for (size_t j = 0; j < 4; j++)
+			skip |= is_var(environ[i], ours[j]);
+		if (skip)
+			continue;
+		if (!(env[k] = strdup(environ[i])))
+			goto cleanup;
+		k++;
+	}
+	if (old_preload && *old_preload)
+		err = add_var(env, &k, "LD_PRELOAD=%s:%s", preload, old_preload);
+	else
+		err = add_var(env, &k, "LD_PRELOAD=%s", preload);
+	err = err ?: add_var(env, &k, "VIGIL_OUT=%s", out);
+	err = err ?: add_var(env, &k, "VIGIL_CHECKS=%s", list);
+	err = err ?: add_var(env, &k, "VIGIL_MODE=full");
+	if (err)
+		goto cleanup;
+	free(list);
+	return env;
+cleanup:
+	free_env(env);
+	free(list);
+	return NULL;
+}
+
+static struct vigil_status status_of(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return (struct vigil_status){VIGIL_STATUS_SIGNAL, WTERMSIG(wstatus)};
+	return (struct vigil_status){VIGIL_STATUS_CODE, WEXITSTATUS(wstatus)};
+}
+
+static bool any_error(const struct vigil_report *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity == VIGIL_SEV_ERROR)
+			return true;
+	return false;
+}
+
+/* Reads the raw logs and writes report.json, report.txt and the stderr summary;
+ * *errors tells whether a finding of severity error was reported. 0 or -errno. */
+static int render(const struct vigil_cli *cli, const char *out, const char *raw,
+		  const struct vigil_options *opts, time_t started, time_t ended,
+		  const struct vigil_child *child, bool *errors)
+{
+	char path[PATH_MAX + 32], counts[1024];
+	struct vigil_report *r;
+	json_t *j = NULL;
+	int err;
+
+	/* Symbolization stays offline: a debuginfod lookup per module could stall the
+	 * report for minutes on a machine without network. */
+	unsetenv("DEBUGINFOD_URLS");
+	r = vigil_report__from_dir(raw);
+	if (!r) {
+		err = -errno;
+		fprintf(stderr, ERR_PREFIX "cannot read raw logs '%s': %s\n", raw, strerror(-err));
+		return err;
+	}
+	/* A static or setuid program does not load the preload at all. */
+	if (!r->nprocs && vigil_report__add_note(r, "no raw log was written: '%s' did not load "
+						  "libvigil.so (statically linked or setuid?)",
+						  cli->prog_argv[0])) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	r->command = (const char **)cli->prog_argv;
+	r->ncommand = cli->prog_argc;
+	r->started = started;
+	r->ended = ended;
+	r->mode = opts->mode;
+	r->checks = opts->checks;
+	r->bpf = false;
+	r->exit = status_of(child->wstatus);
+	vigil_report__set_exit(r, (uint32_t)child->pid, r->exit);
+	for (unsigned i = 0; i < child->norphans; i++)
+		vigil_report__set_exit(r, (uint32_t)child->orphans[i].pid,
+				       status_of(child->orphans[i].wstatus));
+	*errors = any_error(r);
+
+	j = vigil_report__to_json(r);
+	if (!j) {
+		err = -ENOMEM;
+		fprintf(stderr, ERR_PREFIX "cannot build report: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	snprintf(path, sizeof(path), "%s/report.json", out);
+	err = vigil_json__write_atomic(j, path);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/report.txt", out);
+		err = vigil_text__write_atomic(j, path);
+	}
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot write report '%s': %s\n", path, strerror(-err));
+		goto cleanup;
+	}
+	for (size_t i = 0; i < r->nnotes; i++)
+		fprintf(stderr, "vigil: warning: %s\n", r->notes[i]);
+	vigil_text__counts(j, counts, sizeof(counts));
+	fprintf(stderr, "vigil: %s - report: %s/report.txt\n", counts, cli->out);
+cleanup:
+	json_decref(j);
+	vigil_report__free(r);
+	return err;
+}
+
+int vigil_cmd_run(const struct vigil_cli *cli)
+{
+	char out[PATH_MAX], raw[PATH_MAX + 8], preload[PATH_MAX], why[512];
+	struct vigil_options opts;
+	struct vigil_child child;
+	char **env = NULL;
+	time_t started, ended;
+	bool errors = false;
+	int rc = 2, err;
+
+	err = absolute(cli->out, out, sizeof(out));
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "bad output directory '%s': %s\n", cli->out,
+			strerror(-err));
+		goto cleanup;
+	}
+	snprintf(raw, sizeof(raw), "%s/raw", out);
+	err = find_preload(preload, sizeof(preload));
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot find 'libvigil.so' next to the vigil binary or "
+				"in ../lib/vigil: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	env = build_env(preload, out, cli->checks);
+	if (!env) {
+		fprintf(stderr, ERR_PREFIX "cannot build the environment: %s\n", strerror(ENOMEM));
+		goto cleanup;
+	}
+	/* Check what the preload will see, so a typo fails here in one line instead of
+	 * disabling the library inside the target. */
+	vigil_options__defaults(&opts);
+	if (vigil_options__from_env(&opts, env, why, sizeof(why))) {
+		fprintf(stderr, ERR_PREFIX "invalid VIGIL_OPTIONS '%s': %s\n",
+			getenv("VIGIL_OPTIONS") ? getenv("VIGIL_OPTIONS") : "", why);
+		goto cleanup;
+	}
+	if (strcmp(opts.out, out)) {
+		fprintf(stderr, ERR_PREFIX "invalid VIGIL_OPTIONS '%s': 'out' cannot be set "
+				"under vigil run, use -o/--output\n", getenv("VIGIL_OPTIONS"));
+		goto cleanup;
+	}
+	err = mkdir_p(out);
+	if (!err)
+		err = mkdir_p(raw);
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot create output directory '%s': %s\n", cli->out,
+			strerror(-err));
+		goto cleanup;
+	}
+	err = clear_stale(out, raw);
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot clear output directory '%s': %s\n", cli->out,
+			strerror(-err));
+		goto cleanup;
+	}
+
+	started = time(NULL);
+	err = vigil_launch__run(cli->prog_argv, env, &child);
+	ended = time(NULL);
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot start '%s': %s\n", cli->prog_argv[0],
+			strerror(-err));
+		goto cleanup;
+	}
+	if (child.exec_errno) {
+		fprintf(stderr, ERR_PREFIX "cannot run '%s': %s\n", cli->prog_argv[0],
+			strerror(child.exec_errno));
+		goto cleanup;
+	}
+	if (render(cli, out, raw, &opts, started, ended, &child, &errors))
+		goto cleanup;
+	if (errors && cli->error_exitcode)
+		rc = cli->error_exitcode;
+	else if (WIFSIGNALED(child.wstatus))
+		rc = 128 + WTERMSIG(child.wstatus);
+	else
+		rc = WEXITSTATUS(child.wstatus);
+cleanup:
+	free_env(env);
+	return rc;
+}

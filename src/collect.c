@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: MIT
+/* Raw logs -> report model: processes, symbolized stacks, and findings merged by id
+ * across processes. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "rawlog_read.h"
+#include "report.h"
+#include "symbolize.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+#define TOP_FRAMES 3
+
+/* Details that add up when findings merge. */
+#define SUMMED_KEYS                                                                      \
+	((1ull << VIGIL_KEY_BYTES) | (1ull << VIGIL_KEY_BLOCKS) |                          \
+	 (1ull << VIGIL_KEY_DIRECT_BYTES) | (1ull << VIGIL_KEY_DIRECT_BLOCKS) |            \
+	 (1ull << VIGIL_KEY_INDIRECT_BYTES) | (1ull << VIGIL_KEY_INDIRECT_BLOCKS))
+
+/* Details that are part of a finding's identity, per kind. */
+static const uint64_t identity_keys[VIGIL_FK_MAX] = {
+	[VIGIL_FK_CRASH] = 1ull << VIGIL_KEY_SIGNAL,
+};
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* qsort with an empty array that may be NULL, which qsort itself may not get. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n)
+		qsort(base, n, size, cmp);
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+struct vigil_report *vigil_report__new(void)
+{
+	struct vigil_report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->arena = vigil_arena__new();
+	r->sym = vigil_sym__new();
+	if (!r->arena || !r->sym) {
+		vigil_report__free(r);
+		return NULL;
+	}
+	r->started = r->ended = -1;
+	r->checks = VIGIL_CHECKS_AVAILABLE;
+	r->mode = VIGIL_MODE_FULL;
+	return r;
+}
+
+void vigil_report__free(struct vigil_report *r)
+{
+	if (!r)
+		return;
+	free(r->notes);
+	free(r->procs);
+	free(r->findings);
+	vigil_sym__free(r->sym);
+	vigil_arena__free(r->arena);
+	free(r);
+}
+
+int vigil_report__add_note(struct vigil_report *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	const char *s;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (grow((void **)&r->notes, &r->cap_notes, r->nnotes, sizeof(*r->notes)))
+		return -ENOMEM;
+	s = vigil_arena__strdup(r->arena, buf);
+	if (!s)
+		return -ENOMEM;
+	r->notes[r->nnotes++] = s;
+	return 0;
+}
+
+static const struct vigil_plog_module *module_at(const struct vigil_plog *l,
+						 const struct vigil_plog_stack *st, uint32_t i)
+{
+	return st->mods[i] >= 0 ? &l->modules[st->mods[i]] : NULL;
+}
+
+static bool is_vigil_module(const char *path)
+{
+	return path && !strcmp(base_name(path), "libvigil.so");
+}
+
+/* Symbolizes one raw stack into frames, inlined calls expanded, libvigil's own frames
+ * dropped (the preload strips them; this catches any that slip through). */
+static int build_frames(struct vigil_report *r, const struct vigil_plog *l,
+			const struct vigil_plog_stack *st, bool exact_pc0,
+			struct vigil_stack *out)
+{
+	const struct vigil_symframe **sf;
+	size_t *nsf, total = 0, k = 0;
+	int err = 0;
+
+	sf = calloc(st->depth ? st->depth : 1, sizeof(*sf));
+	nsf = calloc(st->depth ? st->depth : 1, sizeof(*nsf));
+	if (!sf || !nsf) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (uint32_t i = 0; i < st->depth; i++) {
+		const struct vigil_plog_module *m = module_at(l, st, i);
+		uint64_t rel;
+
+		if (m && is_vigil_module(m->path))
+			continue;
+		nsf[i] = 0;
+		/* A relative path (dlopen("./x.so")) is tried from our cwd, which is the
+		 * target's unless it moved: a miss only costs the names. */
+		if (m && !(m->flags & VIGIL_MODULE_VDSO) && m->path[0] && m->path[0] != '[') {
+			rel = st->pcs[i] - m->base;
+			/* A return address points after the call: look up the call. */
+			if ((i || !exact_pc0) && rel)
+				rel--;
+			err = vigil_sym__lookup(r->sym, m->path, rel, &sf[i], &nsf[i]);
+			if (err)
+				goto cleanup;
+		}
+		total += nsf[i] ? nsf[i] : 1;
+	}
+	out->frames = vigil_arena__alloc(r->arena, (total ? total : 1) * sizeof(*out->frames));
+	if (!out->frames) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (uint32_t i = 0; i < st->depth; i++) {
+		const struct vigil_plog_module *m = module_at(l, st, i);
+		struct vigil_frame base = {.pc = st->pcs[i]};
+
+		if (m && is_vigil_module(m->path))
+			continue;
+		if (m) {
+			base.module = vigil_arena__strdup(r->arena, m->path);
+			if (!base.module) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			base.offset = st->pcs[i] - m->base;
+		}
+		if (!nsf[i]) {
+			out->frames[k++] = base;
+			continue;
+		}
+		for (size_t j = 0; j < nsf[i]; j++) {
+			struct vigil_frame f = base;
+
+			f.function = sf[i][j].function;
+			f.file = sf[i][j].file;
+			f.line = sf[i][j].line;
+			f.inlined = sf[i][j].inlined;
+			out->frames[k++] = f;
+		}
+	}
+	out->nframes = k;
+cleanup:
+	free(sf);
+	free(nsf);
+	return err;
+}
+
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	/* The NUL separates fields: ("ab","c") and ("a","bc") differ. */
+	return fnv_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	return fnv_bytes(h, b, sizeof(b));
+}
+
+/* A finding's id is the FNV-1a 64 hash of its kind, the identity details of its kind
+ * (the signal of a crash) and the top three frames of its first stack: function, file
+ * basename and line when symbolized, module basename and offset when not. Basenames
+ * keep the id stable when the same build runs from another directory. */
+static void finding_id(struct vigil_finding *f)
+{
+	uint64_t h = FNV_OFFSET;
+	uint64_t keys = f->kind < VIGIL_FK_MAX ? identity_keys[f->kind] : 0;
+
+	h = fnv_str(h, vigil_kind_name(f->kind));
+	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++)
+		if (keys & f->details_set & (1ull << k))
+			h = fnv_u64(fnv_u64(h, k), f->details[k]);
+	if (f->nstacks) {
+		const struct vigil_stack *s = &f->stacks[0];
+
+		for (size_t i = 0; i < s->nframes && i < TOP_FRAMES; i++) {
+			const struct vigil_frame *fr = &s->frames[i];
+
+			if (fr->function) {
+				h = fnv_str(h, fr->function);
+				h = fnv_str(h, fr->file ? base_name(fr->file) : NULL);
+				h = fnv_u64(h, fr->line);
+			} else {
+				h = fnv_str(h, fr->module ? base_name(fr->module) : NULL);
+				h = fnv_u64(h, fr->module ? fr->offset : fr->pc);
+			}
+		}
+	}
+	snprintf(f->id, sizeof(f->id), "%016" PRIx64, h);
+}
+
+/* The pid of a log that lost its PROCESS record, from its name
+ * <exe>.<pid>[.<seq>].log; 0 when the name does not say. "a.12.77.log" is ambiguous
+ * (exe "a.12", pid 77; or exe "a", pid 12, seq 77): a last number under 1000 is read
+ * as the sequence, since sequences count execs of one pid and stay small. */
+static uint32_t pid_from_name(const char *path)
+{
+	const char *name = base_name(path);
+	size_t len = strlen(name);
+	unsigned long nums[2] = {0, 0};
+	int n = 0;
+
+	if (len < 4 || strcmp(name + len - 4, ".log"))
+		return 0;
+	len -= 4;
+	while (n < 2) {
+		size_t e = len;
+		unsigned long v = 0, mul = 1;
+
+		while (len && name[len - 1] >= '0' && name[len - 1] <= '9' && e - len < 9) {
+			v += (unsigned long)(name[len - 1] - '0') * mul;
+			mul *= 10;
+			len--;
+		}
+		if (len == e || !len || name[len - 1] != '.')
+			break;
+		nums[n++] = v;
+		len--;
+	}
+	if (n == 2 && nums[0] < 1000)
+		return (uint32_t)nums[1];
+	return n ? (uint32_t)nums[0] : 0;
+}
+
+static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint32_t pid)
+{
+	struct vigil_process *p;
+
+	if (grow((void **)&r->procs, &r->cap_procs, r->nprocs, sizeof(*p)))
+		return -ENOMEM;
+	p = &r->procs[r->nprocs];
+	*p = (struct vigil_process){
+		.pid = pid,
+		.ppid = l->ppid,
+		.start_ns = l->start_realtime_ns,
+		.log = vigil_arena__strdup(r->arena, base_name(l->path)),
+		.stats_set = l->stats_set,
+	};
+	memcpy(p->stats, l->stats, sizeof(p->stats));
+	if (l->has_process) {
+		p->exe = vigil_arena__strdup(r->arena, l->exe);
+		p->argc = l->argc;
+		p->argv = vigil_arena__alloc(r->arena, ((size_t)l->argc + 1) * sizeof(*p->argv));
+		if (!p->exe || !p->argv)
+			return -ENOMEM;
+		for (int i = 0; i < l->argc; i++)
+			if (!(p->argv[i] = vigil_arena__strdup(r->arena, l->argv[i])))
+				return -ENOMEM;
+	}
+	if (l->has_exit && l->exit_how == VIGIL_EXIT_SIGNAL)
+		p->exit = (struct vigil_status){VIGIL_STATUS_SIGNAL, l->exit_signal};
+	else if (l->has_exit)
+		p->exit = (struct vigil_status){VIGIL_STATUS_CODE, l->exit_code};
+	if (!p->log)
+		return -ENOMEM;
+	r->nprocs++;
+	return 0;
+}
+
+static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
+		       const struct vigil_plog_finding *pf, uint32_t pid)
+{
+	struct vigil_finding *f;
+	int err;
+
+	if (grow((void **)&r->findings, &r->cap_findings, r->nfindings, sizeof(*f)))
+		return -ENOMEM;
+	f = &r->findings[r->nfindings];
+	*f = (struct vigil_finding){
+		.kind = pf->kind,
+		.severity = pf->severity,
+		.count = pf->count,
+		.npids = 1,
+		.nstacks = pf->nstacks,
+	};
+	f->pids = vigil_arena__alloc(r->arena, sizeof(*f->pids));
+	f->stacks = vigil_arena__alloc(r->arena, (pf->nstacks ? pf->nstacks : 1) *
+							 sizeof(*f->stacks));
+	if (!f->pids || !f->stacks)
+		return -ENOMEM;
+	f->pids[0] = pid;
+	for (size_t i = 0; i < pf->ndetails; i++) {
+		f->details[pf->details[i].key] = pf->details[i].value;
+		f->details_set |= 1ull << pf->details[i].key;
+	}
+	for (size_t i = 0; i < pf->nstacks; i++) {
+		const struct vigil_rec_fstack *fs = &pf->stacks[i];
+		const struct vigil_plog_stack *st = vigil_plog__stack(l, fs->stack_id);
+
+		f->stacks[i].role = fs->role;
+		f->stacks[i].tid = fs->tid;
+		if (!st)
+			continue;
+		err = build_frames(r, l, st, fs->flags & VIGIL_STACK_EXACT_PC0, &f->stacks[i]);
+		if (err)
+			return err;
+	}
+	finding_id(f);
+	f->seq = r->nfindings++;
+	return 0;
+}
+
+int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l)
+{
+	uint32_t pid = l->has_process ? l->pid : pid_from_name(l->path);
+	int err;
+
+	if (l->note && (err = vigil_report__add_note(r, "%s", l->note)))
+		return err;
+	err = add_process(r, l, pid);
+	for (size_t i = 0; !err && i < l->nfindings; i++)
+		err = add_finding(r, l, &l->findings[i], pid);
+	return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vigil_report__add_dir(struct vigil_report *r, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".log"))
+			continue;
+		if (grow((void **)&names, &cap, n, sizeof(*names)) ||
+		    !(names[n] = strdup(de->d_name))) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		n++;
+	}
+	sort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n && !err; i++) {
+		char path[8192];
+		struct vigil_plog *l;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		l = vigil_plog__read_file(path);
+		if (!l) {
+			if (errno == ENOMEM)
+				err = -ENOMEM;
+			else
+				err = vigil_report__add_note(r, "raw log %s could not be read: %s",
+							     names[i], strerror(errno));
+			continue;
+		}
+		err = vigil_report__add_log(r, l);
+		vigil_plog__free(l);
+	}
+cleanup:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return err;
+}
+
+uint64_t vigil_finding__bytes(const struct vigil_finding *f)
+{
+	if (f->details_set & (1ull << VIGIL_KEY_BYTES))
+		return f->details[VIGIL_KEY_BYTES];
+	if (f->details_set & (1ull << VIGIL_KEY_SIZE))
+		return f->details[VIGIL_KEY_SIZE];
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct vigil_finding *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Most severe first, then most bytes, then most frequent; id last for a stable order. */
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct vigil_finding *x = a, *y = b;
+	uint64_t bx = vigil_finding__bytes(x), by = vigil_finding__bytes(y);
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct vigil_process *x = a, *y = b;
+
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return strcmp(x->log, y->log);
+}
+
+static int merge_pids(struct vigil_report *r, struct vigil_finding *into,
+		      const struct vigil_finding *from)
+{
+	uint32_t *p = vigil_arena__alloc(r->arena, (into->npids + from->npids) * sizeof(*p));
+	size_t i = 0, j = 0, n = 0;
+
+	if (!p)
+		return -ENOMEM;
+	while (i < into->npids || j < from->npids) {
+		uint32_t v;
+
+		if (j >= from->npids || (i < into->npids && into->pids[i] <= from->pids[j]))
+			v = into->pids[i++];
+		else
+			v = from->pids[j++];
+		if (!n || p[n - 1] != v)
+			p[n++] = v;
+	}
+	into->pids = p;
+	into->npids = n;
+	return 0;
+}
+
+/* Equal ids merge: counts and byte/block details add up, pids are united, the first
+ * finding's stacks stay. */
+static int merge(struct vigil_report *r, struct vigil_finding *into,
+		 const struct vigil_finding *from)
+{
+	into->count += from->count;
+	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
+		uint64_t bit = 1ull << k;
+
+		if (!(from->details_set & bit))
+			continue;
+		if ((SUMMED_KEYS & bit) && (into->details_set & bit))
+			into->details[k] += from->details[k];
+		else if (!(into->details_set & bit))
+			into->details[k] = from->details[k];
+		into->details_set |= bit;
+	}
+	return merge_pids(r, into, from);
+}
+
+int vigil_report__finish(struct vigil_report *r)
+{
+	size_t n = 0;
+	int err;
+
+	/* Equal ids sort by arrival, so the first finding's stacks (the earliest log in
+	 * name order) are the ones shown. */
+	sort(r->findings, r->nfindings, sizeof(*r->findings), cmp_id);
+	for (size_t i = 0; i < r->nfindings;) {
+		size_t j = i + 1;
+
+		r->findings[n] = r->findings[i];
+		for (; j < r->nfindings && !strcmp(r->findings[j].id, r->findings[i].id); j++) {
+			err = merge(r, &r->findings[n], &r->findings[j]);
+			if (err)
+				return err;
+		}
+		n++;
+		i = j;
+	}
+	r->nfindings = n;
+	sort(r->findings, n, sizeof(*r->findings), cmp_rank);
+	sort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
+
+	memset(r->stats, 0, sizeof(r->stats));
+	r->stats_set = 0;
+	for (size_t i = 0; i < r->nprocs; i++) {
+		const struct vigil_process *p = &r->procs[i];
+
+		for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
+			if (!(p->stats_set & (1ull << k)))
+				continue;
+			/* A peak does not add up across processes; everything else does. */
+			if (k == VIGIL_KEY_PEAK_BYTES)
+				r->stats[k] = r->stats[k] > p->stats[k] ? r->stats[k] : p->stats[k];
+			else
+				r->stats[k] += p->stats[k];
+			r->stats_set |= 1ull << k;
+		}
+	}
+	return 0;
+}
+
+struct vigil_report *vigil_report__from_dir(const char *dir)
+{
+	struct vigil_report *r = vigil_report__new();
+	int err;
+
+	if (!r) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = vigil_report__add_dir(r, dir);
+	if (!err)
+		err = vigil_report__finish(r);
+	if (err) {
+		vigil_report__free(r);
+		errno = -err;
+		return NULL;
+	}
+	return r;
+}
+
+void vigil_report__set_exit(struct vigil_report *r, uint32_t pid, struct vigil_status st)
+{
+	struct vigil_process *last = NULL;
+
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == pid &&
+		    (!last || r->procs[i].start_ns >= last->start_ns))
+			last = &r->procs[i];
+	if (last && last->exit.kind == VIGIL_STATUS_UNKNOWN)
+		last->exit = st;
+}
+
+void vigil_report__infer_run(struct vigil_report *r)
+{
+	const struct vigil_process *root = NULL;
+
+	for (size_t i = 0; i < r->nprocs; i++) {
+		const struct vigil_process *p = &r->procs[i];
+		bool has_parent = false;
+
+		for (size_t j = 0; j < r->nprocs && !has_parent; j++)
+			has_parent = r->procs[j].pid == p->ppid && j != i;
+		if (!has_parent && p->exe && (!root || p->start_ns < root->start_ns))
+			root = p;
+	}
+	if (!root)
+		return;
+	r->command = root->argv;
+	r->ncommand = root->argc;
+	r->started = root->start_ns ? (int64_t)(root->start_ns / 1000000000ull) : -1;
+	r->exit = root->exit;
+	/* After exec the same pid has a later image: its exit is the run's. */
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == root->pid && r->procs[i].start_ns >= root->start_ns &&
+		    r->procs[i].exit.kind != VIGIL_STATUS_UNKNOWN)
+			r->exit = r->procs[i].exit;
+}

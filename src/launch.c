@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/* The launcher: fork, go-pipe handshake, execvpe, exec errors sent back on a CLOEXEC
+ * pipe, SIGTERM/SIGHUP forwarded, orphans reaped as their subreaper. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch.h"
+
+static volatile sig_atomic_t forward_to;
+
+static void forward(int sig)
+{
+	int e = errno;
+
+	if (forward_to > 0)
+		kill((pid_t)forward_to, sig);
+	errno = e;
+}
+
+/* SIGINT and SIGQUIT come from the terminal to the whole foreground group, so the
+ * target gets them anyway and vigil must live on to write the report; SIGTERM and
+ * SIGHUP are often sent to vigil's pid alone (kill, systemd, a closing terminal). */
+static const int forwarded[] = {SIGTERM, SIGHUP};
+static const int ignored[] = {SIGINT, SIGQUIT};
+
+struct saved {
+	struct sigaction fwd[2], ign[2];
+};
+
+static void install(struct saved *s)
+{
+	struct sigaction sa = {0};
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	for (int i = 0; i < 2; i++)
+		sigaction(forwarded[i], &sa, &s->fwd[i]);
+	sa.sa_handler = SIG_IGN;
+	for (int i = 0; i < 2; i++)
+		sigaction(ignored[i], &sa, &s->ign[i]);
+}
+
+static void restore(const struct saved *s)
+{
+	for (int i = 0; i < 2; i++) {
+		sigaction(forwarded[i], &s->fwd[i], NULL);
+		sigaction(ignored[i], &s->ign[i], NULL);
+	}
+}
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static void note_orphan(struct vigil_child *c, pid_t pid, int st)
+{
+	if (c->norphans < VIGIL_ORPHANS_MAX) {
+		c->orphans[c->norphans].pid = pid;
+		c->orphans[c->norphans].wstatus = st;
+		c->norphans++;
+	}
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only, no exit(). */
+static void child(int go_rd, int err_wr, char *const *argv, char *const *envp,
+		  const sigset_t *mask)
+{
+	char c;
+	int e;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* The parent closes the pipe without a byte when it gives up. */
+	if (read_full(go_rd, &c, 1) != 1)
+		_exit(127);
+	execvpe(argv[0], argv, envp);
+	e = errno;
+	(void)!write(err_wr, &e, sizeof(e));
+	_exit(127);
+}
+
+int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *out)
+{
+	int go[2] = {-1, -1}, ex[2] = {-1, -1};
+	sigset_t block, old;
+	struct saved saved;
+	pid_t pid;
+	int err = 0, e = 0, st;
+	ssize_t n;
+
+	/* Orphans of the target (daemonized grandchildren) are re-parented to us, so
+	 * they can be reaped instead of piling up as zombies. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (pipe2(go, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
+		err = -errno;
+		goto cleanup;
+	}
+	/* Blocked across fork so that no signal lands between fork and the handlers;
+	 * the child restores the caller's mask and dispositions are left untouched
+	 * for it (an ignored SIGINT stays ignored, as it would without vigil). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto cleanup;
+	}
+	if (pid == 0)
+		child(go[0], ex[1], argv, envp, &old);
+
+	forward_to = pid;
+	install(&saved);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(ex[1]);
+	ex[1] = -1;
+
+	/* Probes would be attached here, before the target runs its first instruction.
+	 * Our read end stays open across the write: a child killed meanwhile must not
+	 * turn it into a SIGPIPE for vigil. */
+	if (write(go[1], "g", 1) != 1)
+		err = -errno;
+	close(go[0]);
+	close(go[1]);
+	go[0] = go[1] = -1;
+
+	n = read_full(ex[0], &e, sizeof(e));
+	out->pid = pid;
+	out->wstatus = 0;
+	out->exec_errno = 0;
+	out->norphans = 0;
+	if (n == (ssize_t)sizeof(e))
+		out->exec_errno = e ? e : EIO;
+
+	for (;;) {
+		pid_t w = waitpid(-1, &st, 0);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			err = err ? err : -errno;
+			break;
+		}
+		if (w == pid) {
+			out->wstatus = st;
+			break;
+		}
+		note_orphan(out, w, st);
+	}
+	for (pid_t w; (w = waitpid(-1, &st, WNOHANG)) > 0;)
+		note_orphan(out, w, st);
+	forward_to = 0;
+	restore(&saved);
+cleanup:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (ex[i] >= 0)
+			close(ex[i]);
+	}
+	return err;
+}

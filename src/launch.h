@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Starts the target and waits for it: fork, a go-pipe handshake, execvpe with the
+ * given environment, exec errors sent back on a CLOEXEC pipe, signals forwarded. */
+#ifndef VIGIL_LAUNCH_H
+#define VIGIL_LAUNCH_H
+
+#include <sys/types.h>
+
+#define VIGIL_ORPHANS_MAX 256
+
+struct vigil_child {
+	pid_t pid;
+	int wstatus;    /* from waitpid, when exec_errno is 0 */
+	int exec_errno; /* not 0: the program could not be started */
+	/* Descendants re-parented to vigil and reaped by it, with their status: their
+	 * raw logs may lack an EXIT record if they were killed. The first ones only. */
+	struct {
+		pid_t pid;
+		int wstatus;
+	} orphans[VIGIL_ORPHANS_MAX];
+	unsigned norphans;
+};
+
+/* Runs argv[0] (searched in PATH) with envp until it exits, reaping any orphaned
+ * descendant along the way (vigil is their subreaper). Returns 0 once the child has
+ * exited or failed to exec (see exec_errno), -errno if it could not be started. */
+int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *out);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* Decoder of one raw log (include/vigil/event.h) into plain structs. Validates every
+ * record; on damage it keeps what came before and says where the damage starts. */
+#ifndef VIGIL_RAWLOG_READ_H
+#define VIGIL_RAWLOG_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/event.h"
+#include "vigil/finding.h"
+
+struct vigil_plog_module {
+	char *path;
+	uint64_t base, start, end;
+	uint32_t flags; /* enum vigil_module_flags */
+	uint8_t build_id[20];
+	uint8_t build_id_len;
+	bool gone; /* a MODULE_GONE record followed it */
+};
+
+struct vigil_plog_stack {
+	uint32_t id;
+	uint32_t depth;
+	uint64_t *pcs;
+	int32_t *mods; /* per pc: index into vigil_plog.modules, -1 when none holds it */
+};
+
+struct vigil_plog_finding {
+	uint32_t tid;
+	uint16_t kind;    /* enum vigil_finding_kind, validated */
+	uint8_t severity; /* enum vigil_severity, validated */
+	uint8_t nstacks;
+	uint8_t ndetails;
+	uint64_t count;
+	struct vigil_rec_fstack *stacks;
+	struct vigil_rec_kv *details; /* keys validated */
+};
+
+struct vigil_plog {
+	char *path; /* the log file, as given */
+
+	bool has_process;
+	uint32_t pid, ppid;
+	uint64_t start_realtime_ns;
+	char *exe;
+	int argc;
+	char **argv; /* NULL-terminated */
+	uint32_t checks, mode;
+
+	bool has_exit;
+	uint32_t exit_how; /* enum vigil_exit_how */
+	int32_t exit_code, exit_signal;
+
+	struct vigil_plog_module *modules;
+	size_t nmodules;
+	struct vigil_plog_stack *stacks;
+	size_t nstacks;
+	uint32_t *stack_order; /* indexes into stacks sorted by id, for lookup */
+	struct vigil_plog_finding *findings;
+	size_t nfindings;
+
+	uint64_t stats[VIGIL_KEY_MAX];
+	uint64_t stats_set; /* bit k: stats[k] was written */
+
+	char *note; /* NULL, or one line on damage: "raw log X truncated at offset N" */
+	size_t good_bytes; /* bytes decoded before the damage */
+};
+
+/* Decodes len bytes; name is used in the note. Damage is not an error: it ends the
+ * decoding and sets note. Returns NULL only when out of memory. */
+struct vigil_plog *vigil_plog__parse(const void *buf, size_t len, const char *name);
+
+/* Reads and decodes a file. NULL with errno set when the file cannot be read. */
+struct vigil_plog *vigil_plog__read_file(const char *path);
+
+/* The stack with this id, or NULL. */
+const struct vigil_plog_stack *vigil_plog__stack(const struct vigil_plog *l, uint32_t id);
+
+void vigil_plog__free(struct vigil_plog *l);
+
+#endif

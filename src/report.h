@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* The in-memory report of a run: processes and symbolized, deduplicated findings,
+ * built from raw logs (collect.c) and turned into report.json (report_json.c). */
+#ifndef VIGIL_REPORT_H
+#define VIGIL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/finding.h"
+
+struct vigil_arena;
+struct vigil_sym;
+struct vigil_plog;
+
+enum vigil_status_kind {
+	VIGIL_STATUS_UNKNOWN = 0,
+	VIGIL_STATUS_CODE,   /* exited with value */
+	VIGIL_STATUS_SIGNAL, /* killed by signal value */
+};
+
+struct vigil_status {
+	enum vigil_status_kind kind;
+	int value;
+};
+
+struct vigil_frame {
+	uint64_t pc;
+	const char *module; /* path; NULL when no module holds pc */
+	uint64_t offset;    /* pc - load bias of module */
+	const char *function; /* NULL when unknown */
+	const char *file;     /* NULL when unknown */
+	unsigned line;        /* 0 when unknown */
+	bool inlined;         /* inlined into the next frame (same pc) */
+};
+
+struct vigil_stack {
+	unsigned role; /* enum vigil_role */
+	uint32_t tid;
+	struct vigil_frame *frames;
+	size_t nframes;
+};
+
+struct vigil_finding {
+	char id[17]; /* 16 hex digits, see collect.c */
+	unsigned kind;     /* enum vigil_finding_kind */
+	unsigned severity; /* enum vigil_severity */
+	uint64_t count;
+	uint32_t *pids; /* sorted, unique */
+	size_t npids;
+	struct vigil_stack *stacks;
+	size_t nstacks;
+	uint64_t details[VIGIL_KEY_MAX];
+	uint64_t details_set; /* bit k: details[k] holds a value */
+	size_t seq;           /* order of arrival, so merging is deterministic */
+};
+
+struct vigil_process {
+	uint32_t pid, ppid;
+	const char *exe;
+	const char **argv;
+	int argc;
+	uint64_t start_ns; /* CLOCK_REALTIME; 0 when unknown */
+	struct vigil_status exit;
+	const char *log; /* raw log file name */
+	uint64_t stats[VIGIL_KEY_MAX];
+	uint64_t stats_set;
+};
+
+struct vigil_report {
+	struct vigil_arena *arena; /* owns every string and array below */
+	struct vigil_sym *sym;
+
+	/* run */
+	const char **command;
+	int ncommand;
+	int64_t started, ended; /* Unix seconds; -1 when unknown */
+	unsigned mode;          /* enum vigil_mode */
+	unsigned checks;        /* bitmask of 1u << enum vigil_check */
+	bool bpf;
+	struct vigil_status exit;
+	const char **notes;
+	size_t nnotes, cap_notes;
+
+	struct vigil_process *procs;
+	size_t nprocs, cap_procs;
+	struct vigil_finding *findings;
+	size_t nfindings, cap_findings;
+	uint64_t stats[VIGIL_KEY_MAX];
+	uint64_t stats_set;
+};
+
+struct vigil_report *vigil_report__new(void);
+void vigil_report__free(struct vigil_report *r);
+
+int vigil_report__add_note(struct vigil_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Adds one decoded log: its process, its findings (symbolized) and its damage note. */
+int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l);
+
+/* Adds every *.log under dir, in name order. -ENOENT when dir does not exist. A log
+ * that cannot be read becomes a note, not an error. */
+int vigil_report__add_dir(struct vigil_report *r, const char *dir);
+
+/* Dedupes and sorts findings, sums stats. Call once, after the last add. */
+int vigil_report__finish(struct vigil_report *r);
+
+/* new + add_dir + finish. NULL with errno set (ENOENT: no such dir). */
+struct vigil_report *vigil_report__from_dir(const char *dir);
+
+/* Fills the exit status of the last process image of pid when its log had none (a
+ * SIGKILL leaves no EXIT record). */
+void vigil_report__set_exit(struct vigil_report *r, uint32_t pid, struct vigil_status st);
+
+/* Run fields for a report rebuilt from raw logs alone: command, start and exit of the
+ * root process (the earliest one whose parent is not in the run). */
+void vigil_report__infer_run(struct vigil_report *r);
+
+/* Human sentence for a finding: "leak of 96 bytes in 3 blocks (...)". */
+void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len);
+
+/* Bytes a finding is about, for sorting: details bytes, else size, else 0. */
+uint64_t vigil_finding__bytes(const struct vigil_finding *f);
+
+#endif

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/* Text rendering of report.json, ASan-like: a header line per finding, then each stack
+ * under a role line, one "#N pc in function file:line (module+offset)" per frame. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_text.h"
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool jint(const json_t *o, const char *k, json_int_t *out)
+{
+	const json_t *v = json_object_get(o, k);
+
+	if (!json_is_integer(v))
+		return false;
+	*out = json_integer_value(v);
+	return true;
+}
+
+static const json_t *jarr(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_array(v) ? v : NULL;
+}
+
+static void print_status(FILE *f, const json_t *exit)
+{
+	json_int_t v;
+
+	if (jint(exit, "code", &v))
+		fprintf(f, "exit code %lld", (long long)v);
+	else if (jint(exit, "signal", &v))
+		fprintf(f, "killed by signal %lld", (long long)v);
+	else
+		fprintf(f, "exit status unknown");
+}
+
+static void print_header(FILE *f, const json_t *r)
+{
+	const json_t *run = json_object_get(r, "run"), *cmd = jarr(run, "command");
+	const json_t *checks = jarr(run, "checks"), *procs = jarr(r, "processes");
+	const json_t *tool = json_object_get(r, "tool"), *v;
+	const char *s;
+	size_t i;
+
+	fprintf(f, "vigil %s report", jstr(tool, "version") ? jstr(tool, "version") : "?");
+	if (cmd && json_array_size(cmd)) {
+		fprintf(f, ":");
+		json_array_foreach(cmd, i, v)
+			fprintf(f, " %s", json_is_string(v) ? json_string_value(v) : "?");
+	}
+	fprintf(f, "\nrun: ");
+	if ((s = jstr(run, "started")))
+		fprintf(f, "started %s, ", s);
+	if ((s = jstr(run, "ended")))
+		fprintf(f, "ended %s, ", s);
+	fprintf(f, "mode %s, checks ", jstr(run, "mode") ? jstr(run, "mode") : "?");
+	if (!checks || !json_array_size(checks))
+		fprintf(f, "none");
+	json_array_foreach(checks, i, v)
+		fprintf(f, "%s%s", i ? "," : "", json_is_string(v) ? json_string_value(v) : "?");
+	fprintf(f, ", bpf %s, ", json_is_true(json_object_get(run, "bpf")) ? "on" : "off");
+	print_status(f, json_object_get(run, "exit"));
+	fprintf(f, "\n");
+	json_array_foreach(procs, i, v) {
+		json_int_t pid = 0, ppid = 0;
+
+		jint(v, "pid", &pid);
+		jint(v, "ppid", &ppid);
+		fprintf(f, "process %lld (parent %lld) %s: ", (long long)pid, (long long)ppid,
+			jstr(v, "exe") ? jstr(v, "exe") : "?");
+		print_status(f, json_object_get(v, "exit"));
+		fprintf(f, "\n");
+	}
+}
+
+static bool has_pid(const json_t *pids, json_int_t tid)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(pids, i, v)
+		if (json_is_integer(v) && json_integer_value(v) == tid)
+			return true;
+	return false;
+}
+
+static const struct {
+	const char *role, *by_thread, *anonymous;
+} role_lines[] = {
+	{"allocation", "allocated by %s here:\n", "allocated here:\n"},
+	{"free", "freed by %s here:\n", "freed here:\n"},
+	{"first-free", "previously freed by %s here:\n", "previously freed here:\n"},
+	{"crash", "crashed in %s here:\n", "crashed here:\n"},
+	{"access", "accessed by %s here:\n", "accessed here:\n"},
+};
+
+static void print_role(FILE *f, const json_t *st, const json_t *pids)
+{
+	const char *role = jstr(st, "role");
+	const char *by_thread = "stack of %s:\n", *anonymous = "stack:\n";
+	char who[64];
+	json_int_t tid = 0;
+
+	for (size_t i = 0; role && i < sizeof(role_lines) / sizeof(role_lines[0]); i++)
+		if (!strcmp(role, role_lines[i].role)) {
+			by_thread = role_lines[i].by_thread;
+			anonymous = role_lines[i].anonymous;
+		}
+	/* tid 0: the writer did not know the thread (an exit-time leak scan). */
+	if (!jint(st, "tid", &tid) || tid <= 0) {
+		fputs(anonymous, f);
+		return;
+	}
+	snprintf(who, sizeof(who), "thread %lld%s", (long long)tid,
+		 has_pid(pids, tid) ? " (main)" : "");
+	fprintf(f, by_thread, who);
+}
+
+static void print_frame(FILE *f, size_t n, const json_t *fr)
+{
+	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
+	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
+	json_int_t line = 0;
+
+	fprintf(f, "    #%zu %s", n, pc ? pc : "0x0");
+	if (fn)
+		fprintf(f, " in %s", fn);
+	if (file) {
+		fprintf(f, " %s", file);
+		if (jint(fr, "line", &line) && line > 0)
+			fprintf(f, ":%lld", (long long)line);
+	}
+	if (mod)
+		fprintf(f, " (%s+%s)", mod, off ? off : "?");
+	else
+		fprintf(f, " (<unknown module>)");
+	if (json_is_true(json_object_get(fr, "inlined")))
+		fprintf(f, " [inlined]");
+	fprintf(f, "\n");
+}
+
+static void print_finding(FILE *f, const json_t *fd)
+{
+	const json_t *pids = jarr(fd, "pids"), *stacks = jarr(fd, "stacks"), *st, *v;
+	const char *sev = jstr(fd, "severity"), *msg = jstr(fd, "message");
+	const char *label = "ERROR", *kind;
+	json_int_t pid = 0, count = 1;
+	size_t i, j;
+
+	if (pids && json_array_size(pids))
+		pid = json_integer_value(json_array_get(pids, 0));
+	if (sev && !strcmp(sev, "warning"))
+		label = "WARNING";
+	else if (sev && !strcmp(sev, "info"))
+		label = "INFO";
+	fprintf(f, "\n==%lld== %s: vigil: %s\n", (long long)pid, label,
+		msg ? msg : (jstr(fd, "kind") ? jstr(fd, "kind") : "finding"));
+	json_array_foreach(stacks, i, st) {
+		const json_t *frames = jarr(st, "frames");
+
+		print_role(f, st, pids);
+		if (!frames || !json_array_size(frames))
+			fprintf(f, "    <no stack>\n");
+		json_array_foreach(frames, j, v)
+			print_frame(f, j, v);
+	}
+	/* A leak's count is its blocks, already in the message. */
+	jint(fd, "count", &count);
+	kind = jstr(fd, "kind");
+	if (kind && !strncmp(kind, "leak", 4))
+		count = 1;
+	if (count > 1 || json_array_size(pids) > 1) {
+		fprintf(f, "seen");
+		if (count > 1)
+			fprintf(f, " %lld times", (long long)count);
+		if (json_array_size(pids) > 1) {
+			fprintf(f, " in processes");
+			json_array_foreach(pids, i, v)
+				fprintf(f, "%s%lld", i ? ", " : " ",
+					(long long)json_integer_value(v));
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "kind: %s, id: %s\n", jstr(fd, "kind") ? jstr(fd, "kind") : "?",
+		jstr(fd, "id") ? jstr(fd, "id") : "?");
+}
+
+void vigil_text__counts(const json_t *report, char *buf, size_t len)
+{
+	const json_t *findings = jarr(report, "findings"), *fd;
+	const char *kinds[64];
+	size_t counts[64], nk = 0, i, total = json_array_size(findings);
+	int n;
+
+	if (!total) {
+		snprintf(buf, len, "no findings");
+		return;
+	}
+	/* Kinds in report order: the most severe come first. */
+	json_array_foreach(findings, i, fd) {
+		const char *k = jstr(fd, "kind");
+		size_t j;
+
+		if (!k)
+			k = "?";
+		for (j = 0; j < nk && strcmp(kinds[j], k); j++)
+			;
+		if (j == nk && nk < 64) {
+			kinds[nk] = k;
+			counts[nk++] = 0;
+		}
+		if (j < nk)
+			counts[j]++;
+	}
+	n = snprintf(buf, len, "%zu finding%s (", total, total == 1 ? "" : "s");
+	for (size_t j = 0; j < nk && n >= 0 && (size_t)n < len; j++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%s: %zu", j ? ", " : "", kinds[j],
+			      counts[j]);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ")");
+}
+
+int vigil_text__render(const json_t *report, FILE *f)
+{
+	const json_t *findings = jarr(report, "findings"), *notes, *v;
+	char counts[1024];
+	size_t i;
+
+	print_header(f, report);
+	json_array_foreach(findings, i, v)
+		print_finding(f, v);
+	vigil_text__counts(report, counts, sizeof(counts));
+	fprintf(f, "\nSUMMARY: vigil: %s\n", counts);
+	notes = jarr(json_object_get(report, "run"), "notes");
+	json_array_foreach(notes, i, v)
+		fprintf(f, "note: %s\n", json_is_string(v) ? json_string_value(v) : "?");
+	if (fflush(f) || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int vigil_text__write_atomic(const json_t *report, const char *path)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
+	err = vigil_text__render(report, f);
+	if (!err && (fchmod(fd, 0644) || fsync(fd)))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}

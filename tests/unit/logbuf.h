@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* Test fixture: raw logs built in memory with the preload's own record encoders
+ * (preload/rawlog.c), so the CLI's tests read exactly what the preload writes. */
+#ifndef VIGIL_TEST_LOGBUF_H
+#define VIGIL_TEST_LOGBUF_H
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/event.h"
+#include "vigil/finding.h"
+#include "rawlog.h"
+
+struct logbuf {
+	unsigned char data[1 << 16];
+	size_t len;
+};
+
+static inline void lb_add(struct logbuf *b, size_t n)
+{
+	cr_assert(n > 0, "record did not fit");
+	b->len += n;
+}
+
+static inline void lb_version(struct logbuf *b)
+{
+	lb_add(b, vigil_rawlog__enc_version(b->data + b->len, sizeof(b->data) - b->len, 1, 0));
+}
+
+/* argv given as one string with NULs between arguments, argc of them. */
+static inline void lb_process(struct logbuf *b, uint32_t pid, uint32_t ppid, const char *exe,
+			      const char *argv, size_t argv_len, uint32_t argc)
+{
+	lb_add(b, vigil_rawlog__enc_process(b->data + b->len, sizeof(b->data) - b->len, pid, 0,
+					    pid, ppid, 1700000000ull * 1000000000ull, exe, argv,
+					    argv_len, argc, 1, 0));
+}
+
+static inline void lb_module(struct logbuf *b, uint16_t kind, uint64_t base, uint64_t start,
+			     uint64_t end, uint32_t flags, const char *path)
+{
+	static const uint8_t id[4] = {0xde, 0xad, 0xbe, 0xef};
+
+	lb_add(b, vigil_rawlog__enc_module(b->data + b->len, sizeof(b->data) - b->len, 1, 0,
+					   kind, base, start, end, flags, id, sizeof(id), path));
+}
+
+static inline void lb_stack(struct logbuf *b, uint32_t id, const uintptr_t *pcs, unsigned depth)
+{
+	lb_add(b, vigil_rawlog__enc_stack(b->data + b->len, sizeof(b->data) - b->len, 1, 0, id,
+					  pcs, depth));
+}
+
+static inline void lb_finding(struct logbuf *b, unsigned kind, unsigned sev, uint64_t count,
+			      const struct vigil_rec_fstack *st, unsigned nst,
+			      const struct vigil_rec_kv *kv, unsigned nkv)
+{
+	lb_add(b, vigil_rawlog__enc_finding(b->data + b->len, sizeof(b->data) - b->len, 1, 0,
+					    kind, sev, count, st, nst, kv, nkv));
+}
+
+static inline void lb_exit(struct logbuf *b, unsigned how, int code, int sig)
+{
+	lb_add(b, vigil_rawlog__enc_exit(b->data + b->len, sizeof(b->data) - b->len, 1, 0, how,
+					 code, sig));
+}
+
+static inline void lb_stats(struct logbuf *b, const struct vigil_rec_kv *kv, unsigned n)
+{
+	lb_add(b, vigil_rawlog__enc_stats(b->data + b->len, sizeof(b->data) - b->len, 1, 0, kv,
+					  n));
+}
+
+static inline void lb_write(const struct logbuf *b, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	cr_assert(fd >= 0, "open %s", path);
+	cr_assert(write(fd, b->data, b->len) == (ssize_t)b->len);
+	close(fd);
+}
+
+/* A leak log of one process: main exe module, one allocation stack of three pcs in
+ * module `mod` (base 0x1000 above start), a leak finding, exit 0. */
+static inline void lb_leak_log(struct logbuf *b, uint32_t pid, const char *mod,
+			       uint64_t bytes, uint64_t blocks, uint64_t pc0)
+{
+	const uintptr_t pcs[3] = {pc0, 0x7000 + 0x20, 0x7000 + 0x40};
+	const struct vigil_rec_fstack st = {.stack_id = 7, .tid = pid,
+					    .role = VIGIL_ROLE_ALLOCATION};
+	const struct vigil_rec_kv kv[] = {
+		{.key = VIGIL_KEY_BYTES, .value = bytes},
+		{.key = VIGIL_KEY_BLOCKS, .value = blocks},
+		{.key = VIGIL_KEY_DIRECT_BYTES, .value = bytes},
+		{.key = VIGIL_KEY_DIRECT_BLOCKS, .value = blocks},
+	};
+	static const char argv[] = "./prog\0-v";
+
+	b->len = 0;
+	lb_version(b);
+	lb_process(b, pid, 1, "/usr/bin/prog", argv, sizeof(argv), 2);
+	lb_module(b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN, mod);
+	lb_stack(b, 7, pcs, 3);
+	lb_finding(b, VIGIL_FK_LEAK, VIGIL_SEV_ERROR, blocks, &st, 1, kv, 4);
+	lb_exit(b, VIGIL_EXIT_RETURN, 0, 0);
+}
+
+#endif

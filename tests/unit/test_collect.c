@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/* Raw logs -> report model: symbolized frames, dedupe by id across processes, sort
+ * order, libvigil frames hidden, notes for damaged logs, exit and run inference. */
+#include <criterion/criterion.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logbuf.h"
+#include "rawlog_read.h"
+#include "report.h"
+
+static struct vigil_report *from_logs(struct logbuf *const *logs, const char *const *names,
+				      size_t n)
+{
+	struct vigil_report *r = vigil_report__new();
+
+	cr_assert_not_null(r);
+	for (size_t i = 0; i < n; i++) {
+		struct vigil_plog *l = vigil_plog__parse(logs[i]->data, logs[i]->len, names[i]);
+
+		cr_assert_not_null(l);
+		cr_assert_eq(vigil_report__add_log(r, l), 0);
+		vigil_plog__free(l);
+	}
+	cr_assert_eq(vigil_report__finish(r), 0);
+	return r;
+}
+
+Test(collect, equal_findings_merge_across_processes)
+{
+	struct logbuf a, b, c;
+	struct vigil_report *r;
+	const struct vigil_finding *f;
+
+	lb_leak_log(&a, 11, "/nonexistent/prog", 96, 3, 0x6010);
+	lb_leak_log(&b, 10, "/nonexistent/prog", 32, 1, 0x6010);
+	lb_leak_log(&c, 12, "/nonexistent/prog", 8, 1, 0x6020); /* another site */
+	r = from_logs((struct logbuf *const[]){&a, &b, &c},
+		      (const char *const[]){"prog.11.log", "prog.10.log", "prog.12.log"}, 3);
+	cr_assert_eq(r->nfindings, 2);
+	f = &r->findings[0];
+	cr_expect_eq(f->count, 4);
+	cr_assert_eq(f->npids, 2);
+	cr_expect_eq(f->pids[0], 10);
+	cr_expect_eq(f->pids[1], 11);
+	cr_expect_eq(f->details[VIGIL_KEY_BYTES], 128);
+	cr_expect_eq(f->details[VIGIL_KEY_BLOCKS], 4);
+	cr_expect_eq(f->details[VIGIL_KEY_DIRECT_BYTES], 128);
+	cr_expect_eq(strlen(f->id), 16);
+	cr_expect_str_neq(f->id, r->findings[1].id);
+	/* The first log's stacks are the ones kept. */
+	cr_expect_eq(f->stacks[0].tid, 11);
+	/* Unsymbolized frames: module and offset only. */
+	cr_assert_eq(f->stacks[0].nframes, 3);
+	cr_expect_str_eq(f->stacks[0].frames[0].module, "/nonexistent/prog");
+	cr_expect_eq(f->stacks[0].frames[0].offset, 0x10);
+	cr_expect_null(f->stacks[0].frames[0].function);
+	cr_expect_eq(r->nprocs, 3);
+	vigil_report__free(r);
+}
+
+Test(collect, ids_are_stable_across_runs_and_paths)
+{
+	struct logbuf a, b;
+	struct vigil_report *r1, *r2;
+
+	/* Same binary name in another directory, another pid and load address. */
+	lb_leak_log(&a, 10, "/build1/prog", 96, 3, 0x6010);
+	lb_leak_log(&b, 99, "/build2/prog", 96, 3, 0x6010);
+	r1 = from_logs((struct logbuf *const[]){&a}, (const char *const[]){"a.log"}, 1);
+	r2 = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"b.log"}, 1);
+	cr_expect_str_eq(r1->findings[0].id, r2->findings[0].id);
+	vigil_report__free(r1);
+	vigil_report__free(r2);
+}
+
+/* Frames in libvigil.so are hidden, so a stack that still has them merges with one
+ * that does not. */
+Test(collect, libvigil_frames_are_hidden)
+{
+	struct logbuf a = {.len = 0}, b;
+	const uintptr_t pcs[4] = {0xa0010, 0x6010, 0x7020, 0x7040};
+	const struct vigil_rec_fstack st = {.stack_id = 3, .tid = 5, .role = VIGIL_ROLE_ALLOCATION};
+	const struct vigil_rec_kv kv[2] = {{.key = VIGIL_KEY_BYTES, .value = 1},
+					   {.key = VIGIL_KEY_BLOCKS, .value = 1}};
+	struct vigil_report *r;
+
+	lb_version(&a);
+	lb_module(&a, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN,
+		  "/nonexistent/prog");
+	lb_module(&a, VIGIL_REC_MODULE, 0xa0000, 0xa0000, 0xb0000, 0, "/opt/vigil/libvigil.so");
+	lb_stack(&a, 3, pcs, 4);
+	lb_finding(&a, VIGIL_FK_LEAK, VIGIL_SEV_ERROR, 1, &st, 1, kv, 2);
+	lb_leak_log(&b, 6, "/nonexistent/prog", 1, 1, 0x6010);
+	r = from_logs((struct logbuf *const[]){&a, &b}, (const char *const[]){"a.log", "b.log"}, 2);
+	cr_assert_eq(r->nfindings, 1);
+	cr_expect_eq(r->findings[0].stacks[0].nframes, 3);
+	for (size_t i = 0; i < r->findings[0].stacks[0].nframes; i++)
+		cr_expect_null(strstr(r->findings[0].stacks[0].frames[i].module, "libvigil"));
+	vigil_report__free(r);
+}
+
+static struct logbuf *crash_log(struct logbuf *b, uint32_t pid, int sig, uint64_t bytes,
+				unsigned sev, unsigned kind)
+{
+	const uintptr_t pc = 0x6100;
+	const struct vigil_rec_fstack st = {.stack_id = 1, .tid = pid, .role = VIGIL_ROLE_CRASH,
+					    .flags = VIGIL_STACK_EXACT_PC0};
+	const struct vigil_rec_kv kv[2] = {{.key = VIGIL_KEY_SIGNAL, .value = (uint64_t)sig},
+					   {.key = VIGIL_KEY_BYTES, .value = bytes}};
+
+	b->len = 0;
+	lb_version(b);
+	lb_module(b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN, "/nx/p");
+	lb_stack(b, 1, &pc, 1);
+	lb_finding(b, kind, sev, 1, &st, 1, kv, 2);
+	return b;
+}
+
+Test(collect, kind_fields_and_sort_order)
+{
+	struct logbuf a, b, c, d;
+	struct vigil_report *r;
+
+	crash_log(&a, 1, 11, 0, VIGIL_SEV_ERROR, VIGIL_FK_CRASH);
+	crash_log(&b, 2, 6, 0, VIGIL_SEV_ERROR, VIGIL_FK_CRASH);
+	crash_log(&c, 3, 0, 500, VIGIL_SEV_WARNING, VIGIL_FK_HEAP_GROWTH);
+	crash_log(&d, 4, 0, 100, VIGIL_SEV_ERROR, VIGIL_FK_LEAK);
+	r = from_logs((struct logbuf *const[]){&c, &a, &b, &d},
+		      (const char *const[]){"c.3.log", "a.1.log", "b.2.log", "d.4.log"}, 4);
+	/* Different signals are different crashes. */
+	cr_assert_eq(r->nfindings, 4);
+	/* Errors first, by bytes; the warning last despite its bytes. */
+	cr_expect_eq(r->findings[0].kind, VIGIL_FK_LEAK);
+	cr_expect_eq(r->findings[1].kind, VIGIL_FK_CRASH);
+	cr_expect_eq(r->findings[2].kind, VIGIL_FK_CRASH);
+	cr_expect_eq(r->findings[3].kind, VIGIL_FK_HEAP_GROWTH);
+	/* No PROCESS record: the pid comes from the file name. */
+	cr_expect_eq(r->findings[3].pids[0], 3);
+	/* An exact pc is looked up as is: offset 0x100, not 0xff. */
+	cr_expect_eq(r->findings[1].stacks[0].frames[0].offset, 0x100);
+	vigil_report__free(r);
+}
+
+Test(collect, pid_from_log_names)
+{
+	static const struct {
+		const char *name;
+		uint32_t pid;
+	} cases[] = {
+		{"prog.4242.log", 4242},
+		{"prog.4242.2.log", 4242},
+		{"python3.12.7707.log", 7707},
+		{"python3.12.77.3.log", 77},
+		{"weird.log", 0},
+		{"x.99999999999.log", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct logbuf b = {.len = 0};
+		struct vigil_report *r;
+
+		crash_log(&b, 1, 11, 0, VIGIL_SEV_ERROR, VIGIL_FK_CRASH);
+		r = from_logs((struct logbuf *const[]){&b}, &cases[i].name, 1);
+		cr_expect_eq(r->procs[0].pid, cases[i].pid, "%s", cases[i].name);
+		vigil_report__free(r);
+	}
+}
+
+__attribute__((noinline)) int collect_fixture_func(int x)
+{
+	return x * 7 + 1;
+}
+
+Test(collect, frames_are_symbolized)
+{
+	struct logbuf b = {.len = 0};
+	Dl_info info;
+	struct vigil_report *r;
+	const struct vigil_frame *fr;
+	const struct vigil_rec_fstack st = {.stack_id = 1, .tid = 1, .role = VIGIL_ROLE_ALLOCATION};
+	uintptr_t pc = (uintptr_t)&collect_fixture_func + 1; /* as a return address */
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	cr_assert_gt(n, 0);
+	exe[n] = '\0';
+	cr_assert(dladdr((void *)&collect_fixture_func, &info));
+	lb_version(&b);
+	lb_module(&b, VIGIL_REC_MODULE, (uintptr_t)info.dli_fbase, (uintptr_t)info.dli_fbase,
+		  (uintptr_t)info.dli_fbase + (64u << 20), VIGIL_MODULE_MAIN, exe);
+	lb_stack(&b, 1, &pc, 1);
+	lb_finding(&b, VIGIL_FK_LEAK, VIGIL_SEV_ERROR, 1, &st, 1, &(struct vigil_rec_kv){0}, 0);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"t.1.log"}, 1);
+	cr_assert_eq(r->findings[0].stacks[0].nframes, 1);
+	fr = &r->findings[0].stacks[0].frames[0];
+	cr_expect_str_eq(fr->function, "collect_fixture_func");
+	cr_assert_not_null(fr->file);
+	cr_expect_not_null(strstr(fr->file, "test_collect.c"), "%s", fr->file);
+	cr_expect_gt(fr->line, 0);
+	cr_expect_eq(fr->pc, pc);
+	cr_expect_eq(fr->offset, pc - (uintptr_t)info.dli_fbase);
+	vigil_report__free(r);
+}
+
+Test(collect, directory_with_damaged_logs)
+{
+	char dir[] = "/tmp/vigil-collect-XXXXXX", path[128];
+	struct logbuf b;
+	struct vigil_report *r;
+
+	cr_assert_not_null(mkdtemp(dir));
+	lb_leak_log(&b, 20, "/nx/prog", 64, 2, 0x6010);
+	snprintf(path, sizeof(path), "%s/prog.20.log", dir);
+	lb_write(&b, path);
+	lb_leak_log(&b, 21, "/nx/prog", 64, 2, 0x6010);
+	b.len -= 20; /* the EXIT record is cut */
+	snprintf(path, sizeof(path), "%s/prog.21.log", dir);
+	lb_write(&b, path);
+	snprintf(path, sizeof(path), "%s/notalog.txt", dir);
+	lb_write(&b, path);
+	r = vigil_report__from_dir(dir);
+	cr_assert_not_null(r);
+	cr_assert_eq(r->nnotes, 1);
+	cr_expect_not_null(strstr(r->notes[0], "raw log prog.21.log truncated at offset"),
+			   "%s", r->notes[0]);
+	cr_expect_eq(r->nprocs, 2);
+	cr_assert_eq(r->nfindings, 1);
+	cr_expect_eq(r->findings[0].npids, 2);
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_BYTES], 128);
+	vigil_report__free(r);
+	cr_expect_null(vigil_report__from_dir("/nonexistent/raw"));
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_expect_eq(system(path), 0);
+}
+
+Test(collect, exit_status_and_run_inference)
+{
+	struct logbuf parent = {.len = 0}, child = {.len = 0};
+	static const char pargv[] = "./server\0-p\0" "8080";
+	static const char cargv[] = "worker";
+	const struct vigil_rec_kv s1[2] = {{.key = VIGIL_KEY_ALLOCS, .value = 10},
+					   {.key = VIGIL_KEY_PEAK_BYTES, .value = 500}};
+	const struct vigil_rec_kv s2[2] = {{.key = VIGIL_KEY_ALLOCS, .value = 5},
+					   {.key = VIGIL_KEY_PEAK_BYTES, .value = 700}};
+	struct vigil_report *r;
+
+	lb_version(&parent);
+	lb_process(&parent, 100, 50, "/srv/server", pargv, sizeof(pargv), 3);
+	lb_stats(&parent, s1, 2);
+	lb_exit(&parent, VIGIL_EXIT_RETURN, 3, 0);
+	lb_version(&child);
+	lb_process(&child, 101, 100, "/srv/server", cargv, sizeof(cargv), 1);
+	lb_stats(&child, s2, 2);
+	r = from_logs((struct logbuf *const[]){&child, &parent},
+		      (const char *const[]){"server.101.log", "server.100.log"}, 2);
+	cr_expect_eq(r->stats[VIGIL_KEY_ALLOCS], 15);
+	cr_expect_eq(r->stats[VIGIL_KEY_PEAK_BYTES], 700);
+	vigil_report__set_exit(r, 101, (struct vigil_status){VIGIL_STATUS_SIGNAL, 9});
+	vigil_report__set_exit(r, 100, (struct vigil_status){VIGIL_STATUS_SIGNAL, 9});
+	vigil_report__infer_run(r);
+	cr_assert_eq(r->ncommand, 3);
+	cr_expect_str_eq(r->command[0], "./server");
+	cr_expect_str_eq(r->command[2], "8080");
+	/* The log's own EXIT record wins over what the launcher saw. */
+	cr_expect_eq(r->exit.kind, VIGIL_STATUS_CODE);
+	cr_expect_eq(r->exit.value, 3);
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == 101)
+			cr_expect_eq(r->procs[i].exit.kind, VIGIL_STATUS_SIGNAL);
+	cr_expect_eq(r->started, 1700000000);
+	vigil_report__free(r);
+}

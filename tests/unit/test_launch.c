@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/* Launcher: exit codes, deaths by signal, exec failures reported back, the given
+ * environment, and orphans reaped (vigil is their subreaper). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch.h"
+
+static char *const env[] = {"PATH=/usr/bin:/bin", "VIGIL_TEST=yes", NULL};
+
+static struct vigil_child run(char *const *argv)
+{
+	struct vigil_child c;
+
+	cr_assert_eq(vigil_launch__run(argv, env, &c), 0);
+	return c;
+}
+
+Test(launch, exit_code_is_kept)
+{
+	struct vigil_child c = run((char *const[]){"sh", "-c", "exit 3", NULL});
+
+	cr_expect_eq(c.exec_errno, 0);
+	cr_expect(WIFEXITED(c.wstatus));
+	cr_expect_eq(WEXITSTATUS(c.wstatus), 3);
+	cr_expect_gt(c.pid, 0);
+}
+
+Test(launch, death_by_signal_is_kept)
+{
+	struct vigil_child c = run((char *const[]){"sh", "-c", "kill -SEGV $$", NULL});
+
+	cr_expect(WIFSIGNALED(c.wstatus));
+	cr_expect_eq(WTERMSIG(c.wstatus), SIGSEGV);
+}
+
+Test(launch, environment_is_the_given_one)
+{
+	struct vigil_child c = run((char *const[]){
+		"sh", "-c", "test \"$VIGIL_TEST\" = yes && test -z \"$HOME\"", NULL});
+
+	cr_expect_eq(WEXITSTATUS(c.wstatus), 0);
+}
+
+Test(launch, exec_failures_come_back_as_errno)
+{
+	char path[] = "/tmp/vigil-noexec-XXXXXX";
+	int fd = mkstemp(path);
+	struct vigil_child c;
+
+	c = run((char *const[]){"/nonexistent/prog", NULL});
+	cr_expect_eq(c.exec_errno, ENOENT);
+	c = run((char *const[]){"no-such-program-anywhere", NULL});
+	cr_expect_eq(c.exec_errno, ENOENT);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	c = run((char *const[]){path, NULL});
+	cr_expect_eq(c.exec_errno, EACCES);
+	unlink(path);
+}
+
+Test(launch, orphans_are_reaped)
+{
+	char cmd[64];
+	struct vigil_child c;
+	FILE *p;
+	int zombies = -1;
+
+	/* The grandchild outlives its parent, is re-parented to us and exits. */
+	c = run((char *const[]){"sh", "-c", "(sleep 0.2; exit 0) & exit 0", NULL});
+	cr_expect_eq(WEXITSTATUS(c.wstatus), 0);
+	usleep(400000);
+	c = run((char *const[]){"true", NULL});
+	/* An orphan that ends while the target runs is reaped with its status. */
+	c = run((char *const[]){"sh", "-c", "(sh -c 'sleep 0.1; exit 5' &) ; sleep 0.4", NULL});
+	cr_assert_geq(c.norphans, 1);
+	cr_expect_eq(WEXITSTATUS(c.orphans[c.norphans - 1].wstatus), 5);
+	snprintf(cmd, sizeof(cmd), "ps --ppid %d -o stat= | grep -c Z", (int)getpid());
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	cr_expect_eq(fscanf(p, "%d", &zombies), 1);
+	pclose(p);
+	cr_expect_eq(zombies, 0);
+}
+
+Test(launch, sigterm_is_forwarded)
+{
+	struct vigil_child c;
+	pid_t self = getpid();
+	pid_t killer = fork();
+
+	cr_assert_geq(killer, 0);
+	if (killer == 0) {
+		usleep(300000);
+		kill(self, SIGTERM);
+		_exit(0);
+	}
+	c = run((char *const[]){"sleep", "5", NULL});
+	waitpid(killer, NULL, 0);
+	cr_expect(WIFSIGNALED(c.wstatus));
+	cr_expect_eq(WTERMSIG(c.wstatus), SIGTERM);
+}

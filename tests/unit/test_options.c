@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/* VIGIL_OPTIONS and VIGIL_* parsing (preload/options.c), which `vigil run` also uses to
+ * validate the environment before launching. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vigil/finding.h"
+#include "vigil/options.h"
+
+Test(options, defaults)
+{
+	struct vigil_options o;
+
+	vigil_options__defaults(&o);
+	cr_expect_str_eq(o.out, "vigil-report");
+	cr_expect_eq(o.checks, VIGIL_CHECKS_AVAILABLE);
+	cr_expect_eq(o.mode, VIGIL_MODE_FULL);
+	cr_expect(o.standalone);
+	cr_expect(o.leak_check);
+	cr_expect(!o.report_reachable);
+}
+
+Test(options, parse_values)
+{
+	struct vigil_options o;
+	char err[256];
+
+	vigil_options__defaults(&o);
+	cr_assert_eq(vigil_options__parse(&o, "stack_depth=16:report_reachable=1::verbosity=2",
+					  err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(o.stack_depth, 16);
+	cr_expect_eq(o.report_reachable, 1);
+	cr_expect_eq(o.verbosity, 2);
+	cr_expect_eq(vigil_options__parse(&o, "", err, sizeof(err)), 0);
+}
+
+Test(options, parse_errors_name_the_culprit)
+{
+	struct vigil_options o;
+	char err[256];
+
+	vigil_options__defaults(&o);
+	cr_expect_eq(vigil_options__parse(&o, "garbage", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "expected key=value, got 'garbage'");
+	cr_expect_eq(vigil_options__parse(&o, "nope=1", err, sizeof(err)), -EINVAL);
+	cr_expect_eq(strncmp(err, "unknown option 'nope'", 21), 0, "%s", err);
+	cr_expect_eq(vigil_options__parse(&o, "stack_depth=-1", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "bad value for option 'stack_depth'");
+	cr_expect_eq(vigil_options__parse(&o, "stack_depth=1000", err, sizeof(err)), -EINVAL);
+	cr_expect_eq(vigil_options__parse(&o, "mode=canary", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "mode 'canary' is not available yet");
+	/* A tiny error buffer is cut, never overrun. */
+	cr_expect_eq(vigil_options__parse(&o, "garbage", err, 4), -EINVAL);
+	cr_expect_str_eq(err, "exp");
+}
+
+Test(options, checks_lists)
+{
+	unsigned m = 0;
+	char err[256];
+
+	cr_expect_eq(vigil_options__parse_checks("heap", &m, err, sizeof(err)), 0);
+	cr_expect_eq(m, 1u << VIGIL_CHECK_HEAP);
+	cr_expect_eq(vigil_options__parse_checks("heap,,heap", &m, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(vigil_options__parse_checks("threads", &m, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "check 'threads' is not available yet (available: heap)");
+}
+
+Test(options, env_order_and_standalone)
+{
+	struct vigil_options o;
+	char err[256];
+	char *const env[] = {"HOME=/root", "VIGIL_OUT=/tmp/out", "VIGIL_CHECKS=heap",
+			     "VIGIL_MODE=full", "VIGIL_OPTIONS=out=/tmp/other:stack_depth=8", NULL};
+
+	vigil_options__defaults(&o);
+	cr_assert_eq(vigil_options__from_env(&o, env, err, sizeof(err)), 0, "%s", err);
+	cr_expect(!o.standalone);
+	cr_expect_str_eq(o.out, "/tmp/other");
+	cr_expect_eq(o.stack_depth, 8);
+	vigil_options__defaults(&o);
+	cr_expect_eq(vigil_options__from_env(&o, (char *const[]){"VIGIL_OPTIONS=x", NULL}, err,
+					     sizeof(err)), -EINVAL);
+	cr_expect(o.standalone);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/* report.json: written from a model, parsed back with jansson, every schema field
+ * checked; atomic writes; the loader's errors. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logbuf.h"
+#include "rawlog_read.h"
+#include "report.h"
+#include "report_json.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vigil-json-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(report_json, .init = setup, .fini = teardown);
+
+static const char *run_argv[] = {"./prog", "-v"};
+
+static struct vigil_report *sample(void)
+{
+	struct logbuf b;
+	struct vigil_report *r = vigil_report__new();
+	struct vigil_plog *l;
+	const struct vigil_rec_kv stats[1] = {{.key = VIGIL_KEY_ALLOCS, .value = 7}};
+
+	lb_leak_log(&b, 4242, "/nonexistent/prog", 96, 3, 0x6010);
+	lb_stats(&b, stats, 1);
+	l = vigil_plog__parse(b.data, b.len, "/o/raw/prog.4242.log");
+	cr_assert_eq(vigil_report__add_log(r, l), 0);
+	vigil_plog__free(l);
+	cr_assert_eq(vigil_report__add_note(r, "raw log %s truncated at offset %d", "x.1.log", 8),
+		     0);
+	cr_assert_eq(vigil_report__finish(r), 0);
+	r->command = run_argv;
+	r->ncommand = 2;
+	r->started = 1764100800; /* 2025-11-25T20:00:00Z */
+	r->ended = 1764100805;
+	r->exit = (struct vigil_status){VIGIL_STATUS_CODE, 0};
+	return r;
+}
+
+static json_t *roundtrip(const struct vigil_report *r)
+{
+	char path[128], err[256];
+	json_t *j = vigil_report__to_json(r), *back;
+
+	cr_assert_not_null(j);
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	cr_assert_eq(vigil_json__write_atomic(j, path), 0);
+	json_decref(j);
+	back = vigil_json__load(path, err, sizeof(err));
+	cr_assert_not_null(back, "%s", err);
+	return back;
+}
+
+static const char *s(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	cr_assert(json_is_string(v), "'%s' is not a string", k);
+	return json_string_value(v);
+}
+
+static json_int_t i(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	cr_assert(json_is_integer(v), "'%s' is not an integer", k);
+	return json_integer_value(v);
+}
+
+static bool matches(const char *str, const char *re)
+{
+	regex_t rx;
+	bool ok;
+
+	cr_assert_eq(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0);
+	ok = regexec(&rx, str, 0, NULL, 0) == 0;
+	regfree(&rx);
+	return ok;
+}
+
+Test(report_json, schema_fields_round_trip)
+{
+	struct vigil_report *r = sample();
+	json_t *j = roundtrip(r), *run, *p, *f, *st, *fr, *det;
+
+	cr_expect_str_eq(s(j, "schema"), "vigil-report/1");
+	cr_expect_str_eq(s(json_object_get(j, "tool"), "name"), "vigil");
+	cr_expect_str_eq(s(json_object_get(j, "tool"), "version"), "0.1.0");
+
+	run = json_object_get(j, "run");
+	cr_assert(json_is_object(run));
+	cr_expect_eq(json_array_size(json_object_get(run, "command")), 2);
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "command"), 1)),
+			 "-v");
+	cr_expect_str_eq(s(run, "started"), "2025-11-25T20:00:00Z");
+	cr_expect(matches(s(run, "ended"), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"));
+	cr_expect_str_eq(s(run, "mode"), "full");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "checks"), 0)),
+			 "heap");
+	cr_expect(json_is_false(json_object_get(run, "bpf")));
+	cr_expect_eq(i(json_object_get(run, "exit"), "code"), 0);
+	cr_expect_null(json_object_get(json_object_get(run, "exit"), "signal"));
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "notes"), 0)),
+			 "raw log x.1.log truncated at offset 8");
+
+	p = json_array_get(json_object_get(j, "processes"), 0);
+	cr_assert(json_is_object(p));
+	cr_expect_eq(i(p, "pid"), 4242);
+	cr_expect_eq(i(p, "ppid"), 1);
+	cr_expect_str_eq(s(p, "exe"), "/usr/bin/prog");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(p, "argv"), 0)),
+			 "./prog");
+	cr_expect_eq(i(json_object_get(p, "exit"), "code"), 0);
+	cr_expect_eq(i(json_object_get(p, "stats"), "allocs"), 7);
+
+	cr_assert_eq(json_array_size(json_object_get(j, "findings")), 1);
+	f = json_array_get(json_object_get(j, "findings"), 0);
+	cr_expect(matches(s(f, "id"), "^[0-9a-f]{16}$"));
+	cr_expect_str_eq(s(f, "kind"), "leak");
+	cr_expect_str_eq(s(f, "severity"), "error");
+	cr_expect_eq(i(f, "count"), 3);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(f, "pids"), 0)), 4242);
+	cr_expect_str_eq(s(f, "message"), "leak of 96 bytes in 3 blocks (direct)");
+	st = json_array_get(json_object_get(f, "stacks"), 0);
+	cr_expect_str_eq(s(st, "role"), "allocation");
+	cr_expect_eq(i(st, "tid"), 4242);
+	cr_assert_eq(json_array_size(json_object_get(st, "frames")), 3);
+	fr = json_array_get(json_object_get(st, "frames"), 0);
+	cr_expect_str_eq(s(fr, "pc"), "0x6010");
+	cr_expect_str_eq(s(fr, "module"), "/nonexistent/prog");
+	cr_expect_str_eq(s(fr, "offset"), "0x10");
+	cr_expect(json_is_null(json_object_get(fr, "function")));
+	cr_expect(json_is_null(json_object_get(fr, "file")));
+	cr_expect(json_is_null(json_object_get(fr, "line")));
+	cr_expect_null(json_object_get(fr, "inlined"));
+	det = json_object_get(f, "details");
+	cr_expect_eq(i(det, "bytes"), 96);
+	cr_expect_eq(i(det, "blocks"), 3);
+	cr_expect_eq(i(det, "direct_bytes"), 96);
+	cr_expect_eq(i(json_object_get(j, "stats"), "allocs"), 7);
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+Test(report_json, symbolized_frames_and_special_values)
+{
+	struct vigil_report *r = sample();
+	struct vigil_frame *fr = &r->findings[0].stacks[0].frames[0];
+	json_t *j, *jf, *det, *run;
+
+	fr->function = "conn_close";
+	fr->file = "server.c";
+	fr->line = 88;
+	fr->inlined = true;
+	r->findings[0].stacks[0].frames[1].module = NULL;
+	r->findings[0].details[VIGIL_KEY_FAULT_ADDR] = 0xffffffffffffff00ull;
+	r->findings[0].details_set |= 1ull << VIGIL_KEY_FAULT_ADDR;
+	r->findings[0].details[VIGIL_KEY_SIZE] = ~0ull;
+	r->findings[0].details_set |= 1ull << VIGIL_KEY_SIZE;
+	r->findings[0].details[VIGIL_KEY_SI_CODE] = (uint64_t)-6;
+	r->findings[0].details_set |= 1ull << VIGIL_KEY_SI_CODE;
+	r->exit = (struct vigil_status){VIGIL_STATUS_SIGNAL, 11};
+	r->procs[0].exe = "/bin/\xff\xfeodd";
+	r->started = -1;
+	j = roundtrip(r);
+	jf = json_array_get(json_object_get(json_array_get(json_object_get(
+		json_array_get(json_object_get(j, "findings"), 0), "stacks"), 0), "frames"), 0);
+	cr_expect_str_eq(s(jf, "function"), "conn_close");
+	cr_expect_str_eq(s(jf, "file"), "server.c");
+	cr_expect_eq(i(jf, "line"), 88);
+	cr_expect(json_is_true(json_object_get(jf, "inlined")));
+	jf = json_array_get(json_object_get(json_array_get(json_object_get(
+		json_array_get(json_object_get(j, "findings"), 0), "stacks"), 0), "frames"), 1);
+	cr_expect(json_is_null(json_object_get(jf, "module")));
+	cr_expect(json_is_null(json_object_get(jf, "offset")));
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_str_eq(s(det, "fault_addr"), "0xffffffffffffff00");
+	cr_expect_eq(i(det, "size"), INT64_MAX);
+	cr_expect_eq(i(det, "si_code"), -6);
+	run = json_object_get(j, "run");
+	cr_expect_eq(i(json_object_get(run, "exit"), "signal"), 11);
+	cr_expect(json_is_null(json_object_get(run, "started")));
+	cr_expect_str_eq(s(json_array_get(json_object_get(j, "processes"), 0), "exe"),
+			 "/bin/??odd");
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+Test(report_json, empty_report_is_valid)
+{
+	struct vigil_report *r = vigil_report__new();
+	json_t *j;
+
+	cr_assert_eq(vigil_report__finish(r), 0);
+	j = roundtrip(r);
+	cr_expect_eq(json_array_size(json_object_get(j, "findings")), 0);
+	cr_expect_eq(json_array_size(json_object_get(j, "processes")), 0);
+	cr_expect(json_is_object(json_object_get(j, "stats")));
+	cr_expect(json_is_null(json_object_get(json_object_get(j, "run"), "exit")));
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+Test(report_json, atomic_write_leaves_no_temporary)
+{
+	struct vigil_report *r = sample();
+	json_t *j = roundtrip(r);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int files = 0;
+	char path[128];
+
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			files++;
+			cr_expect_str_eq(de->d_name, "report.json");
+		}
+	closedir(d);
+	cr_expect_eq(files, 1);
+	snprintf(path, sizeof(path), "%s/nodir/report.json", dir);
+	cr_expect_lt(vigil_json__write_atomic(j, path), 0);
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+Test(report_json, loader_rejects_bad_files)
+{
+	char path[128], err[512];
+	FILE *f;
+
+	cr_expect_null(vigil_json__load("/nonexistent/report.json", err, sizeof(err)));
+	cr_expect_str_eq(err, "cannot read '/nonexistent/report.json': No such file or directory");
+	snprintf(path, sizeof(path), "%s/garbage.json", dir);
+	f = fopen(path, "w");
+	fputs("{\"schema\": \"vigil-report/1\", ", f);
+	fclose(f);
+	cr_expect_null(vigil_json__load(path, err, sizeof(err)));
+	cr_expect_not_null(strstr(err, "cannot parse"), "%s", err);
+	cr_expect_null(strchr(err, '\n'));
+	f = fopen(path, "w");
+	fputs("{\"schema\": \"other/2\"}", f);
+	fclose(f);
+	cr_expect_null(vigil_json__load(path, err, sizeof(err)));
+	cr_expect_not_null(strstr(err, "is not a vigil report"), "%s", err);
+	f = fopen(path, "w");
+	fputs("[1, 2]", f);
+	fclose(f);
+	cr_expect_null(vigil_json__load(path, err, sizeof(err)));
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/* report.txt rendering from report.json: ASan-like lines, role headers, the summary,
+ * notes, and no crash on documents with missing or mistyped fields. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_text.h"
+
+static const char doc[] =
+	"{\"schema\": \"vigil-report/1\", \"tool\": {\"name\": \"vigil\", \"version\": \"0.1.0\"},"
+	" \"run\": {\"command\": [\"./server\", \"-p\", \"8080\"], \"started\": \"2026-11-25T19:00:00Z\","
+	"   \"ended\": \"2026-11-25T19:00:05Z\", \"mode\": \"full\", \"checks\": [\"heap\"], \"bpf\": false,"
+	"   \"exit\": {\"signal\": 11}, \"notes\": [\"raw log s.1.log truncated at offset 64\"]},"
+	" \"processes\": [{\"pid\": 4242, \"ppid\": 4241, \"exe\": \"/abs/server\", \"argv\": [\"./server\"],"
+	"   \"exit\": {\"signal\": 11}}],"
+	" \"findings\": ["
+	"  {\"id\": \"9f2c000000000001\", \"kind\": \"leak\", \"severity\": \"error\", \"count\": 3,"
+	"   \"pids\": [4242, 4250], \"message\": \"leak of 96 bytes in 3 blocks\","
+	"   \"stacks\": [{\"role\": \"allocation\", \"tid\": 4243, \"frames\": ["
+	"     {\"pc\": \"0x401136\", \"module\": \"/abs/server\", \"offset\": \"0x1136\","
+	"      \"function\": \"conn_close\", \"file\": \"server.c\", \"line\": 88, \"inlined\": true},"
+	"     {\"pc\": \"0x401136\", \"module\": \"/abs/server\", \"offset\": \"0x1136\","
+	"      \"function\": \"handle\", \"file\": \"server.c\", \"line\": 120},"
+	"     {\"pc\": \"0x7f0012\", \"module\": null, \"offset\": null, \"function\": null,"
+	"      \"file\": null, \"line\": null}]}],"
+	"   \"details\": {\"bytes\": 96}},"
+	"  {\"id\": \"9f2c000000000002\", \"kind\": \"crash\", \"severity\": \"error\", \"count\": 1,"
+	"   \"pids\": [4242], \"message\": \"process 4242 killed by SIGSEGV (address 0x0)\","
+	"   \"stacks\": [{\"role\": \"crash\", \"tid\": 4242, \"frames\": []}], \"details\": {}},"
+	"  {\"id\": \"9f2c000000000003\", \"kind\": \"leak\", \"severity\": \"warning\", \"count\": 1,"
+	"   \"pids\": [4242], \"message\": \"w\", \"stacks\": [], \"details\": {}}],"
+	" \"stats\": {}}";
+
+static char *render(const char *text)
+{
+	json_error_t je;
+	json_t *j = json_loads(text, 0, &je);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cr_assert_not_null(j, "%s", je.text);
+	f = open_memstream(&buf, &len);
+	cr_assert_eq(vigil_text__render(j, f), 0);
+	fclose(f);
+	json_decref(j);
+	return buf;
+}
+
+#define EXPECT_LINE(out, line) \
+	cr_expect_not_null(strstr(out, line "\n"), "missing line '%s' in:\n%s", line, out)
+
+Test(report_text, asan_like_lines)
+{
+	char *out = render(doc);
+
+	EXPECT_LINE(out, "vigil 0.1.0 report: ./server -p 8080");
+	EXPECT_LINE(out, "==4242== ERROR: vigil: leak of 96 bytes in 3 blocks");
+	EXPECT_LINE(out, "allocated by thread 4243 here:");
+	EXPECT_LINE(out, "    #0 0x401136 in conn_close server.c:88 (/abs/server+0x1136) [inlined]");
+	EXPECT_LINE(out, "    #1 0x401136 in handle server.c:120 (/abs/server+0x1136)");
+	EXPECT_LINE(out, "    #2 0x7f0012 (<unknown module>)");
+	EXPECT_LINE(out, "seen in processes 4242, 4250");
+	EXPECT_LINE(out, "==4242== ERROR: vigil: process 4242 killed by SIGSEGV (address 0x0)");
+	EXPECT_LINE(out, "crashed in thread 4242 (main) here:");
+	EXPECT_LINE(out, "    <no stack>");
+	EXPECT_LINE(out, "==4242== WARNING: vigil: w");
+	EXPECT_LINE(out, "SUMMARY: vigil: 3 findings (leak: 2, crash: 1)");
+	EXPECT_LINE(out, "note: raw log s.1.log truncated at offset 64");
+	free(out);
+}
+
+Test(report_text, counts_line)
+{
+	json_t *j = json_loads(doc, 0, NULL);
+	char buf[128];
+
+	vigil_text__counts(j, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "3 findings (leak: 2, crash: 1)");
+	json_decref(j);
+	j = json_loads("{\"findings\": []}", 0, NULL);
+	vigil_text__counts(j, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "no findings");
+	json_decref(j);
+	j = json_loads("{\"findings\": [{\"kind\": \"crash\"}]}", 0, NULL);
+	vigil_text__counts(j, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1 finding (crash: 1)");
+	json_decref(j);
+}
+
+Test(report_text, odd_documents_do_not_crash)
+{
+	static const char *const docs[] = {
+		"{}",
+		"[]",
+		"{\"findings\": 3, \"run\": []}",
+		"{\"findings\": [1, \"x\", {\"stacks\": 5}, {\"stacks\": [{\"frames\": [1, {}]}]}]}",
+		"{\"run\": {\"command\": [1], \"checks\": {}, \"exit\": 7, \"notes\": [null]}}",
+		"{\"processes\": [{\"pid\": \"x\"}, 5]}",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		free(render(docs[i]));
+}
