@@ -33,7 +33,7 @@ PRELOAD_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial
 	-fno-omit-frame-pointer -fno-stack-protector -fexceptions
 PRELOAD_LDFLAGS := -shared -Wl,--version-script=preload/libvigil.map -Wl,-z,nodelete \
 	-Wl,-z,now
-PRELOAD_LIBS := -lunwind -ldl -lpthread
+PRELOAD_LIBS := -lunwind -ldl -lpthread -lm
 
 CLI_CFLAGS := $(CFLAGS_COMMON)
 CLI_LIBS   := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -ldw -lelf -lunwind -ljansson) -lstdc++
@@ -41,7 +41,7 @@ CLI_LIBS   := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -ldw -le
 PRELOAD_SRCS := $(wildcard preload/*.c)
 PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/%.o)
 # Modules with no interposition: linked into unit tests and (some) into the CLI.
-PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc
+PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind quarantine
 PURE_OBJS    := $(foreach m,$(PRELOAD_PURE),$(if $(wildcard preload/$(m).c),$(BUILD)/pure/preload/$(m).o))
 
 CLI_SRCS := $(wildcard src/*.c)
@@ -141,8 +141,9 @@ demo: deps
 	$(Q)$(MAKE) $(SUBMAKE_FLAGS) all $(DEMO_BINS)
 	$(Q)scripts/demo.sh --no-build
 
+# BENCH=redis (or malloc) runs only the benchmarks whose id holds that word.
 bench: all $(BENCH_BINS)
-	$(Q)scripts/bench.sh --no-build
+	$(Q)scripts/bench.sh --no-build $(BENCH)
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* fork and process exit. Across fork the forking thread holds every vigil lock (in
- * rank order: heap table, stack table, module map, threads, internal allocator), so
+ * rank order: heap table and quarantine, stack table, module map, threads, internal allocator), so
  * the child finds them in a consistent state, resets them and starts its own log. */
 #include <pthread.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@ static void prepare(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_guard__enter();
-	vigil_heaptab__lock_all(vigil_heap);
+	vigil_heap__lock();
 	vigil_stacktab__lock_all(vigil_stacks);
 	vigil_modmap__lock();
 	vigil_thread__lock();
@@ -34,7 +34,7 @@ static void parent(void)
 	vigil_thread__unlock();
 	vigil_modmap__unlock(0);
 	vigil_stacktab__unlock_all(vigil_stacks, 0);
-	vigil_heaptab__unlock_all(vigil_heap, 0);
+	vigil_heap__unlock(0);
 	vigil_guard__leave();
 }
 
@@ -47,7 +47,7 @@ static void child(void)
 	vigil_thread__after_fork_child();
 	vigil_modmap__unlock(1);
 	vigil_stacktab__unlock_all(vigil_stacks, 1);
-	vigil_heaptab__unlock_all(vigil_heap, 1);
+	vigil_heap__unlock(1);
 	vigil_rt__after_fork_child();
 	if (vigil_rt__start_log())
 		vigil_rt__disable("the fork child cannot open its raw log");

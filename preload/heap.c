@@ -1,54 +1,455 @@
 // SPDX-License-Identifier: MIT
-/* Heap tracking state and the per-process heap statistics record. */
+/* The heap check's allocation and release paths, both modes. Layouts:
+ *  - full mode, every block: the real allocator's block, requested size, then a
+ *    redzone of `redzone` bytes of VIGIL_RZ_BYTE; the pointer is the real one.
+ *  - canary mode, sampled blocks: [base][MAGIC] prefix, block, redzone; the prefix
+ *    lets free tell a sampled block from the others with one load (the word before a
+ *    glibc block is its chunk size, a multiple of 16: MAGIC has bit 3 set).
+ *  - guard-page blocks (guardpool.c), sampled in both modes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "emit.h"
+#include "guardpool.h"
 #include "heap.h"
+#include "heaperr.h"
 #include "ialloc.h"
+#include "quarantine.h"
 #include "rawlog.h"
 #include "rt.h"
 #include "stack.h"
 #include "vigil/finding.h"
 
-struct vigil_heaptab *vigil_heap;
+#define MAGIC 0x5649474c5f534d38ull /* "8MS_LGIV": bit 3 set, never a chunk size */
+#define PREFIX 16u
+#define GUARD_SLOTS 1024
+#define MAX_EVICT 32
 
-static unsigned long nallocs, nfrees;
+struct vigil_heaptab *vigil_heap;
+static struct vigil_quarantine *quarantine;
+static unsigned long nallocs, nfrees, untracked_frees;
+
+/* Per-thread sampling state: bytes left before the next canary sample, and
+ * allocations left before the next guard-page block. */
+static __thread long sample_left;
+static __thread unsigned long guard_left;
+static __thread uint64_t rng;
+
+static uint64_t next_rand(void)
+{
+	if (!rng)
+		rng = vigil_now_ns() ^ ((uint64_t)vigil_gettid() << 32) ^ 0x9e3779b97f4a7c15ull;
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Exponential gaps make the sampled bytes a Poisson process, as tcmalloc's heap
+ * profiler does: every byte has the same chance, whatever the allocation sizes. */
+static long next_sample_gap(void)
+{
+	double u = ((double)(next_rand() >> 11) + 1.0) / 9007199254740993.0;
+	double gap = -log(u) * (double)vigil_rt.opt.sample_bytes;
+
+	return gap > 1e15 ? (long)1e15 : (long)gap + 1;
+}
+
+/* Uniform in [1, 2 * rate]: one allocation in `rate` on average. */
+static unsigned long next_guard_gap(void)
+{
+	return 1 + next_rand() % (2 * vigil_rt.opt.guard_rate);
+}
 
 int vigil_heap__init(void)
 {
 	vigil_heap = vigil_heaptab__new(vigil_rt.opt.max_blocks);
-	if (!vigil_heap)
+	quarantine = vigil_quarantine__new(vigil_rt.opt.quarantine_bytes);
+	if (!vigil_heap || !quarantine)
 		return -ENOMEM;
+	if (vigil_rt.opt.guard_rate)
+		vigil_guardpool__init(GUARD_SLOTS);
 	return vigil_stack__init(vigil_rt.opt.max_stacks);
 }
 
-void vigil_heap__track(void *p, size_t size, unsigned kind)
+static int canary(void)
+{
+	return vigil_rt.opt.mode == VIGIL_MODE_CANARY;
+}
+
+static int is_prefixed(const void *p)
+{
+	return ((const uint64_t *)p)[-1] == MAGIC;
+}
+
+static void *prefix_base(const void *p)
+{
+	return ((void *const *)p)[-2];
+}
+
+static void fill_redzone(void *p, size_t size)
+{
+	memset((char *)p + size, VIGIL_RZ_BYTE, vigil_rt.opt.redzone);
+}
+
+int vigil_heap__redzone_ok(const struct vigil_block *b, uint64_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	uint64_t end = b->size + vigil_rt.opt.redzone;
+
+	if (b->flags & VIGIL_BLOCK_GUARDED) {
+		/* The rest of the page: the 16-byte rounding of a right-aligned block, or
+		 * everything after a left-aligned one. */
+		end = 4096 - (b->ptr & 4095);
+	}
+	for (uint64_t i = b->size; i < end; i++)
+		if (p[i] != VIGIL_RZ_BYTE) {
+			*bad = i;
+			return 0;
+		}
+	return 1;
+}
+
+static void *real_alloc(size_t total, size_t align, int zero)
+{
+	if (align > 16) {
+		void *p = vigil_real.memalign(align, total);
+		if (p && zero)
+			memset(p, 0, total);
+		return p;
+	}
+	return zero ? vigil_real.calloc(1, total) : vigil_real.malloc(total);
+}
+
+static void track(void *p, size_t size, unsigned op, uint32_t stack, unsigned flags)
 {
 	struct vigil_block b = {
 		.ptr = (uintptr_t)p,
 		.size = size,
-		.kind = (uint8_t)kind,
+		.stack = stack,
 		.tid = (uint32_t)vigil_gettid(),
+		.kind = (uint8_t)op,
+		.flags = (uint8_t)flags,
 	};
 
-	b.stack = vigil_stack__capture();
 	vigil_heaptab__insert(vigil_heap, &b);
 	__atomic_add_fetch(&nallocs, 1, __ATOMIC_RELAXED);
 }
 
-int vigil_heap__untrack(void *p, struct vigil_block *out)
+void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 {
-	int r = vigil_heaptab__remove(vigil_heap, (uintptr_t)p, out);
+	size_t rz = vigil_rt.opt.redzone, total, lead;
+	uint32_t stack;
+	void *base, *p;
+	int e;
 
-	if (!r)
-		__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
-	return r;
+	if (size > vigil_rt.opt.alloc_size_limit)
+		vigil_heaperr__bad_size(size, 0);
+	if (vigil_rt.opt.guard_rate && !guard_left)
+		guard_left = next_guard_gap(); /* this thread's first allocation */
+	else if (vigil_rt.opt.guard_rate && --guard_left == 0) {
+		guard_left = next_guard_gap();
+		stack = vigil_stack__capture();
+		p = size ? vigil_guardpool__alloc(size, align, op, stack, (uint32_t)vigil_gettid())
+			 : NULL;
+		if (p) {
+			if (zero)
+				memset(p, 0, size);
+			track(p, size, op, stack, VIGIL_BLOCK_GUARDED);
+			return p;
+		}
+	}
+	if (canary()) {
+		if (!sample_left)
+			sample_left = next_sample_gap(); /* this thread's first allocation */
+		sample_left -= (long)size;
+		if (sample_left > 0)
+			return real_alloc(size, align, zero);
+		sample_left += next_sample_gap();
+		if (sample_left <= 0)
+			sample_left = 1;
+	}
+	lead = canary() ? (align > PREFIX ? align : PREFIX) : 0;
+	if (size > VIGIL_BLOCK_SIZE_MAX - rz - lead) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	total = lead + size + rz;
+	base = real_alloc(total, align, zero);
+	if (!base)
+		return NULL;
+	e = errno;
+	p = (char *)base + lead;
+	if (lead) {
+		((void **)p)[-2] = base;
+		((uint64_t *)p)[-1] = MAGIC;
+	}
+	fill_redzone(p, size);
+	track(p, size, op, vigil_stack__capture(), lead ? VIGIL_BLOCK_PREFIXED : 0);
+	errno = e;
+	return p;
+}
+
+static void *base_of(void *p, unsigned flags)
+{
+	return flags & VIGIL_BLOCK_PREFIXED ? prefix_base(p) : p;
+}
+
+int vigil_heap__freed_ok(const struct vigil_block *b, uint64_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	uint64_t n = b->size < vigil_rt.opt.free_fill_max ? b->size : vigil_rt.opt.free_fill_max;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (p[i] != VIGIL_FREED_BYTE) {
+			*bad = i;
+			return 0;
+		}
+	return 1;
+}
+
+/* A block leaves quarantine: check nothing wrote to it since it was freed, then the
+ * real allocator may have it back. */
+static void release(const struct vigil_qentry *e)
+{
+	struct vigil_block b;
+	uint64_t bad;
+
+	if (vigil_heaptab__remove(vigil_heap, e->ptr, &b))
+		return;
+	if (!vigil_heap__freed_ok(&b, &bad))
+		vigil_heaperr__write_after_free(&b, bad);
+	vigil_real.free(base_of((void *)e->ptr, b.flags));
+}
+
+static void quarantine_block(const struct vigil_block *b)
+{
+	struct vigil_qentry out[MAX_EVICT];
+	unsigned n;
+
+	memset((void *)b->ptr, VIGIL_FREED_BYTE,
+	       b->size < vigil_rt.opt.free_fill_max ? b->size : vigil_rt.opt.free_fill_max);
+	n = vigil_quarantine__push(quarantine, (unsigned)vigil_gettid(), b->ptr, b->size, out,
+				   MAX_EVICT);
+	for (unsigned i = 0; i < n; i++)
+		release(&out[i]);
+}
+
+static int op_matches(unsigned alloc_op, unsigned free_op)
+{
+	switch ((enum vigil_heap_op)alloc_op) {
+	case VIGIL_OP_MALLOC:
+		return free_op == VIGIL_OP_FREE || free_op == VIGIL_OP_REALLOC;
+	case VIGIL_OP_NEW:
+		return free_op == VIGIL_OP_DELETE;
+	case VIGIL_OP_NEW_ARRAY:
+		return free_op == VIGIL_OP_DELETE_ARRAY;
+	case VIGIL_OP_NEW_ALIGNED:
+		return free_op == VIGIL_OP_DELETE_ALIGNED;
+	case VIGIL_OP_NEW_ARRAY_ALIGNED:
+		return free_op == VIGIL_OP_DELETE_ARRAY_ALIGNED;
+	case VIGIL_OP_FREE:
+	case VIGIL_OP_DELETE:
+	case VIGIL_OP_DELETE_ARRAY:
+	case VIGIL_OP_DELETE_ALIGNED:
+	case VIGIL_OP_DELETE_ARRAY_ALIGNED:
+	case VIGIL_OP_REALLOC:
+	case VIGIL_OP_MAX:
+		break;
+	}
+	return 1;
+}
+
+/* The checks every release of a tracked block makes, then quarantine. */
+static void release_checked(const struct vigil_block *b, unsigned op, uint32_t stack,
+			    unsigned detected_by)
+{
+	uint64_t bad;
+
+	if (!op_matches(b->kind, op))
+		vigil_heaperr__mismatch(b, op, stack);
+	if (!vigil_heap__redzone_ok(b, &bad))
+		vigil_heap__report_overflow(b, bad, detected_by, stack);
+	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
+	quarantine_block(b);
+}
+
+static void free_guarded(void *p, unsigned op, uint32_t stack)
+{
+	struct vigil_block b;
+	uint64_t bad;
+	int r = vigil_guardpool__find(p, &b);
+
+	if (r)
+		return;
+	/* Checked while the page is still accessible: the release protects it. */
+	if (b.state == VIGIL_BLOCK_LIVE && !vigil_heap__redzone_ok(&b, &bad))
+		vigil_heap__report_overflow(&b, bad, VIGIL_DETECT_FREE, stack);
+	r = vigil_guardpool__free(p, stack, (uint32_t)vigil_gettid(), &b);
+	if (r == -EALREADY) {
+		vigil_heaperr__double_free(&b, op, stack);
+		return;
+	}
+	if (r)
+		return;
+	vigil_heaptab__remove(vigil_heap, (uintptr_t)p, NULL);
+	if (!op_matches(b.kind, op))
+		vigil_heaperr__mismatch(&b, op, stack);
+	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
+}
+
+void vigil_heap__free(void *p, unsigned op)
+{
+	struct vigil_block b;
+	uint32_t stack;
+	int r;
+
+	if (!vigil_rt__active()) {
+		if (vigil_guardpool__owns(p))
+			return; /* vigil is done checking; the slot simply stays taken */
+		vigil_real.free(is_prefixed(p) ? prefix_base(p) : p);
+		return;
+	}
+	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p)) {
+		vigil_real.free(p);
+		return;
+	}
+	vigil_guard__enter();
+	stack = vigil_stack__capture();
+	if (vigil_guardpool__owns(p)) {
+		free_guarded(p, op, stack);
+		goto out;
+	}
+	r = vigil_heaptab__mark_freed(vigil_heap, (uintptr_t)p, stack, (uint32_t)vigil_gettid(), &b);
+	if (r == -EALREADY) {
+		vigil_heaperr__double_free(&b, op, stack);
+		goto out;
+	}
+	if (r) {
+		if (vigil_heaperr__invalid_free(p, op, stack) == 0) {
+			__atomic_add_fetch(&untracked_frees, 1, __ATOMIC_RELAXED);
+			vigil_real.free(p);
+		}
+		goto out;
+	}
+	release_checked(&b, op, stack, VIGIL_DETECT_FREE);
+out:
+	vigil_guard__leave();
+}
+
+static size_t tracked_size(void *p, int *found)
+{
+	struct vigil_block b;
+
+	*found = !(vigil_guardpool__owns(p) ? vigil_guardpool__find(p, &b)
+					    : vigil_heaptab__find(vigil_heap, (uintptr_t)p, &b));
+	return *found ? b.size : 0;
+}
+
+size_t vigil_heap__usable(void *p)
+{
+	int found;
+	size_t n;
+
+	if (!vigil_guardpool__owns(p) && !is_prefixed(p) && (canary() || !vigil_heap))
+		return vigil_real.malloc_usable_size(p);
+	vigil_guard__enter();
+	n = tracked_size(p, &found);
+	vigil_guard__leave();
+	/* The requested size, not the allocator's: writing up to a larger usable size
+	 * would land in the redzone. */
+	return found ? n : vigil_real.malloc_usable_size(p);
+}
+
+void *vigil_heap__realloc_passive(void *p, size_t size)
+{
+	int found = 0;
+	size_t old;
+	void *np;
+
+	if (!vigil_guardpool__owns(p) && !is_prefixed(p))
+		return vigil_real.realloc(p, size);
+	if (vigil_heap)
+		old = tracked_size(p, &found);
+	if (!found)
+		old = 0;
+	np = vigil_real.malloc(size);
+	if (np) {
+		memcpy(np, p, old < size ? old : size);
+		vigil_heap__free(p, VIGIL_OP_REALLOC);
+	}
+	return np;
+}
+
+void *vigil_heap__realloc(void *p, size_t size)
+{
+	struct vigil_block b;
+	uint32_t stack;
+	void *np;
+	int r;
+
+	if (!p)
+		return vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
+	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p))
+		return vigil_real.realloc(p, size);
+	vigil_guard__enter();
+	r = vigil_guardpool__owns(p) ? vigil_guardpool__find(p, &b)
+				     : vigil_heaptab__find(vigil_heap, (uintptr_t)p, &b);
+	if (r) {
+		stack = vigil_stack__capture();
+		r = vigil_heaperr__invalid_free(p, VIGIL_OP_REALLOC, stack);
+		vigil_guard__leave();
+		if (r) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return vigil_real.realloc(p, size);
+	}
+	if (b.state == VIGIL_BLOCK_FREED) {
+		stack = vigil_stack__capture();
+		vigil_heaperr__double_free(&b, VIGIL_OP_REALLOC, stack);
+		vigil_guard__leave();
+		np = vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
+		if (np)
+			memcpy(np, p, b.size < size ? b.size : size);
+		return np;
+	}
+	vigil_guard__leave();
+	if (size == 0) {
+		vigil_heap__free(p, VIGIL_OP_REALLOC);
+		return NULL;
+	}
+	/* Always move, as ASan does: the old block goes to quarantine, so a stale
+	 * pointer to it is caught like any use after free. */
+	np = vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
+	if (!np)
+		return NULL;
+	memcpy(np, p, b.size < size ? b.size : size);
+	vigil_heap__free(p, VIGIL_OP_REALLOC);
+	return np;
+}
+
+void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
+				 uint32_t stack)
+{
+	vigil_heaperr__overflow(b, bad, detected_by, stack);
+}
+
+void vigil_heap__after_error(void)
+{
+	if (!vigil_rt.opt.on_error_abort)
+		return;
+	vigil_rt.aborting = 1;
+	abort();
 }
 
 void vigil_heap__write_stats(void)
 {
 	struct vigil_heap_stats hs;
-	struct vigil_rec_kv kv[11];
-	uint64_t stopped, unstopped, scan_ns;
+	struct vigil_rec_kv kv[16];
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
+	uint64_t stopped, unstopped, scan_ns;
 	unsigned n = 0;
 	size_t sz;
 
@@ -57,6 +458,8 @@ void vigil_heap__write_stats(void)
 	KV(VIGIL_KEY_ALLOCS, __atomic_load_n(&nallocs, __ATOMIC_RELAXED));
 	KV(VIGIL_KEY_FREES, __atomic_load_n(&nfrees, __ATOMIC_RELAXED));
 	KV(VIGIL_KEY_LIVE_BYTES, hs.live_bytes);
+	KV(VIGIL_KEY_QUARANTINE_BYTES, vigil_quarantine__bytes(quarantine));
+	KV(VIGIL_KEY_UNTRACKED_FREES, __atomic_load_n(&untracked_frees, __ATOMIC_RELAXED));
 	KV(VIGIL_KEY_STACKS, vigil_stacktab__count(vigil_stacks));
 	KV(VIGIL_KEY_STACK_OVERFLOW, vigil_stacktab__overflow(vigil_stacks));
 	KV(VIGIL_KEY_HEAP_OVERFLOW, hs.overflow);
@@ -72,4 +475,16 @@ void vigil_heap__write_stats(void)
 	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
 				     kv, n);
 	vigil_rawlog__append(rec, sz);
+}
+
+void vigil_heap__lock(void)
+{
+	vigil_heaptab__lock_all(vigil_heap);
+	vigil_quarantine__lock_all(quarantine);
+}
+
+void vigil_heap__unlock(int reset)
+{
+	vigil_quarantine__unlock_all(quarantine, reset);
+	vigil_heaptab__unlock_all(vigil_heap, reset);
 }

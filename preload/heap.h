@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The heap check's shared state between the allocator interposers (malloc.c, new.c)
- * and the exit-time leak scan (leak.c). */
+/* The heap check: every allocation and release the interposers (malloc.c, new.c) see
+ * goes through here. Full mode tracks every block (stack, redzone, quarantine on
+ * free); canary mode tracks a byte-sampled few and lets the rest through at the cost
+ * of one load on free. Errors found on these paths become findings at once. */
 #ifndef VIGIL_HEAP_H
 #define VIGIL_HEAP_H
 
@@ -10,10 +12,39 @@
 
 extern struct vigil_heaptab *vigil_heap __attribute__((visibility("hidden")));
 
+/* The byte pattern of redzones and of the slack of guard-page blocks, and the one
+ * freed blocks are filled with while in quarantine. */
+#define VIGIL_RZ_BYTE 0xfa
+#define VIGIL_FREED_BYTE 0xfd
+
 int vigil_heap__init(void) VIGIL_HID;
-/* Records a block the real allocator returned (call inside the guard). */
-void vigil_heap__track(void *p, size_t size, unsigned kind) VIGIL_HID;
-/* Forgets a block before the real allocator frees it: 0, or -ENOENT if untracked. */
-int vigil_heap__untrack(void *p, struct vigil_block *out) VIGIL_HID;
+
+/* Only while vigil_rt__active(): the allocating side. align 0 means malloc's.
+ * Returns what the real call would, errno included. */
+void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero) VIGIL_HID;
+void *vigil_heap__realloc(void *p, size_t size) VIGIL_HID;
+
+/* In any state: blocks vigil laid out itself (guard pages, canary prefix) must go
+ * back the way they came even after vigil stopped checking. */
+void vigil_heap__free(void *p, unsigned op) VIGIL_HID;
+size_t vigil_heap__usable(void *p) VIGIL_HID;
+/* realloc when vigil is not active: only its own layouts need care. */
+void *vigil_heap__realloc_passive(void *p, size_t size) VIGIL_HID;
+
+/* True when bytes [size, size + n) of the block at p still hold the redzone pattern;
+ * else the offset of the first damaged byte in *bad. */
+int vigil_heap__redzone_ok(const struct vigil_block *b, uint64_t *bad) VIGIL_HID;
+/* True when a freed block still holds the freed pattern; else the offset of the
+ * first byte written after free in *bad. */
+int vigil_heap__freed_ok(const struct vigil_block *b, uint64_t *bad) VIGIL_HID;
+/* Reports a heap-overflow found in a redzone. */
+void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
+				 uint32_t stack) VIGIL_HID;
+/* After reporting a heap error: --on-error abort ends the process here. */
+void vigil_heap__after_error(void) VIGIL_HID;
+
+/* fork(2) */
+void vigil_heap__lock(void) VIGIL_HID;
+void vigil_heap__unlock(int reset) VIGIL_HID;
 
 #endif

@@ -12,11 +12,14 @@
 #define NSHARDS 64
 #define MIN_CAP 1024
 
+/* 32 bytes: the size shares a word with kind, state and flags. */
 struct slot {
 	uintptr_t ptr; /* 0: empty */
-	uint64_t size;
+	uint64_t meta; /* size:48 kind:8 state:1 flags:7 */
 	uint32_t stack;
-	uint32_t tid_kind; /* tid in the low 24 bits is enough to tell threads apart */
+	uint32_t tid;
+	uint32_t free_stack;
+	uint32_t free_tid;
 };
 
 struct shard {
@@ -24,6 +27,8 @@ struct shard {
 	unsigned long cap; /* power of two */
 	unsigned long n;
 	uint64_t live_bytes;
+	unsigned long freed;
+	uint64_t freed_bytes;
 	struct slot *slots;
 } __attribute__((aligned(64)));
 
@@ -44,6 +49,22 @@ static inline uint64_t mix(uintptr_t p)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
+}
+
+static inline uint64_t meta_of(const struct vigil_block *b)
+{
+	return (b->size & VIGIL_BLOCK_SIZE_MAX) | ((uint64_t)b->kind << 48) |
+	       ((uint64_t)(b->state & 1) << 56) | ((uint64_t)(b->flags & 0x7f) << 57);
+}
+
+static inline uint64_t size_of(const struct slot *sl)
+{
+	return sl->meta & VIGIL_BLOCK_SIZE_MAX;
+}
+
+static inline int freed_of(const struct slot *sl)
+{
+	return (sl->meta >> 56) & 1;
 }
 
 struct vigil_heaptab *vigil_heaptab__new(unsigned long max_blocks)
@@ -102,16 +123,28 @@ int vigil_heaptab__insert(struct vigil_heaptab *t, const struct vigil_block *b)
 	if (s->slots[j].ptr) {
 		/* The real allocator handed out a block we still track: its free went
 		 * around us (e.g. an untracked path). The new block replaces it. */
-		s->live_bytes -= s->slots[j].size;
+		if (freed_of(&s->slots[j])) {
+			s->freed--;
+			s->freed_bytes -= size_of(&s->slots[j]);
+		} else {
+			s->live_bytes -= size_of(&s->slots[j]);
+		}
 		__atomic_sub_fetch(&t->total, 1, __ATOMIC_RELAXED);
 	} else {
 		s->n++;
 	}
 	s->slots[j].ptr = b->ptr;
-	s->slots[j].size = b->size;
+	s->slots[j].meta = meta_of(b);
 	s->slots[j].stack = b->stack;
-	s->slots[j].tid_kind = (b->tid & 0xffffff) | ((uint32_t)b->kind << 24);
-	s->live_bytes += b->size;
+	s->slots[j].tid = b->tid;
+	s->slots[j].free_stack = b->free_stack;
+	s->slots[j].free_tid = b->free_tid;
+	if (b->state == VIGIL_BLOCK_FREED) {
+		s->freed++;
+		s->freed_bytes += b->size;
+	} else {
+		s->live_bytes += b->size;
+	}
 	vigil_lock__release(&s->lock);
 	return 0;
 }
@@ -119,10 +152,14 @@ int vigil_heaptab__insert(struct vigil_heaptab *t, const struct vigil_block *b)
 static void to_block(const struct slot *sl, struct vigil_block *out)
 {
 	out->ptr = sl->ptr;
-	out->size = sl->size;
+	out->size = size_of(sl);
 	out->stack = sl->stack;
-	out->tid = sl->tid_kind & 0xffffff;
-	out->kind = (uint8_t)(sl->tid_kind >> 24);
+	out->tid = sl->tid;
+	out->free_stack = sl->free_stack;
+	out->free_tid = sl->free_tid;
+	out->kind = (uint8_t)(sl->meta >> 48);
+	out->state = (uint8_t)freed_of(sl);
+	out->flags = (uint8_t)(sl->meta >> 57);
 }
 
 int vigil_heaptab__remove(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out)
@@ -142,7 +179,12 @@ int vigil_heaptab__remove(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_b
 	}
 	if (out)
 		to_block(&s->slots[j], out);
-	s->live_bytes -= s->slots[j].size;
+	if (freed_of(&s->slots[j])) {
+		s->freed--;
+		s->freed_bytes -= size_of(&s->slots[j]);
+	} else {
+		s->live_bytes -= size_of(&s->slots[j]);
+	}
 	s->n--;
 	/* Backward shift: pull later members of the probe run into the hole. */
 	for (k = (j + 1) & (s->cap - 1); s->slots[k].ptr; k = (k + 1) & (s->cap - 1)) {
@@ -161,7 +203,39 @@ missing:
 	return -ENOENT;
 }
 
+static int find_in(struct shard *s, uint64_t h, uintptr_t ptr, struct vigil_block *out)
+{
+	if (!s->cap)
+		return -ENOENT;
+	for (unsigned long j = (h >> 6) & (s->cap - 1); s->slots[j].ptr; j = (j + 1) & (s->cap - 1))
+		if (s->slots[j].ptr == ptr) {
+			to_block(&s->slots[j], out);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 int vigil_heaptab__find(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out)
+{
+	uint64_t h = mix(ptr);
+	struct shard *s = &t->shards[h & (NSHARDS - 1)];
+	int r;
+
+	vigil_lock__acquire(&s->lock);
+	r = find_in(s, h, ptr, out);
+	vigil_lock__release(&s->lock);
+	return r;
+}
+
+int vigil_heaptab__find_locked(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out)
+{
+	uint64_t h = mix(ptr);
+
+	return find_in(&t->shards[h & (NSHARDS - 1)], h, ptr, out);
+}
+
+int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t free_stack,
+			      uint32_t free_tid, struct vigil_block *out)
 {
 	uint64_t h = mix(ptr);
 	struct shard *s = &t->shards[h & (NSHARDS - 1)];
@@ -170,12 +244,24 @@ int vigil_heaptab__find(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_blo
 
 	vigil_lock__acquire(&s->lock);
 	if (s->cap) {
-		for (j = (h >> 6) & (s->cap - 1); s->slots[j].ptr; j = (j + 1) & (s->cap - 1))
-			if (s->slots[j].ptr == ptr) {
-				to_block(&s->slots[j], out);
-				r = 0;
+		for (j = (h >> 6) & (s->cap - 1); s->slots[j].ptr; j = (j + 1) & (s->cap - 1)) {
+			struct slot *sl = &s->slots[j];
+			if (sl->ptr != ptr)
+				continue;
+			to_block(sl, out);
+			if (freed_of(sl)) {
+				r = -EALREADY;
 				break;
 			}
+			sl->meta |= 1ull << 56;
+			sl->free_stack = free_stack;
+			sl->free_tid = free_tid;
+			s->live_bytes -= size_of(sl);
+			s->freed++;
+			s->freed_bytes += size_of(sl);
+			r = 0;
+			break;
+		}
 	}
 	vigil_lock__release(&s->lock);
 	return r;
@@ -228,8 +314,10 @@ void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *st)
 	for (unsigned i = 0; i < NSHARDS; i++) {
 		struct shard *s = &t->shards[i];
 		vigil_lock__acquire(&s->lock);
-		st->live_blocks += s->n;
+		st->live_blocks += s->n - s->freed;
 		st->live_bytes += s->live_bytes;
+		st->freed_blocks += s->freed;
+		st->freed_bytes += s->freed_bytes;
 		vigil_lock__release(&s->lock);
 	}
 	st->overflow = __atomic_load_n(&t->overflow, __ATOMIC_RELAXED);

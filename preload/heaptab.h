@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The allocation side table: live block -> size, allocator family, allocation stack.
- * Sharded open addressing, one lock per shard and no global lock on the hot path;
- * bounded by max blocks (blocks over the limit are not tracked and are counted). Pure:
- * no interposition, driven directly by unit tests. */
+/* The allocation side table: block -> size, how it was allocated, allocation stack,
+ * and, once freed and waiting in quarantine, the free stack. Sharded open addressing,
+ * one lock per shard and no global lock on the hot path; bounded by max blocks
+ * (blocks over the limit are not tracked and are counted). Pure: no interposition,
+ * driven directly by unit tests. */
 #ifndef VIGIL_HEAPTAB_H
 #define VIGIL_HEAPTAB_H
 
@@ -10,18 +11,28 @@
 
 #define VIGIL_HID __attribute__((visibility("hidden")))
 
-enum vigil_alloc_kind {
-	VIGIL_ALLOC_MALLOC = 0, /* malloc family, freed with free */
-	VIGIL_ALLOC_NEW,        /* operator new */
-	VIGIL_ALLOC_NEW_ARRAY,  /* operator new[] */
+enum vigil_block_state {
+	VIGIL_BLOCK_LIVE = 0,
+	VIGIL_BLOCK_FREED = 1, /* freed by the program, held in quarantine */
 };
+
+enum vigil_block_flags {
+	VIGIL_BLOCK_GUARDED = 1u << 0, /* served from the guard-page pool */
+	VIGIL_BLOCK_PREFIXED = 1u << 1, /* canary sample: a prefix holds vigil's magic */
+};
+
+#define VIGIL_BLOCK_SIZE_MAX ((1ull << 48) - 1)
 
 struct vigil_block {
 	uintptr_t ptr;
-	uint64_t size;
-	uint32_t stack; /* allocation stack id, 0 if none */
+	uint64_t size;       /* as requested; at most VIGIL_BLOCK_SIZE_MAX */
+	uint32_t stack;      /* allocation stack id, 0 if none */
 	uint32_t tid;
-	uint8_t kind;   /* enum vigil_alloc_kind */
+	uint32_t free_stack; /* valid when FREED */
+	uint32_t free_tid;
+	uint8_t kind;        /* enum vigil_heap_op that allocated it */
+	uint8_t state;       /* enum vigil_block_state */
+	uint8_t flags;       /* enum vigil_block_flags */
 };
 
 struct vigil_heaptab;
@@ -32,10 +43,16 @@ int vigil_heaptab__insert(struct vigil_heaptab *t, const struct vigil_block *b) 
 /* Removes ptr; 0 and the block in *out, or -ENOENT when ptr is not tracked. */
 int vigil_heaptab__remove(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out) VIGIL_HID;
 int vigil_heaptab__find(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out) VIGIL_HID;
+/* LIVE -> FREED with the free stack: 0 and the block as it was; -EALREADY and the
+ * block when it was already FREED (a double free); -ENOENT when untracked. */
+int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t free_stack,
+			      uint32_t free_tid, struct vigil_block *out) VIGIL_HID;
 
-/* With every shard locked (lock_all), visits every live block. */
+/* With every shard locked (lock_all), visits every block, LIVE or FREED. */
 void vigil_heaptab__lock_all(struct vigil_heaptab *t) VIGIL_HID;
 void vigil_heaptab__unlock_all(struct vigil_heaptab *t, int reset) VIGIL_HID;
+/* find() for a caller that holds every shard (lock_all). */
+int vigil_heaptab__find_locked(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_block *out) VIGIL_HID;
 unsigned long vigil_heaptab__count_locked(struct vigil_heaptab *t) VIGIL_HID;
 void vigil_heaptab__foreach_locked(struct vigil_heaptab *t,
 				   void (*fn)(const struct vigil_block *, void *), void *ctx) VIGIL_HID;
@@ -43,6 +60,8 @@ void vigil_heaptab__foreach_locked(struct vigil_heaptab *t,
 struct vigil_heap_stats {
 	unsigned long live_blocks;
 	uint64_t live_bytes;
+	unsigned long freed_blocks; /* in quarantine */
+	uint64_t freed_bytes;
 	unsigned long overflow;
 };
 void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *s) VIGIL_HID;

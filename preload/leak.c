@@ -11,6 +11,8 @@
 
 #include "emit.h"
 #include "heap.h"
+#include "heaperr.h"
+#include "maps.h"
 #include "ialloc.h"
 #include "modmap.h"
 #include "rt.h"
@@ -27,108 +29,18 @@
 /* glibc's arena heaps are HEAP_MAX_SIZE (64 MiB) aligned; see arena.c heap_for_ptr. */
 #define ARENA_ALIGN (64ul << 20)
 
-struct map {
-	uintptr_t lo, hi;
-	uint8_t r, w, anon, special; /* special: [heap], [stack], [vvar]... */
-};
-
 #define MAX_HOLES (MAX_THREAD_STACKS + 4096 + MAX_STW + 1)
 
 struct ctx {
 	struct vigil_scan scan;
 	uintptr_t (*holes)[2]; /* never roots: vigil's memory, thread stacks */
 	unsigned nholes;
-	struct map *maps;
+	struct vigil_map *maps;
 	unsigned nmaps;
 	struct vigil_thread_stack *ts;
 	unsigned nts;
 	size_t tls_static;
 };
-
-static uintptr_t parse_hex(const char **p)
-{
-	uintptr_t v = 0;
-
-	for (;; (*p)++) {
-		char c = **p;
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uintptr_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uintptr_t)(c - 'a' + 10);
-		else
-			return v;
-	}
-}
-
-static void parse_line(struct ctx *c, const char *l, const char *end)
-{
-	struct map m = {0};
-	const char *p = l;
-	int field = 0;
-	unsigned long inode = 0;
-
-	if (c->nmaps == MAX_MAPS)
-		return;
-	m.lo = parse_hex(&p);
-	if (*p++ != '-')
-		return;
-	m.hi = parse_hex(&p);
-	if (p + 5 > end)
-		return;
-	m.r = p[1] == 'r';
-	m.w = p[2] == 'w';
-	/* fields: perms offset dev inode path */
-	while (p < end && field < 4) {
-		while (p < end && *p == ' ')
-			p++;
-		if (field == 3)
-			for (; p < end && *p >= '0' && *p <= '9'; p++)
-				inode = inode * 10 + (unsigned long)(*p - '0');
-		while (p < end && *p != ' ')
-			p++;
-		field++;
-	}
-	while (p < end && *p == ' ')
-		p++;
-	m.anon = inode == 0 && (p == end || !memcmp(p, "[anon:", 6));
-	m.special = p < end && *p == '[' && memcmp(p, "[anon:", 6);
-	c->maps[c->nmaps++] = m;
-}
-
-static int read_maps(struct ctx *c)
-{
-	static char buf[65536];
-	size_t have = 0;
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
-		char *start = buf, *nl;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		have += (size_t)r;
-		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
-			parse_line(c, start, nl);
-			start = nl + 1;
-		}
-		have -= (size_t)(start - buf);
-		memmove(buf, start, have);
-	}
-	syscall(SYS_close, fd);
-	return 0;
-}
-
-static const struct map *map_of(const struct ctx *c, uintptr_t addr)
-{
-	for (unsigned i = 0; i < c->nmaps; i++)
-		if (c->maps[i].lo <= addr && addr < c->maps[i].hi)
-			return &c->maps[i];
-	return NULL;
-}
 
 static void add_hole(struct ctx *c, uintptr_t lo, uintptr_t hi)
 {
@@ -160,7 +72,7 @@ static void root_pieces(struct ctx *c, uintptr_t lo, uintptr_t hi, unsigned from
 /* A glibc arena heap starts on a 64 MiB boundary with a heap_info whose first word
  * points at the arena's malloc_state, just after a heap_info: stale pointers in its
  * free chunks must not count as roots. */
-static int is_arena_heap(const struct map *m)
+static int is_arena_heap(const struct vigil_map *m)
 {
 	uintptr_t ar;
 
@@ -180,7 +92,7 @@ static void root_module(uintptr_t lo, uintptr_t hi, void *arg)
 static void root_thread(struct ctx *c, uintptr_t sp, uintptr_t tp, const uintptr_t *regs,
 			size_t nregs)
 {
-	const struct map *m = map_of(c, sp);
+	const struct vigil_map *m = vigil_maps__find(c->maps, c->nmaps, sp);
 
 	vigil_scan__root_words(&c->scan, regs, nregs);
 	/* 128 bytes below sp: the x86-64 red zone of a leaf function. */
@@ -193,12 +105,12 @@ static void root_thread(struct ctx *c, uintptr_t sp, uintptr_t tp, const uintptr
 /* The stack holding sp, as the thread registry knows it, else its whole mapping. */
 static void hole_for_sp(struct ctx *c, uintptr_t sp)
 {
-	const struct map *m;
+	const struct vigil_map *m;
 
 	for (unsigned i = 0; i < c->nts; i++)
 		if (c->ts[i].lo <= sp && sp < c->ts[i].hi)
 			return; /* registered stacks are holes already */
-	m = map_of(c, sp);
+	m = vigil_maps__find(c->maps, c->nmaps, sp);
 	if (m)
 		add_hole(c, m->lo, m->hi);
 }
@@ -212,7 +124,7 @@ static void copy_block(const struct vigil_block *b, void *arg)
 	sb->hi = b->ptr + (b->size ? b->size : 1);
 	sb->stack = b->stack;
 	sb->tid = b->tid;
-	sb->state = VIGIL_SCAN_UNSEEN;
+	sb->state = b->state == VIGIL_BLOCK_FREED ? VIGIL_SCAN_IGNORED : VIGIL_SCAN_UNSEEN;
 }
 
 struct group {
@@ -288,7 +200,7 @@ static void report(struct vigil_scan *s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
 		uint8_t st = s->b[i].state;
-		if (st == VIGIL_SCAN_REACHABLE && !want_reachable)
+		if (st == VIGIL_SCAN_IGNORED || (st == VIGIL_SCAN_REACHABLE && !want_reachable))
 			continue;
 		g[n++] = (struct group){s->b[i].stack, s->b[i].tid, st, s->b[i].hi - s->b[i].lo};
 	}
@@ -322,6 +234,37 @@ static void report(struct vigil_scan *s)
 
 static uint64_t stat_stopped, stat_unstopped, stat_scan_ns;
 
+#define MAX_BAD 64
+
+struct bad {
+	struct vigil_block b;
+	uint64_t off;
+	int freed; /* 1: written after free; 0: redzone */
+};
+
+/* Redzones of the blocks still live at exit and patterns of those still in quarantine,
+ * read while the world is stopped. The
+ * findings are written after it restarts (writing takes locks a stopped thread may
+ * hold). */
+static void check_redzones(const struct vigil_scan *s, struct bad *bad, unsigned *nbad)
+{
+	for (size_t i = 0; i < s->n && *nbad < MAX_BAD; i++) {
+		const struct vigil_scan_block *sb = &s->b[i];
+		struct vigil_block b;
+		uint64_t off;
+
+		if (vigil_heaptab__find_locked(vigil_heap, sb->lo, &b))
+			continue;
+		/* Quarantined blocks that never left: their pattern is checked here. */
+		if (b.state == VIGIL_BLOCK_FREED) {
+			if (!vigil_heap__freed_ok(&b, &off))
+				bad[(*nbad)++] = (struct bad){b, off, 1};
+		} else if (!vigil_heap__redzone_ok(&b, &off)) {
+			bad[(*nbad)++] = (struct bad){b, off, 0};
+		}
+	}
+}
+
 void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns)
 {
 	*stopped = stat_stopped;
@@ -337,7 +280,9 @@ void vigil_leak__at_exit(void)
 	ucontext_t uc;
 	uintptr_t self_sp = (uintptr_t)__builtin_frame_address(0);
 	size_t cap, align;
-	int all_stopped;
+	int all_stopped, r;
+	struct bad bad[MAX_BAD];
+	unsigned nbad = 0;
 
 	c.maps = vigil_ialloc(sizeof(*c.maps) * MAX_MAPS);
 	c.ts = vigil_ialloc(sizeof(*c.ts) * MAX_THREAD_STACKS);
@@ -367,7 +312,8 @@ void vigil_leak__at_exit(void)
 		all_stopped = w.t[i].stopped;
 	/* A running thread may free (and unmap) memory under the scan. */
 	c.scan.safe = !all_stopped;
-	read_maps(&c);
+	r = vigil_maps__read(c.maps, MAX_MAPS);
+	c.nmaps = r > 0 ? (unsigned)r : 0;
 	vigil_scan__sort(&c.scan);
 
 	vigil_modmap__foreach_writable(root_module, &c);
@@ -405,13 +351,25 @@ void vigil_leak__at_exit(void)
 		if (w.t[i].stopped)
 			hole_for_sp(&c, w.t[i].regs.rsp);
 	for (unsigned i = 0; i < c.nmaps; i++) {
-		const struct map *m = &c.maps[i];
-		if (!m->r || !m->w || !m->anon || m->special || is_arena_heap(m))
+		const struct vigil_map *m = &c.maps[i];
+		/* In canary mode most heap blocks are not tracked: the heap is memory of
+		 * the program like any other, and may hold the only pointer to a sample. */
+		int heap = m->heap || is_arena_heap(m);
+		if (!m->r || !m->w || !(m->anon || m->heap) || (m->special && !m->heap) ||
+		    (heap && vigil_rt.opt.mode != VIGIL_MODE_CANARY))
 			continue;
 		root_pieces(&c, m->lo, m->hi, 0);
 	}
+	if (all_stopped)
+		check_redzones(&c.scan, bad, &nbad);
 	vigil_stw__resume(&w);
 	vigil_heaptab__unlock_all(vigil_heap, 0);
+	for (unsigned i = 0; i < nbad; i++) {
+		if (bad[i].freed)
+			vigil_heaperr__write_after_free(&bad[i].b, bad[i].off);
+		else
+			vigil_heap__report_overflow(&bad[i].b, bad[i].off, VIGIL_DETECT_EXIT, 0);
+	}
 	for (unsigned i = 0; i < w.n; i++) {
 		if (w.t[i].stopped && all_stopped)
 			stat_stopped++;

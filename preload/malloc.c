@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* The C allocator family. Each wrapper calls the real allocator and records the
- * block in the side table; a block leaves the table before the real free so its
- * address cannot be handed out again while still recorded. */
+/* The C allocator family: thin wrappers over heap.c. Before the real allocator is
+ * resolved (dlsym itself allocates) requests are served from the bootstrap arena;
+ * inside vigil (the guard) and once vigil stepped aside they go to the real one. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -9,47 +9,28 @@
 #include <unistd.h>
 
 #include "heap.h"
+#include "heaperr.h"
 #include "rt.h"
+#include "vigil/finding.h"
 
-/* Before the real allocator is resolved (dlsym itself allocates), serve from the
- * bootstrap arena. */
-static void *early_alloc(size_t size, size_t align, int zero)
+static void *early_alloc(size_t size, size_t align)
 {
 	void *p = vigil_boot__alloc(size, align);
 
-	(void)zero; /* the arena is static, hence zero */
 	if (!p)
 		errno = ENOMEM;
 	return p;
 }
 
-#define TRACKED(call, size, kind)                                                          \
-	({                                                                                 \
-		void *p_ = (call);                                                         \
-		if (p_) {                                                                  \
-			int e_ = errno;                                                    \
-			vigil_heap__track(p_, (size), (kind));                             \
-			errno = e_;                                                        \
-		}                                                                          \
-		p_;                                                                        \
-	})
-
 VIGIL_EXPORT void *malloc(size_t size)
 {
-	void *p;
-
 	if (!vigil_rt__active())
-		return vigil_real.malloc ? vigil_real.malloc(size) : early_alloc(size, 16, 0);
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.malloc(size), size, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+		return vigil_real.malloc ? vigil_real.malloc(size) : early_alloc(size, 16);
+	return vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
 }
 
 VIGIL_EXPORT void *calloc(size_t n, size_t size)
 {
-	void *p;
-
 	if (!vigil_rt__active()) {
 		if (vigil_real.calloc)
 			return vigil_real.calloc(n, size);
@@ -57,26 +38,23 @@ VIGIL_EXPORT void *calloc(size_t n, size_t size)
 			errno = ENOMEM;
 			return NULL;
 		}
-		return early_alloc(n * size, 16, 1);
+		return early_alloc(n * size, 16);
 	}
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.calloc(n, size), n * size, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+	if (size && n > SIZE_MAX / size) {
+		vigil_guard__enter();
+		vigil_heaperr__bad_size(size, n);
+		vigil_guard__leave();
+		errno = ENOMEM;
+		return NULL;
+	}
+	return vigil_heap__alloc(n * size, 0, VIGIL_OP_MALLOC, 1);
 }
 
 VIGIL_EXPORT void free(void *p)
 {
 	if (!p || vigil_boot__owns(p))
 		return;
-	if (vigil_rt__active()) {
-		int e = errno;
-		vigil_guard__enter();
-		vigil_heap__untrack(p, NULL);
-		vigil_guard__leave();
-		errno = e;
-	}
-	vigil_real.free(p);
+	vigil_heap__free(p, VIGIL_OP_FREE);
 }
 
 static void *boot_realloc(void *old, size_t size)
@@ -91,27 +69,13 @@ static void *boot_realloc(void *old, size_t size)
 
 static void *do_realloc(void *old, size_t size)
 {
-	struct vigil_block b;
-	int tracked, e;
-	void *p;
-
 	if (!old)
 		return malloc(size);
 	if (vigil_boot__owns(old))
 		return boot_realloc(old, size);
 	if (!vigil_rt__active())
-		return vigil_real.realloc(old, size);
-	vigil_guard__enter();
-	tracked = !vigil_heap__untrack(old, &b);
-	p = vigil_real.realloc(old, size);
-	e = errno;
-	if (p)
-		vigil_heap__track(p, size, VIGIL_ALLOC_MALLOC);
-	else if (tracked && size)
-		vigil_heaptab__insert(vigil_heap, &b); /* failed: the old block lives on */
-	errno = e;
-	vigil_guard__leave();
-	return p;
+		return vigil_heap__realloc_passive(old, size);
+	return vigil_heap__realloc(old, size);
 }
 
 VIGIL_EXPORT void *realloc(void *old, size_t size)
@@ -129,77 +93,69 @@ VIGIL_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 	return do_realloc(old, n * size);
 }
 
+static int valid_align(size_t align)
+{
+	return align && !(align & (align - 1)) && !(align % sizeof(void *));
+}
+
 VIGIL_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 {
-	int r;
+	void *p;
+	int e;
 
 	if (!vigil_rt__active()) {
 		if (vigil_real.posix_memalign)
 			return vigil_real.posix_memalign(out, align, size);
-		*out = early_alloc(size, align, 0);
+		*out = early_alloc(size, align);
 		return *out ? 0 : ENOMEM;
 	}
-	vigil_guard__enter();
-	r = vigil_real.posix_memalign(out, align, size);
-	if (!r) {
-		int e = errno;
-		vigil_heap__track(*out, size, VIGIL_ALLOC_MALLOC);
-		errno = e;
+	if (!valid_align(align))
+		return EINVAL;
+	e = errno;
+	p = vigil_heap__alloc(size, align, VIGIL_OP_MALLOC, 0);
+	if (!p) {
+		errno = e; /* posix_memalign reports by return value, errno untouched */
+		return ENOMEM;
 	}
-	vigil_guard__leave();
-	return r;
+	*out = p;
+	errno = e;
+	return 0;
+}
+
+static void *aligned(void *(*real)(size_t, size_t), size_t align, size_t size)
+{
+	if (!vigil_rt__active())
+		return real ? real(align, size) : early_alloc(size, align);
+	/* Alignments the real call rejects or bends: let it decide, untracked. */
+	if (!align || (align & (align - 1)))
+		return real(align, size);
+	return vigil_heap__alloc(size, align < 16 ? 0 : align, VIGIL_OP_MALLOC, 0);
 }
 
 VIGIL_EXPORT void *aligned_alloc(size_t align, size_t size)
 {
-	void *p;
-
-	if (!vigil_rt__active())
-		return vigil_real.aligned_alloc ? vigil_real.aligned_alloc(align, size)
-						: early_alloc(size, align, 0);
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.aligned_alloc(align, size), size, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+	return aligned(vigil_real.aligned_alloc, align, size);
 }
 
 VIGIL_EXPORT void *memalign(size_t align, size_t size)
 {
-	void *p;
-
-	if (!vigil_rt__active())
-		return vigil_real.memalign ? vigil_real.memalign(align, size)
-					   : early_alloc(size, align, 0);
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.memalign(align, size), size, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+	return aligned(vigil_real.memalign, align, size);
 }
 
 VIGIL_EXPORT void *valloc(size_t size)
 {
-	void *p;
-
 	if (!vigil_rt__active())
-		return vigil_real.valloc ? vigil_real.valloc(size) : early_alloc(size, 4096, 0);
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.valloc(size), size, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+		return vigil_real.valloc ? vigil_real.valloc(size) : early_alloc(size, 4096);
+	return vigil_heap__alloc(size, 4096, VIGIL_OP_MALLOC, 0);
 }
 
 VIGIL_EXPORT void *pvalloc(size_t size)
 {
 	size_t page = 4096, rounded = (size + page - 1) & ~(page - 1);
-	void *p;
 
 	if (!vigil_rt__active())
-		return vigil_real.pvalloc ? vigil_real.pvalloc(size)
-					  : early_alloc(rounded, page, 0);
-	vigil_guard__enter();
-	p = TRACKED(vigil_real.pvalloc(size), rounded ? rounded : page, VIGIL_ALLOC_MALLOC);
-	vigil_guard__leave();
-	return p;
+		return vigil_real.pvalloc ? vigil_real.pvalloc(size) : early_alloc(rounded, page);
+	return vigil_heap__alloc(rounded ? rounded : page, page, VIGIL_OP_MALLOC, 0);
 }
 
 VIGIL_EXPORT size_t malloc_usable_size(void *p)
@@ -208,5 +164,5 @@ VIGIL_EXPORT size_t malloc_usable_size(void *p)
 		return 0;
 	if (vigil_boot__owns(p))
 		return ((size_t *)p)[-1];
-	return vigil_real.malloc_usable_size(p);
+	return vigil_heap__usable(p);
 }

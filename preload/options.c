@@ -37,6 +37,14 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->leak_check = 1;
 	o->standalone = 1;
 	o->verbosity = 0;
+	o->on_error_abort = 0;
+	o->quarantine_bytes = 64ul << 20;
+	o->redzone = 16;
+	o->free_fill_max = 4096;
+	o->guard_rate = 1000;
+	o->sample_bytes = 1ul << 20;
+	o->alloc_size_limit = 1ul << 40;
+	o->growth_interval_ms = 1000;
 }
 
 static int parse_ulong(const char *v, size_t vlen, unsigned long lo, unsigned long hi,
@@ -123,15 +131,64 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		return vigil_options__parse_checks(buf, &o->checks, err, errlen);
 	}
 	if (key_is(k, klen, "mode")) {
-		if (key_is(v, vlen, "full")) {
+		if (key_is(v, vlen, "full"))
 			o->mode = VIGIL_MODE_FULL;
-			return 0;
-		}
-		if (key_is(v, vlen, "canary")) {
-			err_set(err, errlen, "mode 'canary' is not available yet", "", 0, "");
-			return -EINVAL;
-		}
-		goto bad;
+		else if (key_is(v, vlen, "canary"))
+			o->mode = VIGIL_MODE_CANARY;
+		else
+			goto bad;
+		return 0;
+	}
+	if (key_is(k, klen, "on_error")) {
+		if (key_is(v, vlen, "continue"))
+			o->on_error_abort = 0;
+		else if (key_is(v, vlen, "abort"))
+			o->on_error_abort = 1;
+		else
+			goto bad;
+		return 0;
+	}
+	if (key_is(k, klen, "quarantine_mb")) {
+		if (parse_ulong(v, vlen, 0, 1ul << 20, &x))
+			goto bad;
+		o->quarantine_bytes = x << 20;
+		return 0;
+	}
+	if (key_is(k, klen, "redzone")) {
+		if (parse_ulong(v, vlen, 16, 4096, &x) || (x & 15))
+			goto bad;
+		o->redzone = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "free_fill_max")) {
+		if (parse_ulong(v, vlen, 0, 1ul << 30, &x))
+			goto bad;
+		o->free_fill_max = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "guard_rate")) {
+		if (parse_ulong(v, vlen, 0, 1ul << 40, &x))
+			goto bad;
+		o->guard_rate = x;
+		return 0;
+	}
+	if (key_is(k, klen, "sample_bytes")) {
+		if (parse_ulong(v, vlen, 1, 1ul << 40, &x))
+			goto bad;
+		o->sample_bytes = x;
+		return 0;
+	}
+	if (key_is(k, klen, "alloc_size_limit")) {
+		if (parse_ulong(v, vlen, 1ul << 20, ~0ul, &x))
+			goto bad;
+		o->alloc_size_limit = x;
+		return 0;
+	}
+	if (key_is(k, klen, "growth_interval_ms")) {
+		if (parse_ulong(v, vlen, 10, 3600000, &x))
+			goto bad;
+		o->growth_interval_ms = (unsigned)x;
+		return 0;
 	}
 	if (key_is(k, klen, "stack_depth")) {
 		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
@@ -170,8 +227,9 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		return 0;
 	}
 	err_set(err, errlen, "unknown option '", k, klen,
-		"' (known: out, checks, mode, stack_depth, max_stacks, max_blocks, "
-		"max_findings, report_reachable, leak_check, verbosity)");
+		"' (known: out, checks, mode, on_error, stack_depth, max_stacks, max_blocks, "
+		"max_findings, report_reachable, leak_check, verbosity, quarantine_mb, redzone, "
+		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms)");
 	return -EINVAL;
 bad:
 	err_set(err, errlen, "bad value for option '", k, klen, "'");
@@ -234,6 +292,9 @@ int vigil_options__from_env(struct vigil_options *o, char *const *envp, char *er
 		return r;
 	v = env_get(envp, "VIGIL_MODE");
 	if (v && (r = apply(o, "mode", 4, v, strlen(v), err, errlen)))
+		return r;
+	v = env_get(envp, "VIGIL_ON_ERROR");
+	if (v && (r = apply(o, "on_error", 8, v, strlen(v), err, errlen)))
 		return r;
 	v = env_get(envp, "VIGIL_OPTIONS");
 	if (v && (r = vigil_options__parse(o, v, err, errlen)))

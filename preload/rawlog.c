@@ -319,17 +319,29 @@ size_t vigil_rawlog__enc_exit(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 	return sizeof(*r);
 }
 
-size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
-			       const struct vigil_rec_kv *kv, unsigned nkv)
+static size_t enc_kvlist(void *buf, size_t cap, uint16_t kind, uint32_t tid, uint64_t ts,
+			 const struct vigil_rec_kv *kv, unsigned nkv)
 {
 	struct vigil_rec_stats *r = buf;
 	size_t size = sizeof(*r) + nkv * sizeof(*kv);
 
 	if (size > cap)
 		return 0;
-	hdr(buf, VIGIL_REC_STATS, size, tid, ts);
+	hdr(buf, kind, size, tid, ts);
 	r->n = nkv;
 	if (nkv)
 		memcpy(r + 1, kv, nkv * sizeof(*kv));
 	return size;
+}
+
+size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+			       const struct vigil_rec_kv *kv, unsigned nkv)
+{
+	return enc_kvlist(buf, cap, VIGIL_REC_STATS, tid, ts, kv, nkv);
+}
+
+size_t vigil_rawlog__enc_config(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				const struct vigil_rec_kv *kv, unsigned nkv)
+{
+	return enc_kvlist(buf, cap, VIGIL_REC_CONFIG, tid, ts, kv, nkv);
 }

@@ -44,6 +44,9 @@ size_t vigil_rawlog__enc_finding(void *buf, size_t cap, uint32_t tid, uint64_t t
 				 const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
 size_t vigil_rawlog__enc_exit(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 			      unsigned how, int code, int sig) VIGIL_HID;
+/* CONFIG shares the STATS layout. */
+size_t vigil_rawlog__enc_config(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
 size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 			       const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
 

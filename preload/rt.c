@@ -190,6 +190,26 @@ static const char *basename_of(const char *p)
 	return b ? b + 1 : p;
 }
 
+/* What ran: a report must say what "no finding" covered. */
+static void write_config(void)
+{
+	const struct vigil_options *o = &vigil_rt.opt;
+	struct vigil_rec_kv kv[] = {
+		{.key = VIGIL_KEY_CFG_MODE, .value = o->mode},
+		{.key = VIGIL_KEY_CFG_SAMPLE_BYTES,
+		 .value = o->mode == VIGIL_MODE_CANARY ? o->sample_bytes : 0},
+		{.key = VIGIL_KEY_CFG_GUARD_RATE, .value = o->guard_rate},
+		{.key = VIGIL_KEY_CFG_QUARANTINE_BYTES, .value = o->quarantine_bytes},
+		{.key = VIGIL_KEY_CFG_REDZONE, .value = o->redzone},
+		{.key = VIGIL_KEY_CFG_ON_ERROR_ABORT, .value = (uint64_t)o->on_error_abort},
+	};
+	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
+	size_t sz = vigil_rawlog__enc_config(rec, sizeof(rec), (uint32_t)vigil_gettid(),
+					     vigil_now_ns(), kv, sizeof(kv) / sizeof(kv[0]));
+
+	vigil_rawlog__append(rec, sz);
+}
+
 /* Writes the records every log starts with. Called at start and in a fork child. */
 int vigil_rt__start_log(void)
 {
@@ -225,6 +245,7 @@ int vigil_rt__start_log(void)
 				       exe, args, (size_t)alen, argc, vigil_rt.opt.checks,
 				       vigil_rt.opt.mode);
 	vigil_rawlog__append(rec, sz);
+	write_config();
 	vigil_modmap__write_all();
 	return 0;
 }

@@ -56,6 +56,7 @@ struct vigil_rt {
 	uintptr_t self_start, self_end; /* libvigil.so's own mapped range */
 	int exit_how;                   /* enum vigil_exit_how, 0 when unknown */
 	int exit_code;
+	int aborting;                   /* vigil itself aborts (--on-error abort) */
 };
 
 extern struct vigil_rt vigil_rt VIGIL_HIDDEN;

@@ -19,6 +19,7 @@ enum vigil_scan_state {
 	VIGIL_SCAN_INDIRECT,   /* leaked, referenced by a leaked block */
 	VIGIL_SCAN_SOURCE,     /* internal: the leaked block being expanded */
 	VIGIL_SCAN_REFERENCED, /* internal: leaked, some other leaked block points here */
+	VIGIL_SCAN_IGNORED,    /* freed, in quarantine: neither root nor candidate */
 };
 
 struct vigil_scan_block {

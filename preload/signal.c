@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "guardpool.h"
 #include "ialloc.h"
 #include "lock.h"
 #include "rawlog.h"
@@ -71,6 +72,13 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 	int saved = errno;
 	struct sigaction app = app_act[sig];
 
+	/* A sampled block's guard page: reported, and with --on-error continue made
+	 * accessible so the instruction runs again. Never the program's business. */
+	if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 &&
+	    vigil_guardpool__fault((uintptr_t)si->si_addr, uc)) {
+		errno = saved;
+		return;
+	}
 	if (app.sa_handler != SIG_DFL && app.sa_handler != SIG_IGN) {
 		sigset_t old;
 
@@ -94,7 +102,7 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 		errno = saved;
 		return;
 	}
-	if (!__atomic_exchange_n(&crashing, 1, __ATOMIC_ACQ_REL) &&
+	if (!vigil_rt.aborting && !__atomic_exchange_n(&crashing, 1, __ATOMIC_ACQ_REL) &&
 	    (vigil_rt__state() == VIGIL_READY || vigil_rt__state() == VIGIL_DONE)) {
 		vigil_guard__enter();
 		write_crash(sig, si, uc);

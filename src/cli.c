@@ -53,14 +53,17 @@ static const struct argp_option run_options[] = {
 	{"output", 'o', "DIR", 0, "Reports go here (default ./vigil-report)", 0},
 	{"checks", OPT_CHECKS, "LIST", 0,
 	 "Comma list of: heap,threads,fds,api,syscalls,races (default: all available)", 0},
-	{"mode", OPT_MODE, "MODE", 0, "full|canary (only full is available yet)", 0},
+	{"mode", OPT_MODE, "MODE", 0,
+	 "full (default): every check on every allocation; canary: sampled, for "
+	 "production load", 0},
 	{"suppressions", OPT_SUPPRESSIONS, "FILE", 0,
 	 "Drop findings that match (not available yet)", 0},
 	{"error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
 	 "Exit N (1-255) when any finding of severity error was reported", 0},
 	{"no-bpf", OPT_NO_BPF, 0, 0,
 	 "Do not load eBPF programs (none exist yet: runs are preload-only)", 0},
-	{"on-error", OPT_ON_ERROR, "ACTION", 0, "continue|abort (not available yet)", 0},
+	{"on-error", OPT_ON_ERROR, "ACTION", 0,
+	 "After reporting a heap error: continue (default) or abort", 0},
 	{"help", 'h', 0, 0, "Give this help", -1},
 	{0},
 };
@@ -116,21 +119,28 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case OPT_MODE:
-		if (!strcmp(arg, "full")) {
+		if (!strcmp(arg, "full"))
 			cli->mode = VIGIL_MODE_FULL;
-			return 0;
-		}
-		if (!strcmp(arg, "canary"))
-			err_fmt(c, "option '--mode canary' is not available yet (only full runs)");
-		else
+		else if (!strcmp(arg, "canary"))
+			cli->mode = VIGIL_MODE_CANARY;
+		else {
 			err_fmt(c, "invalid --mode '%s': expected full or canary", arg);
-		return EINVAL;
+			return EINVAL;
+		}
+		return 0;
 	case OPT_SUPPRESSIONS:
 		err_fmt(c, "option '--suppressions' is not available yet");
 		return EINVAL;
 	case OPT_ON_ERROR:
-		err_fmt(c, "option '--on-error' is not available yet");
-		return EINVAL;
+		if (!strcmp(arg, "continue"))
+			cli->on_error_abort = false;
+		else if (!strcmp(arg, "abort"))
+			cli->on_error_abort = true;
+		else {
+			err_fmt(c, "invalid --on-error '%s': expected continue or abort", arg);
+			return EINVAL;
+		}
+		return 0;
 	case OPT_ERROR_EXITCODE:
 		if (parse_exitcode(arg, &cli->error_exitcode)) {
 			err_fmt(c, "invalid --error-exitcode '%s': expected an integer "
@@ -355,6 +365,7 @@ void vigil_cli__defaults(struct vigil_cli *cli)
 		.out = "vigil-report",
 		.checks = VIGIL_CHECKS_AVAILABLE,
 		.mode = VIGIL_MODE_FULL,
+		.on_error_abort = false,
 		.error_exitcode = 0,
 		.bpf = true,
 		.prog_argc = 0,

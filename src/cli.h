@@ -31,6 +31,7 @@ struct vigil_cli {
 	const char *out;
 	unsigned checks; /* bitmask of 1u << enum vigil_check */
 	unsigned mode;   /* enum vigil_mode */
+	bool on_error_abort; /* abort after reporting a heap error */
 	int error_exitcode; /* 0: not set */
 	bool bpf;
 	int prog_argc;

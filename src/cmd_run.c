@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,94 +132,6 @@ static int clear_stale(const char *out, const char *raw)
 	return 0;
 }
 
-static char *checks_list(unsigned mask)
-{
-	char buf[128] = "";
-	size_t n = 0;
-
-	for (unsigned c = 0; c < VIGIL_CHECK_MAX; c++)
-		if (mask & (1u << c))
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : "",
-					      vigil_check_name(c));
-	return strdup(buf);
-}
-
-static bool is_var(const char *entry, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(entry, name, n) && entry[n] == '=';
-}
-
-static void free_env(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++)
-		free(env[i]);
-	free(env);
-}
-
-static int add_var(char **env, size_t *k, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int add_var(char **env, size_t *k, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -ENOMEM;
-	env[(*k)++] = s;
-	return 0;
-}
-
-/* The target's environment: ours with the VIGIL_* contract variables set. */
-static char **build_env(const char *preload, const char *out, unsigned checks)
-{
-	static const char *const ours[] = {"LD_PRELOAD", "VIGIL_OUT", "VIGIL_CHECKS",
-					   "VIGIL_MODE"};
-	const char *old_preload = getenv("LD_PRELOAD");
-	char *list = checks_list(checks);
-	size_t n = 0, k = 0;
-	char **env;
-	int err = 0;
-
-	while (environ[n])
-		n++;
-	env = calloc(n + 5, sizeof(*env));
-	if (!env || !list)
-		goto cleanup;
-	for (size_t i = 0; i < n; i++) {
-		bool skip = false;
-
-		for (size_t j = 0; j < 4; j++)
-			skip |= is_var(environ[i], ours[j]);
-		if (skip)
-			continue;
-		if (!(env[k] = strdup(environ[i])))
-			goto cleanup;
-		k++;
-	}
-	if (old_preload && *old_preload)
-		err = add_var(env, &k, "LD_PRELOAD=%s:%s", preload, old_preload);
-	else
-		err = add_var(env, &k, "LD_PRELOAD=%s", preload);
-	err = err ?: add_var(env, &k, "VIGIL_OUT=%s", out);
-	err = err ?: add_var(env, &k, "VIGIL_CHECKS=%s", list);
-	err = err ?: add_var(env, &k, "VIGIL_MODE=full");
-	if (err)
-		goto cleanup;
-	free(list);
-	return env;
-cleanup:
-	free_env(env);
-	free(list);
-	return NULL;
-}
-
 static struct vigil_status status_of(int wstatus)
 {
 	if (WIFSIGNALED(wstatus))
@@ -269,6 +180,8 @@ static int render(const struct vigil_cli *cli, const char *out, const char *raw,
 	r->ended = ended;
 	r->mode = opts->mode;
 	r->checks = opts->checks;
+	/* The root's CONFIG record says what really ran; its mode wins over ours. */
+	vigil_report__set_root(r, (uint32_t)child->pid);
 	r->bpf = false;
 	r->exit = status_of(child->wstatus);
 	vigil_report__set_exit(r, (uint32_t)child->pid, r->exit);
@@ -326,7 +239,7 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 				"in ../lib/vigil: %s\n", strerror(-err));
 		goto cleanup;
 	}
-	env = build_env(preload, out, cli->checks);
+	env = vigil_launch__env(environ, preload, out, cli);
 	if (!env) {
 		fprintf(stderr, ERR_PREFIX "cannot build the environment: %s\n", strerror(ENOMEM));
 		goto cleanup;
@@ -381,6 +294,6 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	else
 		rc = WEXITSTATUS(child.wstatus);
 cleanup:
-	free_env(env);
+	vigil_launch__env_free(env);
 	return rc;
 }

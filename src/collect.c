@@ -18,14 +18,26 @@
 #define FNV_PRIME 0x100000001b3ull
 #define TOP_FRAMES 3
 
-/* Details that add up when findings merge. */
-#define SUMMED_KEYS                                                                      \
+/* Details that add up when findings merge: the totals of leaks. Elsewhere a byte or
+ * block count describes one occurrence (the element count of a calloc overflow). */
+#define LEAK_TOTALS                                                                      \
 	((1ull << VIGIL_KEY_BYTES) | (1ull << VIGIL_KEY_BLOCKS) |                          \
 	 (1ull << VIGIL_KEY_DIRECT_BYTES) | (1ull << VIGIL_KEY_DIRECT_BLOCKS) |            \
 	 (1ull << VIGIL_KEY_INDIRECT_BYTES) | (1ull << VIGIL_KEY_INDIRECT_BLOCKS))
 
-/* Details that are part of a finding's identity, per kind. */
+static const uint64_t summed_keys[VIGIL_FK_MAX] = {
+	[VIGIL_FK_LEAK] = LEAK_TOTALS,
+	[VIGIL_FK_LEAK_REACHABLE] = LEAK_TOTALS,
+};
+
+/* Details that are part of a finding's identity, per kind: what makes two findings at
+ * the same site different bugs. Sizes and addresses are not: they vary run to run. */
 static const uint64_t identity_keys[VIGIL_FK_MAX] = {
+	[VIGIL_FK_DOUBLE_FREE] = 1ull << VIGIL_KEY_FREE_OP, /* free twice vs realloc */
+	[VIGIL_FK_INVALID_FREE] = (1ull << VIGIL_KEY_WHERE) | (1ull << VIGIL_KEY_FREE_OP),
+	[VIGIL_FK_MISMATCHED_FREE] = (1ull << VIGIL_KEY_ALLOC_OP) | (1ull << VIGIL_KEY_FREE_OP),
+	[VIGIL_FK_HEAP_OVERFLOW] = 1ull << VIGIL_KEY_DETECTED_BY,
+	[VIGIL_FK_USE_AFTER_FREE] = 1ull << VIGIL_KEY_DETECTED_BY,
 	[VIGIL_FK_CRASH] = 1ull << VIGIL_KEY_SIGNAL,
 };
 
@@ -221,7 +233,7 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 }
 
 /* A finding's id is the FNV-1a 64 hash of its kind, the identity details of its kind
- * (the signal of a crash) and the top three frames of its first stack: function, file
+ * (the signal of a crash, the operations of a mismatched free...) and the top three frames of its first stack: function, file
  * basename and line when symbolized, module basename and offset when not. Basenames
  * keep the id stable when the same build runs from another directory. */
 static void finding_id(struct vigil_finding *f)
@@ -298,8 +310,10 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 		.start_ns = l->start_realtime_ns,
 		.log = vigil_arena__strdup(r->arena, base_name(l->path)),
 		.stats_set = l->stats_set,
+		.config_set = l->config_set,
 	};
 	memcpy(p->stats, l->stats, sizeof(p->stats));
+	memcpy(p->config, l->config, sizeof(p->config));
 	if (l->has_process) {
 		p->exe = vigil_arena__strdup(r->arena, l->exe);
 		p->argc = l->argc;
@@ -497,18 +511,20 @@ static int merge_pids(struct vigil_report *r, struct vigil_finding *into,
 	return 0;
 }
 
-/* Equal ids merge: counts and byte/block details add up, pids are united, the first
- * finding's stacks stay. */
+/* Equal ids merge: counts and leak totals add up, pids are united, the first
+ * finding's stacks and other details stay. */
 static int merge(struct vigil_report *r, struct vigil_finding *into,
 		 const struct vigil_finding *from)
 {
+	uint64_t summed = into->kind < VIGIL_FK_MAX ? summed_keys[into->kind] : 0;
+
 	into->count += from->count;
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t bit = 1ull << k;
 
 		if (!(from->details_set & bit))
 			continue;
-		if ((SUMMED_KEYS & bit) && (into->details_set & bit))
+		if ((summed & bit) && (into->details_set & bit))
 			into->details[k] += from->details[k];
 		else if (!(into->details_set & bit))
 			into->details[k] = from->details[k];
@@ -592,6 +608,24 @@ void vigil_report__set_exit(struct vigil_report *r, uint32_t pid, struct vigil_s
 		last->exit = st;
 }
 
+void vigil_report__set_root(struct vigil_report *r, uint32_t pid)
+{
+	const struct vigil_process *first = NULL;
+
+	/* The first image: an exec'd successor may run with a changed environment. */
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == pid && r->procs[i].config_set &&
+		    (!first || r->procs[i].start_ns < first->start_ns))
+			first = &r->procs[i];
+	if (!first)
+		return;
+	memcpy(r->config, first->config, sizeof(r->config));
+	r->config_set = first->config_set;
+	if ((r->config_set & (1ull << VIGIL_KEY_CFG_MODE)) &&
+	    r->config[VIGIL_KEY_CFG_MODE] <= VIGIL_MODE_CANARY)
+		r->mode = (unsigned)r->config[VIGIL_KEY_CFG_MODE];
+}
+
 void vigil_report__infer_run(struct vigil_report *r)
 {
 	const struct vigil_process *root = NULL;
@@ -611,6 +645,7 @@ void vigil_report__infer_run(struct vigil_report *r)
 	r->ncommand = root->argc;
 	r->started = root->start_ns ? (int64_t)(root->start_ns / 1000000000ull) : -1;
 	r->exit = root->exit;
+	vigil_report__set_root(r, root->pid);
 	/* After exec the same pid has a later image: its exit is the run's. */
 	for (size_t i = 0; i < r->nprocs; i++)
 		if (r->procs[i].pid == root->pid && r->procs[i].start_ns >= root->start_ns &&

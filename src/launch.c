@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
-/* The launcher: fork, go-pipe handshake, execvpe, exec errors sent back on a CLOEXEC
- * pipe, SIGTERM/SIGHUP forwarded, orphans reaped as their subreaper. */
+/* The launcher: the target's environment (the env contract with the preload), fork,
+ * go-pipe handshake, execvpe, exec errors sent back on a CLOEXEC pipe, SIGTERM/SIGHUP
+ * forwarded, orphans reaped as their subreaper. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vigil/finding.h"
 #include "launch.h"
 
 static volatile sig_atomic_t forward_to;
@@ -182,4 +188,99 @@ cleanup:
 			close(ex[i]);
 	}
 	return err;
+}
+
+static char *checks_list(unsigned mask)
+{
+	char buf[128] = "";
+	size_t n = 0;
+
+	for (unsigned c = 0; c < VIGIL_CHECK_MAX; c++)
+		if (mask & (1u << c))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : "",
+					      vigil_check_name(c));
+	return strdup(buf);
+}
+
+static bool is_var(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(entry, name, n) && entry[n] == '=';
+}
+
+static int add_var(char **env, size_t *k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int add_var(char **env, size_t *k, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	env[(*k)++] = s;
+	return 0;
+}
+
+char **vigil_launch__env(char *const *base, const char *preload, const char *out,
+			const struct vigil_cli *cli)
+{
+	static const char *const ours[] = {"LD_PRELOAD", "VIGIL_OUT", "VIGIL_CHECKS",
+					   "VIGIL_MODE", "VIGIL_ON_ERROR"};
+	const size_t nours = sizeof(ours) / sizeof(ours[0]);
+	const char *old_preload = NULL;
+	char *list = checks_list(cli->checks);
+	size_t n = 0, k = 0;
+	char **env;
+	int err = 0;
+
+	while (base[n]) {
+		if (!old_preload && is_var(base[n], "LD_PRELOAD"))
+			old_preload = base[n] + strlen("LD_PRELOAD=");
+		n++;
+	}
+	env = calloc(n + nours + 1, sizeof(*env));
+	if (!env || !list)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		bool skip = false;
+
+		for (size_t j = 0; j < nours; j++)
+			skip |= is_var(base[i], ours[j]);
+		if (skip)
+			continue;
+		if (!(env[k] = strdup(base[i])))
+			goto cleanup;
+		k++;
+	}
+	if (old_preload && *old_preload)
+		err = add_var(env, &k, "LD_PRELOAD=%s:%s", preload, old_preload);
+	else
+		err = add_var(env, &k, "LD_PRELOAD=%s", preload);
+	err = err ?: add_var(env, &k, "VIGIL_OUT=%s", out);
+	err = err ?: add_var(env, &k, "VIGIL_CHECKS=%s", list);
+	err = err ?: add_var(env, &k, "VIGIL_MODE=%s",
+			     cli->mode == VIGIL_MODE_CANARY ? "canary" : "full");
+	err = err ?: add_var(env, &k, "VIGIL_ON_ERROR=%s",
+			     cli->on_error_abort ? "abort" : "continue");
+	if (err)
+		goto cleanup;
+	free(list);
+	return env;
+cleanup:
+	vigil_launch__env_free(env);
+	free(list);
+	return NULL;
+}
+
+void vigil_launch__env_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Starts the target and waits for it: fork, a go-pipe handshake, execvpe with the
- * given environment, exec errors sent back on a CLOEXEC pipe, signals forwarded. */
+/* Starts the target and waits for it: its environment, fork, a go-pipe handshake,
+ * execvpe, exec errors sent back on a CLOEXEC pipe, signals forwarded. */
 #ifndef VIGIL_LAUNCH_H
 #define VIGIL_LAUNCH_H
 
 #include <sys/types.h>
+
+#include "cli.h"
 
 #define VIGIL_ORPHANS_MAX 256
 
@@ -20,6 +22,14 @@ struct vigil_child {
 	} orphans[VIGIL_ORPHANS_MAX];
 	unsigned norphans;
 };
+
+/* The target's environment: base with LD_PRELOAD=preload[:base's LD_PRELOAD] and
+ * VIGIL_OUT, VIGIL_CHECKS, VIGIL_MODE, VIGIL_ON_ERROR set from out and cli; any of
+ * these in base is replaced, the rest (VIGIL_OPTIONS included) kept as is. NULL when
+ * out of memory. Free with vigil_launch__env_free. */
+char **vigil_launch__env(char *const *base, const char *preload, const char *out,
+			 const struct vigil_cli *cli);
+void vigil_launch__env_free(char **env);
 
 /* Runs argv[0] (searched in PATH) with envp until it exits, reaping any orphaned
  * descendant along the way (vigil is their subreaper). Returns 0 once the child has

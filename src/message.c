@@ -2,6 +2,7 @@
 /* The one-sentence message of each finding kind, shared by every report format. */
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,14 +77,199 @@ static void crash_message(const struct vigil_finding *f, char *buf, size_t len)
 			 sig);
 }
 
-/* "double free of a 32-byte block", or without the size when unknown. */
-static void block_message(const struct vigil_finding *f, char *buf, size_t len,
-			  const char *what)
+/* "a 32-byte block", "a freed 32-byte block", "a block" when the size is unknown. */
+static const char *a_block(const struct vigil_finding *f, char *buf, size_t len,
+			   const char *adj)
 {
 	if (has(f, VIGIL_KEY_SIZE))
-		snprintf(buf, len, "%s of a %" PRIu64 "-byte block", what, get(f, VIGIL_KEY_SIZE));
+		snprintf(buf, len, "a %s%" PRIu64 "-byte block", adj, get(f, VIGIL_KEY_SIZE));
 	else
-		snprintf(buf, len, "%s", what);
+		snprintf(buf, len, "a %sblock", adj);
+	return buf;
+}
+
+/* Name of an enum-valued detail, NULL when absent or out of range (raw logs come from
+ * other processes). */
+static const char *op_of(const struct vigil_finding *f, enum vigil_key k)
+{
+	return has(f, k) && get(f, k) < VIGIL_OP_MAX ? vigil_op_name((unsigned)get(f, k)) : NULL;
+}
+
+static const char *detect_of(const struct vigil_finding *f)
+{
+	uint64_t d = get(f, VIGIL_KEY_DETECTED_BY);
+
+	return has(f, VIGIL_KEY_DETECTED_BY) && d < VIGIL_DETECT_MAX ?
+		       vigil_detect_name((unsigned)d) : NULL;
+}
+
+/* Appends printf output at buf[*n], never past len; *n stays within the buffer. */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/* "8-byte write" / "write": redzone and pattern checks only ever see writes (the bytes
+ * changed); a guard page or a call check sees any access. */
+static void access_words(const struct vigil_finding *f, char *buf, size_t len,
+			 bool writes_only)
+{
+	const char *verb = writes_only ? "write" : "access";
+
+	if (has(f, VIGIL_KEY_ACCESS_SIZE))
+		snprintf(buf, len, "%" PRIu64 "-byte %s", get(f, VIGIL_KEY_ACCESS_SIZE), verb);
+	else
+		snprintf(buf, len, "%s", verb);
+}
+
+static void found_by(const struct vigil_finding *f, char *buf, size_t len, size_t *n)
+{
+	if (detect_of(f))
+		append(buf, len, n, " (found by %s)", detect_of(f));
+}
+
+static void double_free_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	char blk[48];
+	const char *op = op_of(f, VIGIL_KEY_FREE_OP);
+
+	if (has(f, VIGIL_KEY_FREE_OP) && get(f, VIGIL_KEY_FREE_OP) == VIGIL_OP_REALLOC)
+		snprintf(buf, len, "realloc of %s", a_block(f, blk, sizeof(blk), "freed "));
+	else if (op && get(f, VIGIL_KEY_FREE_OP) != VIGIL_OP_FREE)
+		snprintf(buf, len, "double free of %s (by %s)", a_block(f, blk, sizeof(blk), ""),
+			 op);
+	else
+		snprintf(buf, len, "double free of %s", a_block(f, blk, sizeof(blk), ""));
+}
+
+/* Where addr lies relative to the nearest block: inside, before or after it. */
+static void nearest_block(const struct vigil_finding *f, char *buf, size_t len, size_t *n)
+{
+	uint64_t addr = get(f, VIGIL_KEY_ADDR), base = get(f, VIGIL_KEY_BLOCK_ADDR);
+	uint64_t size = get(f, VIGIL_KEY_SIZE);
+	char q[48], blk[48];
+
+	a_block(f, blk, sizeof(blk), "");
+	if (addr < base)
+		append(buf, len, n, ": %s before %s at 0x%" PRIx64,
+		       qty(q, sizeof(q), base - addr, "byte"), blk, base);
+	else if (has(f, VIGIL_KEY_SIZE) && addr - base >= size)
+		append(buf, len, n, ": %s after the end of %s at 0x%" PRIx64,
+		       qty(q, sizeof(q), addr - base - size, "byte"), blk, base);
+	else
+		append(buf, len, n, ": %s inside %s at 0x%" PRIx64,
+		       qty(q, sizeof(q), addr - base, "byte"), blk, base);
+}
+
+static void invalid_free_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	const char *op = op_of(f, VIGIL_KEY_FREE_OP);
+	uint64_t w = get(f, VIGIL_KEY_WHERE);
+	const char *where = has(f, VIGIL_KEY_WHERE) && w < VIGIL_WHERE_MAX ?
+				    vigil_where_name((unsigned)w) : NULL;
+	size_t n = 0;
+
+	if (!op)
+		op = "free";
+	if (where)
+		append(buf, len, &n, "%s of a pointer into %s", op, where);
+	else
+		append(buf, len, &n, "%s of a pointer that was never allocated", op);
+	if (has(f, VIGIL_KEY_ADDR))
+		append(buf, len, &n, " (0x%" PRIx64 ")", get(f, VIGIL_KEY_ADDR));
+	if (has(f, VIGIL_KEY_ADDR) && has(f, VIGIL_KEY_BLOCK_ADDR))
+		nearest_block(f, buf, len, &n);
+}
+
+static void mismatched_free_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	const char *a = op_of(f, VIGIL_KEY_ALLOC_OP), *d = op_of(f, VIGIL_KEY_FREE_OP);
+	char blk[48];
+
+	if (!a || !d) {
+		snprintf(buf, len, "mismatched deallocation of %s",
+			 a_block(f, blk, sizeof(blk), ""));
+		return;
+	}
+	if (has(f, VIGIL_KEY_SIZE))
+		snprintf(buf, len, "%" PRIu64 "-byte block allocated with %s freed with %s",
+			 get(f, VIGIL_KEY_SIZE), a, d);
+	else
+		snprintf(buf, len, "block allocated with %s freed with %s", a, d);
+}
+
+/* offset is the first damaged byte from the block's start, negative for an underflow
+ * (left-aligned guard page). */
+static void overflow_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	int64_t off = (int64_t)get(f, VIGIL_KEY_OFFSET);
+	uint64_t size = get(f, VIGIL_KEY_SIZE);
+	bool writes_only = get(f, VIGIL_KEY_DETECTED_BY) != VIGIL_DETECT_GUARD_PAGE;
+	char what[48], q[48], blk[48];
+	size_t n = 0;
+
+	access_words(f, what, sizeof(what), writes_only);
+	a_block(f, blk, sizeof(blk), "");
+	if (!has(f, VIGIL_KEY_OFFSET))
+		append(buf, len, &n, "%s past the end of %s", what, blk);
+	else if (off < 0)
+		append(buf, len, &n, "%s %s before the start of %s", what,
+		       qty(q, sizeof(q), (uint64_t)-(off + 1) + 1, "byte"), blk);
+	else if (has(f, VIGIL_KEY_SIZE) && (uint64_t)off == size)
+		append(buf, len, &n, "%s just past the end of %s", what, blk);
+	else if (has(f, VIGIL_KEY_SIZE) && (uint64_t)off > size)
+		append(buf, len, &n, "%s %s past the end of %s", what,
+		       qty(q, sizeof(q), (uint64_t)off - size, "byte"), blk);
+	else
+		append(buf, len, &n, "%s at offset %" PRId64 " of %s", what, off, blk);
+	found_by(f, buf, len, &n);
+}
+
+static void use_after_free_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	bool writes_only = get(f, VIGIL_KEY_DETECTED_BY) == VIGIL_DETECT_QUARANTINE;
+	char what[48], blk[48];
+	size_t n = 0;
+
+	access_words(f, what, sizeof(what), writes_only);
+	append(buf, len, &n, "%s to %s", what, a_block(f, blk, sizeof(blk), "freed "));
+	if (has(f, VIGIL_KEY_OFFSET))
+		append(buf, len, &n, " at offset %" PRId64, (int64_t)get(f, VIGIL_KEY_OFFSET));
+	found_by(f, buf, len, &n);
+}
+
+/* calloc overflow: size is the element size and blocks the element count, whose
+ * product does not fit in 64 bits. Otherwise size is the requested byte count. */
+static void bad_alloc_size_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	uint64_t size = vigil_finding__bytes(f), total;
+
+	if (has(f, VIGIL_KEY_BLOCKS) && has(f, VIGIL_KEY_SIZE)) {
+		if (__builtin_mul_overflow(get(f, VIGIL_KEY_BLOCKS), size, &total)) {
+			snprintf(buf, len, "allocation of %" PRIu64 " x %" PRIu64
+					   " bytes (calloc overflow)",
+				 get(f, VIGIL_KEY_BLOCKS), size);
+			return;
+		}
+		size = total;
+	}
+	if ((int64_t)size < 0)
+		snprintf(buf, len, "allocation of %" PRIu64 " bytes (negative size %" PRId64 ")",
+			 size, (int64_t)size);
+	else
+		snprintf(buf, len, "allocation of %" PRIu64 " bytes (over the limit)", size);
 }
 
 /* Kinds without a dedicated sentence yet: the kind name in words. */
@@ -113,31 +299,22 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 			 qty(b1, sizeof(b1), vigil_finding__bytes(f), "byte"));
 		return;
 	case VIGIL_FK_DOUBLE_FREE:
-		block_message(f, buf, len, "double free");
+		double_free_message(f, buf, len);
 		return;
 	case VIGIL_FK_INVALID_FREE:
-		if (has(f, VIGIL_KEY_ADDR))
-			snprintf(buf, len, "free of pointer 0x%" PRIx64 " that was never allocated",
-				 get(f, VIGIL_KEY_ADDR));
-		else
-			snprintf(buf, len, "free of a pointer that was never allocated");
+		invalid_free_message(f, buf, len);
 		return;
 	case VIGIL_FK_MISMATCHED_FREE:
-		block_message(f, buf, len, "mismatched deallocation");
+		mismatched_free_message(f, buf, len);
 		return;
 	case VIGIL_FK_HEAP_OVERFLOW:
-		if (has(f, VIGIL_KEY_OFFSET) && has(f, VIGIL_KEY_SIZE))
-			snprintf(buf, len, "heap buffer overflow at offset %" PRIu64
-					   " of a %" PRIu64 "-byte block",
-				 get(f, VIGIL_KEY_OFFSET), get(f, VIGIL_KEY_SIZE));
-		else
-			block_message(f, buf, len, "heap buffer overflow");
+		overflow_message(f, buf, len);
 		return;
 	case VIGIL_FK_USE_AFTER_FREE:
-		block_message(f, buf, len, "use after free");
+		use_after_free_message(f, buf, len);
 		return;
 	case VIGIL_FK_BAD_ALLOC_SIZE:
-		snprintf(buf, len, "bad allocation size %" PRIu64, vigil_finding__bytes(f));
+		bad_alloc_size_message(f, buf, len);
 		return;
 	case VIGIL_FK_CRASH:
 		crash_message(f, buf, len);

@@ -251,7 +251,11 @@ static int decode_exit(struct parser *p, const unsigned char *r, size_t size)
 	return 0;
 }
 
-static int decode_stats(struct parser *p, const unsigned char *r, size_t size)
+/* A STATS or CONFIG record: a kv list. Keys outside `accept` (a newer writer, or a key
+ * that does not belong in this record) are dropped, not fatal. The last record of a
+ * kind wins: the last STATS holds the final counters. */
+static int decode_kv_list(const unsigned char *r, size_t size, uint64_t accept,
+			  uint64_t *vals, uint64_t *set)
 {
 	struct vigil_rec_stats rec;
 
@@ -264,11 +268,10 @@ static int decode_stats(struct parser *p, const unsigned char *r, size_t size)
 		struct vigil_rec_kv kv;
 
 		memcpy(&kv, r + sizeof(rec) + (size_t)i * 16, sizeof(kv));
-		if (!vigil_key_name(kv.key))
+		if (!vigil_key_name(kv.key) || !(accept & (1ull << kv.key)))
 			continue;
-		/* The last STATS record of a process holds its final counters. */
-		p->l->stats[kv.key] = kv.value;
-		p->l->stats_set |= 1ull << kv.key;
+		vals[kv.key] = kv.value;
+		*set |= 1ull << kv.key;
 	}
 	return 0;
 }
@@ -340,7 +343,12 @@ static int decode_all(struct parser *p)
 			err = decode_exit(p, r, h.size);
 			break;
 		case VIGIL_REC_STATS:
-			err = decode_stats(p, r, h.size);
+			err = decode_kv_list(r, h.size, ~VIGIL_CONFIG_KEYS, p->l->stats,
+					     &p->l->stats_set);
+			break;
+		case VIGIL_REC_CONFIG:
+			err = decode_kv_list(r, h.size, VIGIL_CONFIG_KEYS, p->l->config,
+					     &p->l->config_set);
 			break;
 		case VIGIL_REC_KIND_MAX:
 			err = -EINVAL;

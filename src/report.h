@@ -66,6 +66,8 @@ struct vigil_process {
 	const char *log; /* raw log file name */
 	uint64_t stats[VIGIL_KEY_MAX];
 	uint64_t stats_set;
+	uint64_t config[VIGIL_KEY_MAX]; /* its CONFIG record */
+	uint64_t config_set;
 };
 
 struct vigil_report {
@@ -80,6 +82,10 @@ struct vigil_report {
 	unsigned checks;        /* bitmask of 1u << enum vigil_check */
 	bool bpf;
 	struct vigil_status exit;
+	/* What the root process ran with (mode, sampling rates); config_set 0 when no
+	 * process said, e.g. the preload never loaded. */
+	uint64_t config[VIGIL_KEY_MAX];
+	uint64_t config_set;
 	const char **notes;
 	size_t nnotes, cap_notes;
 
@@ -114,8 +120,12 @@ struct vigil_report *vigil_report__from_dir(const char *dir);
  * SIGKILL leaves no EXIT record). */
 void vigil_report__set_exit(struct vigil_report *r, uint32_t pid, struct vigil_status st);
 
-/* Run fields for a report rebuilt from raw logs alone: command, start and exit of the
- * root process (the earliest one whose parent is not in the run). */
+/* The run's config and mode: from the earliest image of pid (the root process) that
+ * wrote a CONFIG record. */
+void vigil_report__set_root(struct vigil_report *r, uint32_t pid);
+
+/* Run fields for a report rebuilt from raw logs alone: command, start, exit and config
+ * of the root process (the earliest one whose parent is not in the run). */
 void vigil_report__infer_run(struct vigil_report *r);
 
 /* Human sentence for a finding: "leak of 96 bytes in 3 blocks (...)". */

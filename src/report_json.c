@@ -149,22 +149,66 @@ static json_t *stack(struct builder *b, const struct vigil_stack *s)
 	return o;
 }
 
+/* The name of an enum-valued detail, or NULL when the key is not one (or the value is
+ * out of range: it is then written as the number it is). */
+static const char *enum_name(unsigned k, uint64_t v)
+{
+	switch (k) {
+	case VIGIL_KEY_ALLOC_OP:
+	case VIGIL_KEY_FREE_OP:
+		return v < VIGIL_OP_MAX ? vigil_op_name((unsigned)v) : NULL;
+	case VIGIL_KEY_DETECTED_BY:
+		return v < VIGIL_DETECT_MAX ? vigil_detect_name((unsigned)v) : NULL;
+	case VIGIL_KEY_WHERE:
+		return v < VIGIL_WHERE_MAX ? vigil_where_name((unsigned)v) : NULL;
+	}
+	return NULL;
+}
+
 static json_t *details(struct builder *b, const struct vigil_finding *f)
 {
 	json_t *o = json_object();
 
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
+		uint64_t v = f->details[k];
+
 		if (!(f->details_set & (1ull << k)))
 			continue;
-		if (k == VIGIL_KEY_FAULT_ADDR || k == VIGIL_KEY_ADDR)
-			set(b, o, vigil_key_name(k), hex(f->details[k]));
+		if (k == VIGIL_KEY_FAULT_ADDR || k == VIGIL_KEY_ADDR || k == VIGIL_KEY_BLOCK_ADDR)
+			set(b, o, vigil_key_name(k), hex(v));
 		else if (k == VIGIL_KEY_SI_CODE || k == VIGIL_KEY_OFFSET)
 			/* Signed in the target (SI_TKILL is -6, an underflow a negative
 			 * offset), stored sign-extended. */
-			set(b, o, vigil_key_name(k),
-			    json_integer((json_int_t)(int64_t)f->details[k]));
+			set(b, o, vigil_key_name(k), json_integer((json_int_t)(int64_t)v));
+		else if (enum_name(k, v))
+			set(b, o, vigil_key_name(k), json_string(enum_name(k, v)));
 		else
-			set(b, o, vigil_key_name(k), num(f->details[k]));
+			set(b, o, vigil_key_name(k), num(v));
+	}
+	return o;
+}
+
+/* run.config: what the root process ran with, so a reader knows what "no finding"
+ * covers. null when no process wrote its config. */
+static json_t *config(struct builder *b, const struct vigil_report *r)
+{
+	json_t *o;
+
+	if (!r->config_set)
+		return json_null();
+	o = json_object();
+	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
+		uint64_t v = r->config[k];
+
+		if (!(r->config_set & (1ull << k)))
+			continue;
+		if (k == VIGIL_KEY_CFG_MODE && v <= VIGIL_MODE_CANARY)
+			set(b, o, vigil_key_name(k),
+			    json_string(v == VIGIL_MODE_CANARY ? "canary" : "full"));
+		else if (k == VIGIL_KEY_CFG_ON_ERROR_ABORT)
+			set(b, o, "on_error", json_string(v ? "abort" : "continue"));
+		else
+			set(b, o, vigil_key_name(k), num(v));
 	}
 	return o;
 }
@@ -220,6 +264,7 @@ json_t *vigil_report__to_json(const struct vigil_report *r)
 	set(&b, run, "checks", checks(&b, r->checks));
 	set(&b, run, "bpf", json_boolean(r->bpf));
 	set(&b, run, "exit", status(r->exit));
+	set(&b, run, "config", config(&b, r));
 	set(&b, run, "notes", strings(&b, r->notes, (int)r->nnotes));
 	set(&b, root, "run", run);
 

@@ -49,6 +49,69 @@ static void print_status(FILE *f, const json_t *exit)
 		fprintf(f, "exit status unknown");
 }
 
+/* "64 MiB", "4 KiB", "1000 bytes": sizes set as options are round. */
+static void print_bytes(FILE *f, json_int_t v)
+{
+	static const char *const units[] = {"GiB", "MiB", "KiB"};
+
+	for (int i = 0; i < 3; i++) {
+		json_int_t u = (json_int_t)1 << (10 * (3 - i));
+
+		if (v > 0 && v % u == 0) {
+			fprintf(f, "%lld %s", (long long)(v / u), units[i]);
+			return;
+		}
+	}
+	fprintf(f, "%lld byte%s", (long long)v, v == 1 ? "" : "s");
+}
+
+/* What the run looked at, so a reader knows what "no finding" means: in canary mode
+ * only sampled allocations have stacks and redzones. */
+static void print_config(FILE *f, const json_t *cfg)
+{
+	const char *mode = jstr(cfg, "mode"), *on_error = jstr(cfg, "on_error");
+	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0;
+	bool has_redzone = jint(cfg, "redzone", &redzone);
+
+	if (!json_is_object(cfg))
+		return;
+	fprintf(f, "mode %s", mode ? mode : "?");
+	if (mode && !strcmp(mode, "canary") && jint(cfg, "sample_bytes", &sample)) {
+		if (sample <= 1) {
+			fprintf(f, ": every allocation sampled for stacks/");
+		} else {
+			fprintf(f, ": 1 allocation per ");
+			print_bytes(f, sample);
+			fprintf(f, " sampled for stacks/");
+		}
+		if (has_redzone)
+			fprintf(f, "%lld-byte ", (long long)redzone);
+		fprintf(f, "redzones");
+	} else if (mode && !strcmp(mode, "full")) {
+		fprintf(f, ": every allocation tracked with a stack");
+		if (has_redzone)
+			fprintf(f, " and a %lld-byte redzone", (long long)redzone);
+	}
+	if (jint(cfg, "guard_rate", &guard)) {
+		if (guard <= 0)
+			fprintf(f, ", no guard pages");
+		else if (guard == 1)
+			fprintf(f, ", every allocation on a guard page");
+		else
+			fprintf(f, ", 1 in %lld on guard pages", (long long)guard);
+	}
+	if (jint(cfg, "quarantine_bytes", &quarantine)) {
+		fprintf(f, "; quarantine ");
+		if (quarantine > 0)
+			print_bytes(f, quarantine);
+		else
+			fprintf(f, "off");
+	}
+	if (on_error)
+		fprintf(f, "; on error %s", on_error);
+	fprintf(f, "\n");
+}
+
 static void print_header(FILE *f, const json_t *r)
 {
 	const json_t *run = json_object_get(r, "run"), *cmd = jarr(run, "command");
@@ -76,6 +139,7 @@ static void print_header(FILE *f, const json_t *r)
 	fprintf(f, ", bpf %s, ", json_is_true(json_object_get(run, "bpf")) ? "on" : "off");
 	print_status(f, json_object_get(run, "exit"));
 	fprintf(f, "\n");
+	print_config(f, json_object_get(run, "config"));
 	json_array_foreach(procs, i, v) {
 		json_int_t pid = 0, ppid = 0;
 

@@ -24,6 +24,7 @@ enum vigil_rec_kind {
 	VIGIL_REC_EXIT = 6,    /* how the process ended, as far as it knows */
 	VIGIL_REC_STATS = 7,   /* counters, key/value */
 	VIGIL_REC_MODULE_GONE = 8, /* a module was dlclose'd (same layout as MODULE) */
+	VIGIL_REC_CONFIG = 9,  /* the settings that ran, kv list laid out as STATS */
 	VIGIL_REC_KIND_MAX
 };
 
@@ -138,6 +139,22 @@ enum vigil_key {
 	VIGIL_KEY_THREADS_UNSTOPPED,
 	VIGIL_KEY_SCAN_NS,
 	VIGIL_KEY_TOOL_BYTES,       /* memory vigil itself mapped */
+	/* heap errors (issue 3) */
+	VIGIL_KEY_ALLOC_OP,         /* enum vigil_heap_op that made the block */
+	VIGIL_KEY_FREE_OP,          /* enum vigil_heap_op that released it */
+	VIGIL_KEY_DETECTED_BY,      /* enum vigil_detect */
+	VIGIL_KEY_WHERE,            /* enum vigil_where: what an invalid pointer points at */
+	VIGIL_KEY_BLOCK_ADDR,       /* the block concerned (nearest one for invalid-free) */
+	VIGIL_KEY_ACCESS_SIZE,      /* bytes the faulting access or call touched */
+	VIGIL_KEY_UNTRACKED_FREES,  /* stats: frees of plausible blocks vigil never saw */
+	VIGIL_KEY_QUARANTINE_BYTES, /* stats */
+	/* config record */
+	VIGIL_KEY_CFG_MODE,            /* enum vigil_mode */
+	VIGIL_KEY_CFG_SAMPLE_BYTES,    /* canary: mean bytes between sampled allocations */
+	VIGIL_KEY_CFG_GUARD_RATE,      /* 1 in N allocations on a guard page; 0: never */
+	VIGIL_KEY_CFG_QUARANTINE_BYTES,
+	VIGIL_KEY_CFG_REDZONE,
+	VIGIL_KEY_CFG_ON_ERROR_ABORT,
 	VIGIL_KEY_MAX
 };
 

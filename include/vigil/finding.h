@@ -142,6 +142,84 @@ static inline const char *vigil_role_name(unsigned r)
 	return r < VIGIL_ROLE_MAX ? names[r] : 0;
 }
 
+/* Values of the alloc_op / free_op details. */
+enum vigil_heap_op {
+	VIGIL_OP_MALLOC = 1, /* malloc, calloc, realloc, memalign family */
+	VIGIL_OP_NEW,
+	VIGIL_OP_NEW_ARRAY,
+	VIGIL_OP_NEW_ALIGNED,
+	VIGIL_OP_NEW_ARRAY_ALIGNED,
+	VIGIL_OP_FREE,
+	VIGIL_OP_DELETE,
+	VIGIL_OP_DELETE_ARRAY,
+	VIGIL_OP_DELETE_ALIGNED,
+	VIGIL_OP_DELETE_ARRAY_ALIGNED,
+	VIGIL_OP_REALLOC,
+	VIGIL_OP_MAX
+};
+
+static inline const char *vigil_op_name(unsigned op)
+{
+	static const char *const names[VIGIL_OP_MAX] = {
+		[VIGIL_OP_MALLOC] = "malloc",
+		[VIGIL_OP_NEW] = "operator new",
+		[VIGIL_OP_NEW_ARRAY] = "operator new[]",
+		[VIGIL_OP_NEW_ALIGNED] = "aligned operator new",
+		[VIGIL_OP_NEW_ARRAY_ALIGNED] = "aligned operator new[]",
+		[VIGIL_OP_FREE] = "free",
+		[VIGIL_OP_DELETE] = "operator delete",
+		[VIGIL_OP_DELETE_ARRAY] = "operator delete[]",
+		[VIGIL_OP_DELETE_ALIGNED] = "aligned operator delete",
+		[VIGIL_OP_DELETE_ARRAY_ALIGNED] = "aligned operator delete[]",
+		[VIGIL_OP_REALLOC] = "realloc",
+	};
+	return op < VIGIL_OP_MAX ? names[op] : 0;
+}
+
+/* Values of the detected_by detail: which mechanism caught a heap error. */
+enum vigil_detect {
+	VIGIL_DETECT_FREE = 1,    /* redzone checked when the block was freed */
+	VIGIL_DETECT_REALLOC,     /* redzone checked by realloc */
+	VIGIL_DETECT_EXIT,        /* redzone checked at exit */
+	VIGIL_DETECT_CALL,        /* a str/mem/io call checked against the block's bounds */
+	VIGIL_DETECT_QUARANTINE,  /* freed-block pattern damaged, found leaving quarantine */
+	VIGIL_DETECT_GUARD_PAGE,  /* a sampled block's guard page faulted */
+	VIGIL_DETECT_MAX
+};
+
+static inline const char *vigil_detect_name(unsigned d)
+{
+	static const char *const names[VIGIL_DETECT_MAX] = {
+		[VIGIL_DETECT_FREE] = "redzone, checked at free",
+		[VIGIL_DETECT_REALLOC] = "redzone, checked at realloc",
+		[VIGIL_DETECT_EXIT] = "redzone, checked at exit",
+		[VIGIL_DETECT_CALL] = "bounds check at the call",
+		[VIGIL_DETECT_QUARANTINE] = "freed-memory pattern, checked leaving quarantine",
+		[VIGIL_DETECT_GUARD_PAGE] = "guard page",
+	};
+	return d < VIGIL_DETECT_MAX ? names[d] : 0;
+}
+
+/* Values of the where detail of invalid-free: what the pointer points at. */
+enum vigil_where {
+	VIGIL_WHERE_UNKNOWN = 1, /* never returned by the allocator */
+	VIGIL_WHERE_STACK,
+	VIGIL_WHERE_GLOBAL,
+	VIGIL_WHERE_INTERIOR,    /* inside a live heap block, not its start */
+	VIGIL_WHERE_MAX
+};
+
+static inline const char *vigil_where_name(unsigned w)
+{
+	static const char *const names[VIGIL_WHERE_MAX] = {
+		[VIGIL_WHERE_UNKNOWN] = "memory the allocator never returned",
+		[VIGIL_WHERE_STACK] = "a stack",
+		[VIGIL_WHERE_GLOBAL] = "a global",
+		[VIGIL_WHERE_INTERIOR] = "the inside of a heap block",
+	};
+	return w < VIGIL_WHERE_MAX ? names[w] : 0;
+}
+
 /* JSON names of detail and stats keys (snake_case). */
 static inline const char *vigil_key_name(unsigned k)
 {
@@ -170,6 +248,20 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_THREADS_UNSTOPPED] = "threads_unstopped",
 		[VIGIL_KEY_SCAN_NS] = "leak_scan_ns",
 		[VIGIL_KEY_TOOL_BYTES] = "tool_bytes",
+		[VIGIL_KEY_ALLOC_OP] = "alloc_op",
+		[VIGIL_KEY_FREE_OP] = "free_op",
+		[VIGIL_KEY_DETECTED_BY] = "detected_by",
+		[VIGIL_KEY_WHERE] = "where",
+		[VIGIL_KEY_BLOCK_ADDR] = "block_addr",
+		[VIGIL_KEY_ACCESS_SIZE] = "access_size",
+		[VIGIL_KEY_UNTRACKED_FREES] = "untracked_frees",
+		[VIGIL_KEY_QUARANTINE_BYTES] = "quarantine_bytes",
+		[VIGIL_KEY_CFG_MODE] = "mode",
+		[VIGIL_KEY_CFG_SAMPLE_BYTES] = "sample_bytes",
+		[VIGIL_KEY_CFG_GUARD_RATE] = "guard_rate",
+		[VIGIL_KEY_CFG_QUARANTINE_BYTES] = "quarantine_bytes",
+		[VIGIL_KEY_CFG_REDZONE] = "redzone",
+		[VIGIL_KEY_CFG_ON_ERROR_ABORT] = "on_error_abort",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }

@@ -23,6 +23,15 @@ struct vigil_options {
 	int leak_check;           /* run the exit-time leak scan */
 	int standalone;           /* no CLI: write a text report next to the raw log */
 	int verbosity;
+	/* heap errors (issue 3) */
+	int on_error_abort;       /* abort after reporting a heap error */
+	unsigned long quarantine_bytes; /* freed memory held back from reuse */
+	unsigned redzone;         /* bytes after each block, checked for overflow */
+	unsigned free_fill_max;   /* bytes of a freed block filled and checked */
+	unsigned long guard_rate; /* 1 in N allocations on a guard page; 0: never */
+	unsigned long sample_bytes; /* canary: mean bytes between sampled allocations */
+	unsigned long alloc_size_limit; /* larger requests are bad-alloc-size */
+	unsigned growth_interval_ms; /* heap-growth snapshot period */
 };
 
 /* Defaults, with no environment applied. */

@@ -264,10 +264,10 @@ class Runner:
             ("garbage-VIGIL_OPTIONS", ["run"] + out + prog, {"VIGIL_OPTIONS": "garbage"}),
             ("unknown-check", ["run", "--checks", "nosuch"] + out + prog, None),
             ("unavailable-check", ["run", "--checks", "heap,threads"] + out + prog, None),
-            ("mode-canary", ["run", "--mode", "canary"] + out + prog, None),
+            ("mode-bad-value", ["run", "--mode", "fast"] + out + prog, None),
             ("suppressions-not-yet", ["run", "--suppressions", "/dev/null"] + out + prog,
              None),
-            ("on-error-not-yet", ["run", "--on-error", "abort"] + out + prog, None),
+            ("on-error-bad-value", ["run", "--on-error", "maybe"] + out + prog, None),
             ("bad-error-exitcode", ["run", "--error-exitcode", "x1"] + out + prog, None),
             ("unknown-command", ["frobnicate"], None),
         ]

@@ -74,6 +74,18 @@ static inline void lb_stats(struct logbuf *b, const struct vigil_rec_kv *kv, uns
 					  n));
 }
 
+/* CONFIG has the layout of STATS: encoded as one, then retagged. */
+static inline void lb_config(struct logbuf *b, const struct vigil_rec_kv *kv, unsigned n)
+{
+	struct vigil_rec_hdr h;
+	size_t at = b->len;
+
+	lb_stats(b, kv, n);
+	memcpy(&h, b->data + at, sizeof(h));
+	h.kind = VIGIL_REC_CONFIG;
+	memcpy(b->data + at, &h, sizeof(h));
+}
+
 static inline void lb_write(const struct logbuf *b, const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -169,16 +169,39 @@ Test(cli, checks_not_available_yet_lists_the_available_ones)
 		     "run", "--checks", "threads", "ls");
 }
 
-Test(cli, later_options_are_rejected_not_ignored)
+Test(cli, mode_and_on_error)
 {
-	EXPECT_ERROR("option '--mode canary' is not available yet (only full runs)", "run",
-		     "--mode", "canary", "--", "ls");
+	struct parsed p;
+
+	PARSE(&p, "run", "--", "prog");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect(!p.cli.on_error_abort);
+	PARSE(&p, "run", "--mode", "canary", "--on-error", "abort", "--", "prog");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.mode, VIGIL_MODE_CANARY);
+	cr_expect(p.cli.on_error_abort);
+	/* The last one wins, as with any option. */
+	PARSE(&p, "run", "--mode=canary", "--mode=full", "--on-error=abort",
+	      "--on-error=continue", "prog");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.mode, VIGIL_MODE_FULL);
+	cr_expect(!p.cli.on_error_abort);
 	EXPECT_ERROR("invalid --mode 'fast': expected full or canary", "run", "--mode=fast",
 		     "ls");
+	EXPECT_ERROR("invalid --mode 'Canary': expected full or canary", "run", "--mode",
+		     "Canary", "--", "ls");
+	EXPECT_ERROR("invalid --on-error 'maybe': expected continue or abort", "run",
+		     "--on-error", "maybe", "--", "ls");
+	EXPECT_ERROR("invalid --on-error '': expected continue or abort", "run", "--on-error=",
+		     "ls");
+	EXPECT_ERROR("option '--on-error' requires a value", "run", "--on-error");
+	EXPECT_ERROR("option '--mode' requires a value", "run", "--mode");
+}
+
+Test(cli, later_options_are_rejected_not_ignored)
+{
 	EXPECT_ERROR("option '--suppressions' is not available yet", "run", "--suppressions",
 		     "s.txt", "--", "ls");
-	EXPECT_ERROR("option '--on-error' is not available yet", "run", "--on-error", "abort",
-		     "--", "ls");
 	EXPECT_ERROR("option '--format sarif' is not available yet", "report", "--format",
 		     "sarif", "d");
 }

@@ -144,6 +144,139 @@ Test(collect, kind_fields_and_sort_order)
 	vigil_report__free(r);
 }
 
+/* One heap finding at pc 0x6100 with the given details. */
+static struct logbuf *heap_log(struct logbuf *b, unsigned kind, const struct vigil_rec_kv *kv,
+			       unsigned nkv)
+{
+	const uintptr_t pc = 0x6100;
+	const struct vigil_rec_fstack st = {.stack_id = 1, .tid = 1, .role = VIGIL_ROLE_FREE};
+
+	b->len = 0;
+	lb_version(b);
+	lb_module(b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN, "/nx/p");
+	lb_stack(b, 1, &pc, 1);
+	lb_finding(b, kind, VIGIL_SEV_ERROR, 1, &st, 1, kv, nkv);
+	return b;
+}
+
+#define KV(k, v) {.key = (k), .value = (v)}
+
+static size_t nfindings(struct logbuf *a, struct logbuf *b)
+{
+	struct vigil_report *r = from_logs((struct logbuf *const[]){a, b},
+					   (const char *const[]){"p.1.log", "p.2.log"}, 2);
+	size_t n = r->nfindings;
+
+	vigil_report__free(r);
+	return n;
+}
+
+/* At one site, what makes two heap errors different bugs splits them; sizes and
+ * addresses, which change from run to run, do not. */
+Test(collect, heap_kind_fields_are_identity)
+{
+	struct logbuf a, b;
+
+	heap_log(&a, VIGIL_FK_MISMATCHED_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW_ARRAY), KV(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE),
+		KV(VIGIL_KEY_SIZE, 32)}, 3);
+	heap_log(&b, VIGIL_FK_MISMATCHED_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW), KV(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE),
+		KV(VIGIL_KEY_SIZE, 32)}, 3);
+	cr_expect_eq(nfindings(&a, &b), 2);
+	heap_log(&b, VIGIL_FK_MISMATCHED_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW_ARRAY), KV(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE),
+		KV(VIGIL_KEY_SIZE, 64)}, 3);
+	cr_expect_eq(nfindings(&a, &b), 1);
+
+	heap_log(&a, VIGIL_FK_INVALID_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_WHERE, VIGIL_WHERE_STACK), KV(VIGIL_KEY_ADDR, 0x7ffd0000)}, 2);
+	heap_log(&b, VIGIL_FK_INVALID_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_WHERE, VIGIL_WHERE_GLOBAL), KV(VIGIL_KEY_ADDR, 0x7ffd0000)}, 2);
+	cr_expect_eq(nfindings(&a, &b), 2);
+	heap_log(&b, VIGIL_FK_INVALID_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_WHERE, VIGIL_WHERE_STACK), KV(VIGIL_KEY_ADDR, 0x7ffe0000)}, 2);
+	cr_expect_eq(nfindings(&a, &b), 1);
+
+	heap_log(&a, VIGIL_FK_HEAP_OVERFLOW, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_FREE), KV(VIGIL_KEY_OFFSET, 33)}, 2);
+	heap_log(&b, VIGIL_FK_HEAP_OVERFLOW, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_GUARD_PAGE), KV(VIGIL_KEY_OFFSET, 33)}, 2);
+	cr_expect_eq(nfindings(&a, &b), 2);
+
+	heap_log(&a, VIGIL_FK_USE_AFTER_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_QUARANTINE)}, 1);
+	heap_log(&b, VIGIL_FK_USE_AFTER_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_CALL)}, 1);
+	cr_expect_eq(nfindings(&a, &b), 2);
+
+	heap_log(&a, VIGIL_FK_DOUBLE_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE), KV(VIGIL_KEY_SIZE, 32)}, 2);
+	heap_log(&b, VIGIL_FK_DOUBLE_FREE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_FREE_OP, VIGIL_OP_REALLOC), KV(VIGIL_KEY_SIZE, 32)}, 2);
+	cr_expect_eq(nfindings(&a, &b), 2);
+}
+
+/* Only leak totals add up; the element count of a calloc overflow does not. */
+Test(collect, only_leak_totals_add_up)
+{
+	struct logbuf a, b;
+	struct vigil_report *r;
+
+	heap_log(&a, VIGIL_FK_BAD_ALLOC_SIZE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_SIZE, 8), KV(VIGIL_KEY_BLOCKS, 1ull << 62)}, 2);
+	heap_log(&b, VIGIL_FK_BAD_ALLOC_SIZE, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_SIZE, 8), KV(VIGIL_KEY_BLOCKS, 1ull << 62)}, 2);
+	r = from_logs((struct logbuf *const[]){&a, &b},
+		      (const char *const[]){"p.1.log", "p.2.log"}, 2);
+	cr_assert_eq(r->nfindings, 1);
+	cr_expect_eq(r->findings[0].count, 2);
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_BLOCKS], 1ull << 62);
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_SIZE], 8);
+	vigil_report__free(r);
+}
+
+/* The run's config is the root process's, from its first image. */
+Test(collect, run_config_comes_from_the_root)
+{
+	struct logbuf root = {.len = 0}, child = {.len = 0}, later = {.len = 0};
+	static const char argv[] = "./srv";
+	const struct vigil_rec_kv rc[3] = {KV(VIGIL_KEY_CFG_MODE, VIGIL_MODE_CANARY),
+					   KV(VIGIL_KEY_CFG_SAMPLE_BYTES, 4096),
+					   KV(VIGIL_KEY_CFG_ON_ERROR_ABORT, 1)};
+	const struct vigil_rec_kv cc[1] = {KV(VIGIL_KEY_CFG_SAMPLE_BYTES, 1)};
+	struct vigil_report *r;
+
+	lb_version(&root);
+	lb_process(&root, 100, 50, "/srv", argv, sizeof(argv), 1);
+	lb_config(&root, rc, 3);
+	lb_version(&child);
+	lb_process(&child, 101, 100, "/srv", argv, sizeof(argv), 1);
+	lb_config(&child, cc, 1);
+	r = from_logs((struct logbuf *const[]){&child, &root},
+		      (const char *const[]){"srv.101.log", "srv.100.log"}, 2);
+	cr_expect_eq(r->config_set, 0);
+	cr_expect_eq(r->mode, VIGIL_MODE_FULL);
+	vigil_report__infer_run(r);
+	cr_expect_eq(r->config_set, (1ull << VIGIL_KEY_CFG_MODE) |
+				    (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |
+				    (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT));
+	cr_expect_eq(r->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 4096);
+	cr_expect_eq(r->mode, VIGIL_MODE_CANARY);
+	vigil_report__free(r);
+
+	/* An image with no CONFIG (its preload never started) is skipped. */
+	lb_version(&later);
+	lb_process(&later, 101, 100, "/srv", argv, sizeof(argv), 1);
+	r = from_logs((struct logbuf *const[]){&later, &child},
+		      (const char *const[]){"srv.101.1.log", "srv.101.log"}, 2);
+	vigil_report__set_root(r, 101);
+	cr_expect_eq(r->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 1);
+	vigil_report__set_root(r, 999);
+	cr_expect_eq(r->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 1);
+	vigil_report__free(r);
+}
+
 Test(collect, pid_from_log_names)
 {
 	static const struct {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "heaptab.h"
+#include "vigil/finding.h"
 
 /* Deterministic PRNG (xorshift64*): a failing sequence must replay identically. */
 static uint64_t rng_state;
@@ -42,7 +43,7 @@ static unsigned long count_locked(struct vigil_heaptab *t)
 Test(heaptab, insert_find_remove)
 {
 	struct vigil_heaptab *t = vigil_heaptab__new(1000);
-	struct vigil_block b = blk(0x55550010, 48, 7, 0x123456, VIGIL_ALLOC_NEW_ARRAY);
+	struct vigil_block b = blk(0x55550010, 48, 7, 0x123456, VIGIL_OP_NEW_ARRAY);
 	struct vigil_block got;
 	struct vigil_heap_stats st;
 
@@ -54,7 +55,7 @@ Test(heaptab, insert_find_remove)
 	cr_assert_eq(got.size, 48);
 	cr_assert_eq(got.stack, 7);
 	cr_assert_eq(got.tid, 0x123456);
-	cr_assert_eq(got.kind, VIGIL_ALLOC_NEW_ARRAY);
+	cr_assert_eq(got.kind, VIGIL_OP_NEW_ARRAY);
 	/* Interior addresses are not blocks: lookups are by exact start. */
 	cr_assert_eq(vigil_heaptab__find(t, 0x55550018, &got), -ENOENT);
 
@@ -69,7 +70,7 @@ Test(heaptab, insert_find_remove)
 	cr_assert_eq(got.size, 48);
 	cr_assert_eq(got.stack, 7);
 	cr_assert_eq(got.tid, 0x123456);
-	cr_assert_eq(got.kind, VIGIL_ALLOC_NEW_ARRAY);
+	cr_assert_eq(got.kind, VIGIL_OP_NEW_ARRAY);
 	cr_assert_eq(vigil_heaptab__find(t, 0x55550010, &got), -ENOENT);
 
 	vigil_heaptab__stats(t, &st);
@@ -80,8 +81,8 @@ Test(heaptab, insert_find_remove)
 Test(heaptab, remove_unknown)
 {
 	struct vigil_heaptab *t = vigil_heaptab__new(1000);
-	struct vigil_block b = blk(0x1000, 16, 1, 1, VIGIL_ALLOC_MALLOC);
-	struct vigil_block got = blk(0xfeed, 1, 2, 3, VIGIL_ALLOC_NEW);
+	struct vigil_block b = blk(0x1000, 16, 1, 1, VIGIL_OP_MALLOC);
+	struct vigil_block got = blk(0xfeed, 1, 2, 3, VIGIL_OP_NEW);
 
 	/* Before any insert no shard has slots at all. */
 	cr_assert_eq(vigil_heaptab__remove(t, 0x1000, &got), -ENOENT);
@@ -94,14 +95,14 @@ Test(heaptab, remove_unknown)
 	/* Out-parameter untouched on failure. */
 	cr_assert_eq(got.ptr, 0xfeed);
 	cr_assert_eq(got.size, 1);
-	cr_assert_eq(got.kind, VIGIL_ALLOC_NEW);
+	cr_assert_eq(got.kind, VIGIL_OP_NEW);
 	cr_assert_eq(count_locked(t), 0);
 }
 
 Test(heaptab, kinds_round_trip)
 {
 	struct vigil_heaptab *t = vigil_heaptab__new(16);
-	const uint8_t kinds[] = {VIGIL_ALLOC_MALLOC, VIGIL_ALLOC_NEW, VIGIL_ALLOC_NEW_ARRAY};
+	const uint8_t kinds[] = {VIGIL_OP_MALLOC, VIGIL_OP_NEW, VIGIL_OP_NEW_ARRAY};
 
 	for (unsigned i = 0; i < 3; i++) {
 		struct vigil_block b = blk(0x9000 + i * 32, i + 1, 100 + i, 0xffffff - i, kinds[i]);
@@ -120,10 +121,10 @@ Test(heaptab, kinds_round_trip)
 Test(heaptab, reinsert_replaces)
 {
 	struct vigil_heaptab *t = vigil_heaptab__new(2);
-	struct vigil_block a = blk(0x4000, 10, 1, 1, VIGIL_ALLOC_MALLOC);
-	struct vigil_block a2 = blk(0x4000, 20, 2, 2, VIGIL_ALLOC_NEW);
-	struct vigil_block b = blk(0x5000, 5, 3, 3, VIGIL_ALLOC_MALLOC);
-	struct vigil_block c = blk(0x6000, 7, 4, 4, VIGIL_ALLOC_MALLOC);
+	struct vigil_block a = blk(0x4000, 10, 1, 1, VIGIL_OP_MALLOC);
+	struct vigil_block a2 = blk(0x4000, 20, 2, 2, VIGIL_OP_NEW);
+	struct vigil_block b = blk(0x5000, 5, 3, 3, VIGIL_OP_MALLOC);
+	struct vigil_block c = blk(0x6000, 7, 4, 4, VIGIL_OP_MALLOC);
 	struct vigil_block got;
 	struct vigil_heap_stats st;
 
@@ -133,7 +134,7 @@ Test(heaptab, reinsert_replaces)
 	cr_assert_eq(vigil_heaptab__find(t, 0x4000, &got), 0);
 	cr_assert_eq(got.size, 20);
 	cr_assert_eq(got.stack, 2);
-	cr_assert_eq(got.kind, VIGIL_ALLOC_NEW);
+	cr_assert_eq(got.kind, VIGIL_OP_NEW);
 	vigil_heaptab__stats(t, &st);
 	cr_assert_eq(st.live_blocks, 1);
 	cr_assert_eq(st.live_bytes, 20);
@@ -154,11 +155,11 @@ Test(heaptab, bounded)
 	struct vigil_block got;
 
 	for (unsigned i = 0; i < MAX; i++) {
-		struct vigil_block b = blk(0x10000 + i * 64, 100, 1, 1, VIGIL_ALLOC_MALLOC);
+		struct vigil_block b = blk(0x10000 + i * 64, 100, 1, 1, VIGIL_OP_MALLOC);
 		cr_assert_eq(vigil_heaptab__insert(t, &b), 0, "insert %u", i);
 	}
 	for (unsigned i = 0; i < 3; i++) {
-		struct vigil_block b = blk(0x20000 + i * 64, 1000, 1, 1, VIGIL_ALLOC_MALLOC);
+		struct vigil_block b = blk(0x20000 + i * 64, 1000, 1, 1, VIGIL_OP_MALLOC);
 		cr_assert_eq(vigil_heaptab__insert(t, &b), -ENOSPC, "overflow insert %u", i);
 		cr_assert_eq(vigil_heaptab__find(t, b.ptr, &got), -ENOENT);
 	}
@@ -171,8 +172,8 @@ Test(heaptab, bounded)
 	/* A free makes room again. */
 	cr_assert_eq(vigil_heaptab__remove(t, 0x10000, NULL), 0);
 	{
-		struct vigil_block b = blk(0x30000, 1, 1, 1, VIGIL_ALLOC_MALLOC);
-		struct vigil_block c = blk(0x30040, 1, 1, 1, VIGIL_ALLOC_MALLOC);
+		struct vigil_block b = blk(0x30000, 1, 1, 1, VIGIL_OP_MALLOC);
+		struct vigil_block c = blk(0x30040, 1, 1, 1, VIGIL_OP_MALLOC);
 		cr_assert_eq(vigil_heaptab__insert(t, &b), 0);
 		cr_assert_eq(vigil_heaptab__insert(t, &c), -ENOSPC);
 	}
@@ -247,7 +248,7 @@ static void cluster_case(unsigned home, const unsigned *order, unsigned norder)
 			p[i * 3 + h] = tmp[i];
 	}
 	for (unsigned i = 0; i < N; i++) {
-		struct vigil_block b = blk(p[i], p[i] & 0xfff, i + 1, 1, VIGIL_ALLOC_MALLOC);
+		struct vigil_block b = blk(p[i], p[i] & 0xfff, i + 1, 1, VIGIL_OP_MALLOC);
 		cr_assert_eq(vigil_heaptab__insert(t, &b), 0);
 		live[i] = 1;
 		bytes += p[i] & 0xfff;
@@ -270,7 +271,7 @@ static void cluster_case(unsigned home, const unsigned *order, unsigned norder)
 	/* Re-inserting into the holes keeps everything findable. */
 	for (unsigned k = 0; k < norder; k++) {
 		unsigned i = order[k];
-		struct vigil_block b = blk(p[i], p[i] & 0xfff, i + 1, 1, VIGIL_ALLOC_MALLOC);
+		struct vigil_block b = blk(p[i], p[i] & 0xfff, i + 1, 1, VIGIL_OP_MALLOC);
 		cr_assert_eq(vigil_heaptab__insert(t, &b), 0);
 		live[i] = 1;
 	}
@@ -488,7 +489,7 @@ static void *churn(void *arg)
 
 	for (unsigned j = 0; j < PER_THREAD; j++) {
 		struct vigil_block b = blk(thread_ptr(w->idx, j), j % 512 + 1, j + 1, w->idx + 1,
-					   VIGIL_ALLOC_MALLOC);
+					   VIGIL_OP_MALLOC);
 		if (vigil_heaptab__insert(w->t, &b))
 			w->errors++;
 	}
@@ -504,7 +505,7 @@ static void *churn(void *arg)
 			w->errors++;
 		if (j % 3 == 1) {
 			struct vigil_block b = blk(thread_ptr(w->idx, j), 8, j + 1, w->idx + 1,
-						   VIGIL_ALLOC_NEW);
+						   VIGIL_OP_NEW);
 			if (vigil_heaptab__insert(w->t, &b) ||
 			    vigil_heaptab__remove(w->t, b.ptr, NULL))
 				w->errors++;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Launcher: exit codes, deaths by signal, exec failures reported back, the given
- * environment, and orphans reaped (vigil is their subreaper). */
+/* Launcher: the env contract, exit codes, deaths by signal, exec failures reported
+ * back, the given environment, and orphans reaped (vigil is their subreaper). */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vigil/finding.h"
 #include "launch.h"
 
 static char *const env[] = {"PATH=/usr/bin:/bin", "VIGIL_TEST=yes", NULL};
@@ -105,4 +106,59 @@ Test(launch, sigterm_is_forwarded)
 	waitpid(killer, NULL, 0);
 	cr_expect(WIFSIGNALED(c.wstatus));
 	cr_expect_eq(WTERMSIG(c.wstatus), SIGTERM);
+}
+
+static const char *lookup(char *const *e, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static size_t count(char *const *e, const char *name)
+{
+	size_t n = strlen(name), c = 0;
+
+	for (; *e; e++)
+		c += !strncmp(*e, name, n) && (*e)[n] == '=';
+	return c;
+}
+
+Test(launch, env_contract)
+{
+	char *const base[] = {"HOME=/root", "LD_PRELOAD=/opt/other.so", "VIGIL_MODE=full",
+			      "VIGIL_ON_ERROR=abort", "VIGIL_OPTIONS=stack_depth=8",
+			      "VIGIL_OUTX=kept", NULL};
+	struct vigil_cli cli;
+	char **e;
+
+	vigil_cli__defaults(&cli);
+	e = vigil_launch__env(base, "/b/libvigil.so", "/tmp/out", &cli);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(lookup(e, "LD_PRELOAD"), "/b/libvigil.so:/opt/other.so");
+	cr_expect_str_eq(lookup(e, "VIGIL_OUT"), "/tmp/out");
+	cr_expect_str_eq(lookup(e, "VIGIL_CHECKS"), "heap");
+	cr_expect_str_eq(lookup(e, "VIGIL_MODE"), "full");
+	/* Set every time: an inherited value must not outlive the command line. */
+	cr_expect_str_eq(lookup(e, "VIGIL_ON_ERROR"), "continue");
+	cr_expect_str_eq(lookup(e, "VIGIL_OPTIONS"), "stack_depth=8");
+	cr_expect_str_eq(lookup(e, "VIGIL_OUTX"), "kept");
+	cr_expect_str_eq(lookup(e, "HOME"), "/root");
+	cr_expect_eq(count(e, "VIGIL_MODE"), 1);
+	cr_expect_eq(count(e, "VIGIL_ON_ERROR"), 1);
+	cr_expect_eq(count(e, "LD_PRELOAD"), 1);
+	vigil_launch__env_free(e);
+
+	cli.mode = VIGIL_MODE_CANARY;
+	cli.on_error_abort = true;
+	e = vigil_launch__env((char *const[]){NULL}, "/b/libvigil.so", "/o", &cli);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(lookup(e, "LD_PRELOAD"), "/b/libvigil.so");
+	cr_expect_str_eq(lookup(e, "VIGIL_MODE"), "canary");
+	cr_expect_str_eq(lookup(e, "VIGIL_ON_ERROR"), "abort");
+	vigil_launch__env_free(e);
+	vigil_launch__env_free(NULL);
 }

@@ -60,22 +60,142 @@ Test(message, crash)
 	cr_expect_str_eq(msg(&f), "process 4242 killed by signal 1000");
 }
 
-Test(message, heap_errors_and_generic_kinds)
+Test(message, double_free)
 {
 	struct vigil_finding f = {.kind = VIGIL_FK_DOUBLE_FREE};
 
-	cr_expect_str_eq(msg(&f), "double free");
+	cr_expect_str_eq(msg(&f), "double free of a block");
 	put(&f, VIGIL_KEY_SIZE, 32);
 	cr_expect_str_eq(msg(&f), "double free of a 32-byte block");
-	f.kind = VIGIL_FK_INVALID_FREE;
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_FREE);
+	cr_expect_str_eq(msg(&f), "double free of a 32-byte block");
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_DELETE_ARRAY);
+	cr_expect_str_eq(msg(&f), "double free of a 32-byte block (by operator delete[])");
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_REALLOC);
+	cr_expect_str_eq(msg(&f), "realloc of a freed 32-byte block");
+	/* A value from a newer writer is not a name. */
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_MAX + 5);
+	cr_expect_str_eq(msg(&f), "double free of a 32-byte block");
+}
+
+Test(message, invalid_free)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_INVALID_FREE};
+
+	cr_expect_str_eq(msg(&f), "free of a pointer that was never allocated");
 	put(&f, VIGIL_KEY_ADDR, 0x1234);
-	cr_expect_str_eq(msg(&f), "free of pointer 0x1234 that was never allocated");
-	f.kind = VIGIL_FK_LOCK_ORDER_INVERSION;
+	cr_expect_str_eq(msg(&f), "free of a pointer that was never allocated (0x1234)");
+	put(&f, VIGIL_KEY_WHERE, VIGIL_WHERE_STACK);
+	cr_expect_str_eq(msg(&f), "free of a pointer into a stack (0x1234)");
+	put(&f, VIGIL_KEY_WHERE, VIGIL_WHERE_UNKNOWN);
+	cr_expect_str_eq(msg(&f), "free of a pointer into memory the allocator never returned "
+				  "(0x1234)");
+	put(&f, VIGIL_KEY_WHERE, VIGIL_WHERE_INTERIOR);
+	put(&f, VIGIL_KEY_ADDR, 0x500c);
+	put(&f, VIGIL_KEY_BLOCK_ADDR, 0x5000);
+	put(&f, VIGIL_KEY_SIZE, 64);
+	cr_expect_str_eq(msg(&f), "free of a pointer into the inside of a heap block (0x500c): "
+				  "12 bytes inside a 64-byte block at 0x5000");
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_DELETE);
+	put(&f, VIGIL_KEY_WHERE, VIGIL_WHERE_GLOBAL);
+	put(&f, VIGIL_KEY_ADDR, 0x4ff8);
+	cr_expect_str_eq(msg(&f), "operator delete of a pointer into a global (0x4ff8): "
+				  "8 bytes before a 64-byte block at 0x5000");
+	put(&f, VIGIL_KEY_ADDR, 0x5041);
+	cr_expect_str_eq(msg(&f), "operator delete of a pointer into a global (0x5041): "
+				  "1 byte after the end of a 64-byte block at 0x5000");
+}
+
+Test(message, mismatched_free)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_MISMATCHED_FREE};
+
+	put(&f, VIGIL_KEY_SIZE, 32);
+	cr_expect_str_eq(msg(&f), "mismatched deallocation of a 32-byte block");
+	put(&f, VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW_ARRAY);
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_FREE);
+	cr_expect_str_eq(msg(&f), "32-byte block allocated with operator new[] freed with free");
+	put(&f, VIGIL_KEY_ALLOC_OP, VIGIL_OP_MALLOC);
+	put(&f, VIGIL_KEY_FREE_OP, VIGIL_OP_DELETE_ALIGNED);
+	cr_expect_str_eq(msg(&f), "32-byte block allocated with malloc freed with aligned "
+				  "operator delete");
+}
+
+Test(message, heap_overflow)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_HEAP_OVERFLOW};
+
+	cr_expect_str_eq(msg(&f), "write past the end of a block");
+	put(&f, VIGIL_KEY_SIZE, 32);
+	put(&f, VIGIL_KEY_OFFSET, 35);
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_FREE);
+	cr_expect_str_eq(msg(&f), "write 3 bytes past the end of a 32-byte block (found by "
+				  "redzone, checked at free)");
+	put(&f, VIGIL_KEY_OFFSET, 32);
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_CALL);
+	put(&f, VIGIL_KEY_ACCESS_SIZE, 40);
+	cr_expect_str_eq(msg(&f), "40-byte write just past the end of a 32-byte block (found by "
+				  "bounds check at the call)");
+	/* A guard page sees reads too: an access, not a write. */
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_GUARD_PAGE);
+	put(&f, VIGIL_KEY_ACCESS_SIZE, 1);
+	put(&f, VIGIL_KEY_OFFSET, 33);
+	cr_expect_str_eq(msg(&f), "1-byte access 1 byte past the end of a 32-byte block (found "
+				  "by guard page)");
+	put(&f, VIGIL_KEY_OFFSET, (uint64_t)-8);
+	cr_expect_str_eq(msg(&f), "1-byte access 8 bytes before the start of a 32-byte block "
+				  "(found by guard page)");
+	put(&f, VIGIL_KEY_OFFSET, (uint64_t)INT64_MIN);
+	cr_expect_str_eq(msg(&f), "1-byte access 9223372036854775808 bytes before the start of a "
+				  "32-byte block (found by guard page)");
+	put(&f, VIGIL_KEY_OFFSET, 4);
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_MAX);
+	cr_expect_str_eq(msg(&f), "1-byte write at offset 4 of a 32-byte block");
+}
+
+Test(message, use_after_free)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_USE_AFTER_FREE};
+
+	cr_expect_str_eq(msg(&f), "access to a freed block");
+	put(&f, VIGIL_KEY_SIZE, 64);
+	put(&f, VIGIL_KEY_OFFSET, 8);
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_QUARANTINE);
+	cr_expect_str_eq(msg(&f), "write to a freed 64-byte block at offset 8 (found by "
+				  "freed-memory pattern, checked leaving quarantine)");
+	put(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_GUARD_PAGE);
+	put(&f, VIGIL_KEY_ACCESS_SIZE, 4);
+	cr_expect_str_eq(msg(&f), "4-byte access to a freed 64-byte block at offset 8 (found by "
+				  "guard page)");
+}
+
+Test(message, bad_alloc_size)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_BAD_ALLOC_SIZE};
+
+	put(&f, VIGIL_KEY_SIZE, ~0ull);
+	cr_expect_str_eq(msg(&f), "allocation of 18446744073709551615 bytes (negative size -1)");
+	put(&f, VIGIL_KEY_SIZE, 1ull << 41);
+	cr_expect_str_eq(msg(&f), "allocation of 2199023255552 bytes (over the limit)");
+	/* calloc: element count in blocks, element size in size. */
+	put(&f, VIGIL_KEY_SIZE, 8);
+	put(&f, VIGIL_KEY_BLOCKS, 1ull << 62);
+	cr_expect_str_eq(msg(&f), "allocation of 4611686018427387904 x 8 bytes (calloc overflow)");
+	put(&f, VIGIL_KEY_BLOCKS, 1ull << 40);
+	cr_expect_str_eq(msg(&f), "allocation of 8796093022208 bytes (over the limit)");
+}
+
+Test(message, generic_kinds)
+{
+	struct vigil_finding f = {.kind = VIGIL_FK_LOCK_ORDER_INVERSION};
+
 	cr_expect_str_eq(msg(&f), "lock order inversion");
 }
 
 Test(message, long_messages_are_cut_not_overrun)
 {
+	struct vigil_finding h = {.kind = VIGIL_FK_INVALID_FREE};
+	char small[24];
 	struct vigil_finding f = {.kind = VIGIL_FK_LEAK};
 	char buf[16];
 
@@ -87,4 +207,12 @@ Test(message, long_messages_are_cut_not_overrun)
 	vigil_finding__message(&f, buf, 10);
 	cr_expect_eq(strlen(buf), 9);
 	cr_expect_eq(buf[10], 'x');
+	/* Messages built in pieces are cut too. */
+	put(&h, VIGIL_KEY_WHERE, VIGIL_WHERE_INTERIOR);
+	put(&h, VIGIL_KEY_ADDR, 0x500c);
+	put(&h, VIGIL_KEY_BLOCK_ADDR, 0x5000);
+	memset(small, 'x', sizeof(small));
+	vigil_finding__message(&h, small, 20);
+	cr_expect_eq(strlen(small), 19);
+	cr_expect_eq(small[20], 'x');
 }

@@ -48,11 +48,47 @@ Test(options, parse_errors_name_the_culprit)
 	cr_expect_eq(vigil_options__parse(&o, "stack_depth=-1", err, sizeof(err)), -EINVAL);
 	cr_expect_str_eq(err, "bad value for option 'stack_depth'");
 	cr_expect_eq(vigil_options__parse(&o, "stack_depth=1000", err, sizeof(err)), -EINVAL);
-	cr_expect_eq(vigil_options__parse(&o, "mode=canary", err, sizeof(err)), -EINVAL);
-	cr_expect_str_eq(err, "mode 'canary' is not available yet");
+	cr_expect_eq(vigil_options__parse(&o, "mode=fast", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "bad value for option 'mode'");
+	cr_expect_eq(vigil_options__parse(&o, "on_error=later", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "bad value for option 'on_error'");
 	/* A tiny error buffer is cut, never overrun. */
 	cr_expect_eq(vigil_options__parse(&o, "garbage", err, 4), -EINVAL);
 	cr_expect_str_eq(err, "exp");
+}
+
+Test(options, mode_and_on_error)
+{
+	struct vigil_options o;
+	char err[256];
+
+	vigil_options__defaults(&o);
+	cr_expect(!o.on_error_abort);
+	cr_assert_eq(vigil_options__parse(&o, "mode=canary:on_error=abort", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_expect_eq(o.mode, VIGIL_MODE_CANARY);
+	cr_expect(o.on_error_abort);
+	cr_assert_eq(vigil_options__parse(&o, "mode=full:on_error=continue", err, sizeof(err)),
+		     0, "%s", err);
+	cr_expect_eq(o.mode, VIGIL_MODE_FULL);
+	cr_expect(!o.on_error_abort);
+
+	/* What `vigil run --mode canary --on-error abort` sets; VIGIL_OPTIONS still wins. */
+	vigil_options__defaults(&o);
+	cr_assert_eq(vigil_options__from_env(&o, (char *const[]){"VIGIL_MODE=canary",
+								"VIGIL_ON_ERROR=abort", NULL},
+					     err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(o.mode, VIGIL_MODE_CANARY);
+	cr_expect(o.on_error_abort);
+	vigil_options__defaults(&o);
+	cr_assert_eq(vigil_options__from_env(&o, (char *const[]){"VIGIL_ON_ERROR=abort",
+								"VIGIL_OPTIONS=on_error=continue",
+								NULL},
+					     err, sizeof(err)), 0, "%s", err);
+	cr_expect(!o.on_error_abort);
+	cr_expect_eq(vigil_options__from_env(&o, (char *const[]){"VIGIL_ON_ERROR=yes", NULL},
+					     err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "bad value for option 'on_error'");
 }
 
 Test(options, checks_lists)

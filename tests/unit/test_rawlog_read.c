@@ -29,6 +29,11 @@ static size_t full_log(struct logbuf *b, size_t *starts)
 		{.key = VIGIL_KEY_ALLOCS, .value = 100},
 		{.key = VIGIL_KEY_FREES, .value = 99},
 	};
+	const struct vigil_rec_kv config[3] = {
+		{.key = VIGIL_KEY_CFG_MODE, .value = VIGIL_MODE_CANARY},
+		{.key = VIGIL_KEY_CFG_SAMPLE_BYTES, .value = 1u << 20},
+		{.key = VIGIL_KEY_CFG_ON_ERROR_ABORT, .value = 1},
+	};
 	size_t n = 0;
 
 	b->len = 0;
@@ -51,6 +56,8 @@ static size_t full_log(struct logbuf *b, size_t *starts)
 	lb_stats(b, stats, 2);
 	starts[n++] = b->len;
 	lb_exit(b, VIGIL_EXIT_SIGNAL, 0, 11);
+	starts[n++] = b->len;
+	lb_config(b, config, 3);
 	starts[n] = b->len;
 	return n;
 }
@@ -100,6 +107,12 @@ Test(rawlog_read, decodes_every_record)
 	cr_expect(l->has_exit);
 	cr_expect_eq(l->exit_how, VIGIL_EXIT_SIGNAL);
 	cr_expect_eq(l->exit_signal, 11);
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_MODE], VIGIL_MODE_CANARY);
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 1u << 20);
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_ON_ERROR_ABORT], 1);
+	cr_expect_eq(l->config_set, (1ull << VIGIL_KEY_CFG_MODE) |
+				    (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |
+				    (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT));
 	cr_expect_eq(l->good_bytes, b.len);
 	vigil_plog__free(l);
 }
@@ -129,6 +142,7 @@ Test(rawlog_read, truncation_at_every_offset_keeps_the_prefix)
 		cr_expect_eq(l->good_bytes, starts[whole]);
 		cr_expect_eq(l->nfindings, whole > 6 ? 1 : 0, "cut %zu", cut);
 		cr_expect_eq(l->has_exit, whole > 8, "cut %zu", cut);
+		cr_expect_eq(l->config_set != 0, whole > 9, "cut %zu", cut);
 		vigil_plog__free(l);
 	}
 }
@@ -245,6 +259,47 @@ Test(rawlog_read, bad_counts_and_values_are_corruption)
 	full_log(&b, starts);
 	l = vigil_plog__parse(b.data + starts[1], b.len - starts[1], "t.log");
 	cr_expect_str_eq(l->note, "raw log t.log corrupt at offset 0");
+	vigil_plog__free(l);
+}
+
+/* CONFIG and STATS share a layout but not their keys: a key that belongs to the other
+ * record is dropped like an unknown one; a count that does not match the size is
+ * damage. */
+Test(rawlog_read, config_and_stats_keep_their_own_keys)
+{
+	const struct vigil_rec_kv kv[4] = {
+		{.key = VIGIL_KEY_CFG_GUARD_RATE, .value = 1000},
+		{.key = VIGIL_KEY_ALLOCS, .value = 5},
+		{.key = VIGIL_KEY_MAX, .value = 9},
+		{.key = VIGIL_KEY_CFG_REDZONE, .value = 16},
+	};
+	struct logbuf b = {.len = 0};
+	struct vigil_plog *l;
+	struct vigil_rec_stats rec;
+	size_t at;
+
+	lb_version(&b);
+	lb_config(&b, kv, 4);
+	lb_stats(&b, kv, 4);
+	l = vigil_plog__parse(b.data, b.len, "t.log");
+	cr_assert_null(l->note, "%s", l->note);
+	cr_expect_eq(l->config_set, (1ull << VIGIL_KEY_CFG_GUARD_RATE) |
+				    (1ull << VIGIL_KEY_CFG_REDZONE));
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_GUARD_RATE], 1000);
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_REDZONE], 16);
+	cr_expect_eq(l->stats_set, 1ull << VIGIL_KEY_ALLOCS);
+	vigil_plog__free(l);
+
+	b.len = 0;
+	lb_version(&b);
+	at = b.len;
+	lb_config(&b, kv, 4);
+	memcpy(&rec, b.data + at, sizeof(rec));
+	rec.n = 3;
+	memcpy(b.data + at, &rec, sizeof(rec));
+	l = vigil_plog__parse(b.data, b.len, "t.log");
+	cr_expect_str_eq(l->note, "raw log t.log corrupt at offset 40");
+	cr_expect_eq(l->config_set, 0);
 	vigil_plog__free(l);
 }
 

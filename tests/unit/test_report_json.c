@@ -205,6 +205,92 @@ Test(report_json, symbolized_frames_and_special_values)
 	vigil_report__free(r);
 }
 
+Test(report_json, heap_details_are_named)
+{
+	struct vigil_report *r = sample();
+	struct vigil_finding *f = &r->findings[0];
+	json_t *j, *det;
+
+	f->kind = VIGIL_FK_MISMATCHED_FREE;
+	f->details_set = 0;
+#define PUT(k, v) (f->details[k] = (v), f->details_set |= 1ull << (k))
+	PUT(VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW_ARRAY);
+	PUT(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE);
+	PUT(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_GUARD_PAGE);
+	PUT(VIGIL_KEY_WHERE, VIGIL_WHERE_STACK);
+	PUT(VIGIL_KEY_BLOCK_ADDR, 0x7f0000001000ull);
+	PUT(VIGIL_KEY_ADDR, 0x7f000000100cull);
+	PUT(VIGIL_KEY_ACCESS_SIZE, 8);
+	PUT(VIGIL_KEY_OFFSET, (uint64_t)-4);
+	PUT(VIGIL_KEY_SIZE, 32);
+	j = roundtrip(r);
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_str_eq(s(det, "alloc_op"), "operator new[]");
+	cr_expect_str_eq(s(det, "free_op"), "free");
+	cr_expect_str_eq(s(det, "detected_by"), "guard page");
+	cr_expect_str_eq(s(det, "where"), "a stack");
+	cr_expect_str_eq(s(det, "block_addr"), "0x7f0000001000");
+	cr_expect_str_eq(s(det, "addr"), "0x7f000000100c");
+	cr_expect_eq(i(det, "access_size"), 8);
+	cr_expect_eq(i(det, "offset"), -4);
+	cr_expect_eq(i(det, "size"), 32);
+	cr_expect_str_eq(s(json_array_get(json_object_get(j, "findings"), 0), "message"),
+			 "32-byte block allocated with operator new[] freed with free");
+	json_decref(j);
+
+	/* Values outside the enums (a newer writer) stay numbers. */
+	PUT(VIGIL_KEY_FREE_OP, VIGIL_OP_MAX);
+	PUT(VIGIL_KEY_WHERE, 0);
+	j = roundtrip(r);
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_eq(i(det, "free_op"), VIGIL_OP_MAX);
+	cr_expect_eq(i(det, "where"), 0);
+#undef PUT
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+Test(report_json, run_config)
+{
+	struct vigil_report *r = sample();
+	json_t *j, *cfg;
+
+	/* No CONFIG record: null, not made up. */
+	j = roundtrip(r);
+	cr_expect(json_is_null(json_object_get(json_object_get(j, "run"), "config")));
+	json_decref(j);
+
+	r->config[VIGIL_KEY_CFG_MODE] = VIGIL_MODE_CANARY;
+	r->config[VIGIL_KEY_CFG_SAMPLE_BYTES] = 1u << 20;
+	r->config[VIGIL_KEY_CFG_GUARD_RATE] = 1000;
+	r->config[VIGIL_KEY_CFG_QUARANTINE_BYTES] = 64u << 20;
+	r->config[VIGIL_KEY_CFG_REDZONE] = 16;
+	r->config[VIGIL_KEY_CFG_ON_ERROR_ABORT] = 1;
+	r->config_set = VIGIL_CONFIG_KEYS;
+	j = roundtrip(r);
+	cfg = json_object_get(json_object_get(j, "run"), "config");
+	cr_assert(json_is_object(cfg));
+	cr_expect_eq(json_object_size(cfg), 6);
+	cr_expect_str_eq(s(cfg, "mode"), "canary");
+	cr_expect_eq(i(cfg, "sample_bytes"), 1 << 20);
+	cr_expect_eq(i(cfg, "guard_rate"), 1000);
+	cr_expect_eq(i(cfg, "quarantine_bytes"), 64 << 20);
+	cr_expect_eq(i(cfg, "redzone"), 16);
+	cr_expect_str_eq(s(cfg, "on_error"), "abort");
+	json_decref(j);
+
+	r->config[VIGIL_KEY_CFG_MODE] = VIGIL_MODE_FULL;
+	r->config[VIGIL_KEY_CFG_ON_ERROR_ABORT] = 0;
+	r->config_set = (1ull << VIGIL_KEY_CFG_MODE) | (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT);
+	j = roundtrip(r);
+	cfg = json_object_get(json_object_get(j, "run"), "config");
+	cr_expect_eq(json_object_size(cfg), 2);
+	cr_expect_str_eq(s(cfg, "mode"), "full");
+	cr_expect_str_eq(s(cfg, "on_error"), "continue");
+	json_decref(j);
+	vigil_report__free(r);
+}
+
 Test(report_json, empty_report_is_valid)
 {
 	struct vigil_report *r = vigil_report__new();

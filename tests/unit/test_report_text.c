@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* report.txt rendering from report.json: ASan-like lines, role headers, the summary,
- * notes, and no crash on documents with missing or mistyped fields. */
+/* report.txt rendering from report.json: ASan-like lines, role headers, the config
+ * line, the summary, notes, and no crash on documents with missing or mistyped fields. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +69,75 @@ Test(report_text, asan_like_lines)
 	EXPECT_LINE(out, "==4242== WARNING: vigil: w");
 	EXPECT_LINE(out, "SUMMARY: vigil: 3 findings (leak: 2, crash: 1)");
 	EXPECT_LINE(out, "note: raw log s.1.log truncated at offset 64");
+	free(out);
+}
+
+static char *render_config(const char *config)
+{
+	char doc2[1024];
+
+	snprintf(doc2, sizeof(doc2),
+		 "{\"run\": {\"mode\": \"x\", \"checks\": [\"heap\"], \"config\": %s}}", config);
+	return render(doc2);
+}
+
+/* The header says what ran, so that "no findings" can be read for what it is. */
+Test(report_text, config_line)
+{
+	char *out;
+
+	out = render_config("{\"mode\": \"canary\", \"sample_bytes\": 1048576, \"guard_rate\": 1000,"
+			    " \"quarantine_bytes\": 67108864, \"redzone\": 16, \"on_error\": \"continue\"}");
+	EXPECT_LINE(out, "mode canary: 1 allocation per 1 MiB sampled for stacks/16-byte redzones, "
+			 "1 in 1000 on guard pages; quarantine 64 MiB; on error continue");
+	free(out);
+	out = render_config("{\"mode\": \"full\", \"sample_bytes\": 1048576, \"guard_rate\": 0,"
+			    " \"quarantine_bytes\": 0, \"redzone\": 32, \"on_error\": \"abort\"}");
+	EXPECT_LINE(out, "mode full: every allocation tracked with a stack and a 32-byte redzone, "
+			 "no guard pages; quarantine off; on error abort");
+	free(out);
+	/* Sampling forced to 100%, odd sizes in bytes. */
+	out = render_config("{\"mode\": \"canary\", \"sample_bytes\": 1, \"guard_rate\": 1,"
+			    " \"quarantine_bytes\": 1000}");
+	EXPECT_LINE(out, "mode canary: every allocation sampled for stacks/redzones, every "
+			 "allocation on a guard page; quarantine 1000 bytes");
+	free(out);
+	out = render_config("{\"mode\": \"canary\", \"sample_bytes\": 3145728, "
+			    "\"quarantine_bytes\": 2147483648}");
+	EXPECT_LINE(out, "mode canary: 1 allocation per 3 MiB sampled for stacks/redzones; "
+			 "quarantine 2 GiB");
+	free(out);
+	/* Without a config (no process said), no line; a mistyped one is not trusted. */
+	out = render_config("null");
+	cr_expect_null(strstr(out, "\nmode"), "%s", out);
+	free(out);
+	out = render_config("{\"mode\": 7, \"guard_rate\": \"x\"}");
+	EXPECT_LINE(out, "mode ?");
+	free(out);
+}
+
+/* Heap errors: ASan-like headers for each role. */
+Test(report_text, heap_roles)
+{
+	char *out = render(
+		"{\"findings\": [{\"kind\": \"double-free\", \"severity\": \"error\", \"pids\": [7],"
+		" \"message\": \"double free of a 32-byte block\", \"stacks\": ["
+		"  {\"role\": \"free\", \"tid\": 8, \"frames\": []},"
+		"  {\"role\": \"first-free\", \"tid\": 7, \"frames\": []},"
+		"  {\"role\": \"allocation\", \"tid\": 9, \"frames\": []},"
+		"  {\"role\": \"access\", \"tid\": 0, \"frames\": []},"
+		"  {\"role\": \"access\", \"tid\": 8, \"frames\": []},"
+		"  {\"role\": \"free\", \"frames\": []},"
+		"  {\"role\": \"weird\", \"tid\": 8, \"frames\": []}]}]}");
+
+	EXPECT_LINE(out, "==7== ERROR: vigil: double free of a 32-byte block");
+	EXPECT_LINE(out, "freed by thread 8 here:");
+	EXPECT_LINE(out, "previously freed by thread 7 (main) here:");
+	EXPECT_LINE(out, "allocated by thread 9 here:");
+	EXPECT_LINE(out, "accessed here:");
+	EXPECT_LINE(out, "accessed by thread 8 here:");
+	EXPECT_LINE(out, "freed here:");
+	EXPECT_LINE(out, "stack of thread 8:");
 	free(out);
 }
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* /proc/self/maps, read with raw system calls into a caller's array: the leak scan's
+ * root discovery and the invalid-free classifier both need to know what an address
+ * is (stack, heap, module image, anonymous memory). */
+#ifndef VIGIL_MAPS_H
+#define VIGIL_MAPS_H
+
+#include <stdint.h>
+
+#define VIGIL_HID __attribute__((visibility("hidden")))
+
+struct vigil_map {
+	uintptr_t lo, hi;
+	uint8_t r, w;
+	uint8_t anon;    /* no file behind it */
+	uint8_t special; /* [heap], [stack], [vvar], [vdso]... */
+	uint8_t stack;   /* the main thread's [stack] */
+	uint8_t heap;    /* [heap]: the brk area */
+};
+
+/* Fills at most max entries; returns how many, or -errno. */
+int vigil_maps__read(struct vigil_map *out, unsigned max) VIGIL_HID;
+const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n,
+					 uintptr_t addr) VIGIL_HID;
+
+#endif
