@@ -6,6 +6,7 @@
 
 #include "modmap.h"
 #include "rt.h"
+#include "unwind.h"
 
 static void refresh(void)
 {
@@ -49,7 +50,9 @@ VIGIL_EXPORT int dlclose(void *h)
 
 	vigil_rt__active();
 	r = vigil_real.dlclose(h);
-	if (!r)
+	if (!r) {
+		vigil_unwind__flush(); /* rules for the unloaded code are stale */
 		refresh();
+	}
 	return r;
 }

@@ -73,6 +73,9 @@ int vigil_heap__init(void)
 	return vigil_stack__init(vigil_rt.opt.max_stacks);
 }
 
+static uint64_t first_not(const unsigned char *p, uint64_t from, uint64_t to,
+			  unsigned char byte);
+
 static int canary(void)
 {
 	return vigil_rt.opt.mode == VIGIL_MODE_CANARY;
@@ -98,17 +101,18 @@ int vigil_heap__redzone_ok(const struct vigil_block *b, uint64_t *bad)
 	const unsigned char *p = (const unsigned char *)b->ptr;
 	uint64_t end = b->size + vigil_rt.opt.redzone;
 
+	uint64_t i;
+
 	if (b->flags & VIGIL_BLOCK_GUARDED) {
 		/* The rest of the page: the 16-byte rounding of a right-aligned block, or
 		 * everything after a left-aligned one. */
 		end = 4096 - (b->ptr & 4095);
 	}
-	for (uint64_t i = b->size; i < end; i++)
-		if (p[i] != VIGIL_RZ_BYTE) {
-			*bad = i;
-			return 0;
-		}
-	return 1;
+	i = first_not(p, b->size, end, VIGIL_RZ_BYTE);
+	if (i == end)
+		return 1;
+	*bad = i;
+	return 0;
 }
 
 static void *real_alloc(size_t total, size_t align, int zero)
@@ -196,17 +200,37 @@ static void *base_of(void *p, unsigned flags)
 	return flags & VIGIL_BLOCK_PREFIXED ? prefix_base(p) : p;
 }
 
+/* First byte in [from, to) of p that is not `byte`, or `to`. Word at a time: blocks
+ * are 16-byte aligned, and these checks run on every release. */
+static uint64_t first_not(const unsigned char *p, uint64_t from, uint64_t to, unsigned char byte)
+{
+	const uint64_t pat = 0x0101010101010101ull * byte;
+	uint64_t i = from;
+
+	for (; i < to && (((uintptr_t)p + i) & 7); i++)
+		if (p[i] != byte)
+			return i;
+	for (; i + 8 <= to; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if (w != pat)
+			break;
+	}
+	for (; i < to; i++)
+		if (p[i] != byte)
+			return i;
+	return to;
+}
+
 int vigil_heap__freed_ok(const struct vigil_block *b, uint64_t *bad)
 {
-	const unsigned char *p = (const unsigned char *)b->ptr;
 	uint64_t n = b->size < vigil_rt.opt.free_fill_max ? b->size : vigil_rt.opt.free_fill_max;
+	uint64_t i = first_not((const unsigned char *)b->ptr, 0, n, VIGIL_FREED_BYTE);
 
-	for (uint64_t i = 0; i < n; i++)
-		if (p[i] != VIGIL_FREED_BYTE) {
-			*bad = i;
-			return 0;
-		}
-	return 1;
+	if (i == n)
+		return 1;
+	*bad = i;
+	return 0;
 }
 
 /* A block leaves quarantine: check nothing wrote to it since it was freed, then the
@@ -285,7 +309,10 @@ static void free_guarded(void *p, unsigned op, uint32_t stack)
 		return;
 	/* Checked while the page is still accessible: the release protects it. */
 	if (b.state == VIGIL_BLOCK_LIVE && !vigil_heap__redzone_ok(&b, &bad))
-		vigil_heap__report_overflow(&b, bad, VIGIL_DETECT_FREE, stack);
+		vigil_heap__report_overflow(&b, bad,
+					    op == VIGIL_OP_REALLOC ? VIGIL_DETECT_REALLOC
+								   : VIGIL_DETECT_FREE,
+					    stack);
 	r = vigil_guardpool__free(p, stack, (uint32_t)vigil_gettid(), &b);
 	if (r == -EALREADY) {
 		vigil_heaperr__double_free(&b, op, stack);
@@ -316,7 +343,7 @@ void vigil_heap__free(void *p, unsigned op)
 		return;
 	}
 	vigil_guard__enter();
-	stack = vigil_stack__capture();
+	stack = vigil_stack__capture_depth(vigil_rt.opt.free_stack_depth);
 	if (vigil_guardpool__owns(p)) {
 		free_guarded(p, op, stack);
 		goto out;
@@ -333,7 +360,8 @@ void vigil_heap__free(void *p, unsigned op)
 		}
 		goto out;
 	}
-	release_checked(&b, op, stack, VIGIL_DETECT_FREE);
+	release_checked(&b, op, stack,
+			op == VIGIL_OP_REALLOC ? VIGIL_DETECT_REALLOC : VIGIL_DETECT_FREE);
 out:
 	vigil_guard__leave();
 }

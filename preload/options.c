@@ -30,6 +30,7 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->checks = VIGIL_CHECKS_AVAILABLE;
 	o->mode = VIGIL_MODE_FULL;
 	o->stack_depth = 32;
+	o->free_stack_depth = 8;
 	o->max_stacks = 1u << 20;
 	o->max_blocks = 1ul << 26;
 	o->max_findings = 10000;
@@ -40,7 +41,7 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->on_error_abort = 0;
 	o->quarantine_bytes = 64ul << 20;
 	o->redzone = 16;
-	o->free_fill_max = 4096;
+	o->free_fill_max = 64;
 	o->guard_rate = 1000;
 	o->sample_bytes = 1ul << 20;
 	o->alloc_size_limit = 1ul << 40;
@@ -190,6 +191,12 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		o->growth_interval_ms = (unsigned)x;
 		return 0;
 	}
+	if (key_is(k, klen, "free_stack_depth")) {
+		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
+			goto bad;
+		o->free_stack_depth = (unsigned)x;
+		return 0;
+	}
 	if (key_is(k, klen, "stack_depth")) {
 		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
 			goto bad;
@@ -227,7 +234,8 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		return 0;
 	}
 	err_set(err, errlen, "unknown option '", k, klen,
-		"' (known: out, checks, mode, on_error, stack_depth, max_stacks, max_blocks, "
+		"' (known: out, checks, mode, on_error, stack_depth, free_stack_depth, max_stacks, "
+		"max_blocks, "
 		"max_findings, report_reachable, leak_check, verbosity, quarantine_mb, redzone, "
 		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms)");
 	return -EINVAL;

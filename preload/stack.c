@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* Capturing stacks is the dominant cost of the heap checks: unw_backtrace walks with
- * libunwind's cached fast path, and the result is interned so each distinct stack is
- * stored and written once. */
+/* Capturing stacks is the dominant cost of the heap checks: unwind.c walks with a
+ * per-PC rule cache and a per-thread memo of the last walk, and the result is
+ * interned so each distinct stack is stored and written once. */
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <string.h>
 
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
 #include "stack.h"
+#include "unwind.h"
 
 struct vigil_stacktab *vigil_stacks;
 
@@ -25,22 +27,47 @@ int vigil_stack__init(unsigned max_stacks)
 	return vigil_stacks ? 0 : -ENOMEM;
 }
 
+/* A thread allocates and frees from a handful of sites over and over: the last few
+ * stacks it interned are remembered so a repeat skips the table's hash and lock. */
+#define RECENT 4
+
+struct recent {
+	uint32_t id;
+	unsigned depth;
+	uintptr_t pcs[VIGIL_STACK_DEPTH_MAX];
+};
+
+static __thread struct recent recent[RECENT];
+static __thread unsigned recent_next;
+
+uint32_t vigil_stack__capture_depth(unsigned depth)
+{
+	uintptr_t pcs[VIGIL_STACK_DEPTH_MAX];
+	unsigned n = vigil_unwind__capture(pcs, depth, 1);
+	struct recent *r;
+	uint32_t id;
+
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < RECENT; i++) {
+		r = &recent[i];
+		if (r->depth == n && r->id && r->pcs[0] == pcs[0] &&
+		    !memcmp(r->pcs, pcs, n * sizeof(*pcs)))
+			return r->id;
+	}
+	id = vigil_stacktab__intern(vigil_stacks, pcs, n);
+	if (id) {
+		r = &recent[recent_next++ % RECENT];
+		r->id = id;
+		r->depth = n;
+		memcpy(r->pcs, pcs, n * sizeof(*pcs));
+	}
+	return id;
+}
+
 uint32_t vigil_stack__capture(void)
 {
-	void *buf[VIGIL_STACK_DEPTH_MAX + 8];
-	unsigned depth = vigil_rt.opt.stack_depth;
-	int n = unw_backtrace(buf, (int)(depth + 8));
-	int skip = 0;
-
-	while (skip < n && (uintptr_t)buf[skip] >= vigil_rt.self_start &&
-	       (uintptr_t)buf[skip] < vigil_rt.self_end)
-		skip++;
-	n -= skip;
-	if (n <= 0)
-		return 0;
-	if ((unsigned)n > depth)
-		n = (int)depth;
-	return vigil_stacktab__intern(vigil_stacks, (const uintptr_t *)(buf + skip), (unsigned)n);
+	return vigil_stack__capture_depth(vigil_rt.opt.stack_depth);
 }
 
 unsigned vigil_stack__from_ucontext(void *uc, uintptr_t *pcs, unsigned max)

@@ -11,8 +11,10 @@
 extern struct vigil_stacktab *vigil_stacks __attribute__((visibility("hidden")));
 
 int vigil_stack__init(unsigned max_stacks) VIGIL_HID;
-/* The caller's stack (outermost vigil frame excluded), interned; 0 if none. */
+/* The caller's stack (vigil's own frames excluded), interned; 0 if none. */
 uint32_t vigil_stack__capture(void) VIGIL_HID;
+/* The same, at most `depth` frames (free stacks are kept shorter). */
+uint32_t vigil_stack__capture_depth(unsigned depth) VIGIL_HID;
 /* Unwinds from a signal handler's ucontext; pcs[0] is the interrupted pc. */
 unsigned vigil_stack__from_ucontext(void *uc, uintptr_t *pcs, unsigned max) VIGIL_HID;
 /* Makes sure stack id is in the current raw log. */

@@ -16,6 +16,7 @@ struct vigil_options {
 	unsigned checks;          /* bitmask of 1u << enum vigil_check */
 	unsigned mode;            /* enum vigil_mode */
 	unsigned stack_depth;     /* frames kept per stack */
+	unsigned free_stack_depth; /* frames kept for the stack that freed a block */
 	unsigned max_stacks;      /* stack table capacity */
 	unsigned long max_blocks; /* allocation table capacity */
 	unsigned max_findings;    /* findings written per process */

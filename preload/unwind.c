@@ -1,0 +1,969 @@
+// SPDX-License-Identifier: MIT
+/* Stack capture from a per-pc cache of unwind rules. unw_backtrace costs about 3x a
+ * malloc+free pair at depth 20: unw_getcontext, a cursor init and a per-thread cache
+ * behind pthread_getspecific on every call. Here a return address maps to the rule
+ * that recovers its caller's frame, in the forms GCC and clang emit for nearly all
+ * x86-64 code: CFA = RSP+k, RBP+k or *(RBP+k) (stack realignment), return address
+ * at CFA+k, caller's RBP unchanged or saved at CFA+k or RBP+k. Each frame is then one
+ * hashed load and two or three stack loads.
+ *
+ * The cache is a global table of 8192 slots, two probes per key within one cache
+ * line, each slot under its own sequence count: readers never write and never wait;
+ * a writer that finds a slot busy skips caching. Rules come on a miss from the
+ * object's .eh_frame_hdr (found with _dl_find_object, lock-free) and a small DWARF
+ * CFA interpreter. A generation number in every slot makes vigil_unwind__flush O(1).
+ * Anything else - signal frames, other CFA registers or expressions, pcs with no
+ * CFI, a stack the thread's bounds do not hold - is cached as "fallback", and the
+ * whole capture is redone by unw_backtrace, so results never differ from it. Every
+ * stack read is checked against the thread's stack bounds, and each CFA must be
+ * above the last, so a corrupt stack ends the walk instead of faulting.
+ *
+ * A walk from the cache still costs a chain of dependent loads per frame, about what
+ * libunwind's own fast path costs. What makes captures cheap is that consecutive
+ * ones in a thread share most of their frames: each thread keeps its last walk (the
+ * state of every frame and the stack words read to reach it). When the walk reaches
+ * a state the last one passed through (same sp, pc and bp), the frames above are
+ * taken from it for as long as the words it read still hold the same values -
+ * independent loads, no chain - and the walk resumes from the rules where they do
+ * not. Same state and same words give the same frames, so this too is exact. */
+#define UNW_LOCAL_ONLY
+#include <dlfcn.h>
+#include <libunwind.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "unwind.h"
+
+enum rule_kind {
+	RULE_NONE = 0,
+	RULE_RSP,       /* CFA = RSP + cfa_off */
+	RULE_RBP,       /* CFA = RBP + cfa_off */
+	RULE_RBP_DEREF, /* CFA = *(RBP + cfa_off): DW_OP_breg6 k; DW_OP_deref */
+	RULE_END,       /* return address undefined: the outermost frame */
+	RULE_FALLBACK,  /* not walkable here: unw_backtrace takes the stack */
+};
+
+#define RULE_KIND_MASK 0x0f
+#define RULE_RBP_AT_CFA 0x10 /* caller's RBP saved at CFA + rbp_off */
+#define RULE_RBP_AT_RBP 0x20 /* caller's RBP saved at RBP + rbp_off */
+
+struct rule {
+	int32_t cfa_off;
+	int16_t rbp_off;
+	int8_t ra_off; /* the return address is at CFA + ra_off */
+	uint8_t kind;  /* enum rule_kind | RULE_RBP_AT_* */
+};
+_Static_assert(sizeof(struct rule) == sizeof(uint64_t), "a rule is one atomic word");
+
+/* key is a return address; its rule is the CFI row at key - 1, inside the call. */
+struct slot {
+	uint64_t tag; /* generation << 32 | sequence; sequence odd while being written */
+	uint64_t key;
+	uint64_t rule;
+	uint64_t pad;
+};
+
+#define CACHE_BITS 13
+#define CACHE_SLOTS (1u << CACHE_BITS)
+
+static struct slot cache[CACHE_SLOTS] __attribute__((aligned(64)));
+static uint32_t cache_gen = 1;
+static uint64_t n_fills, n_fallbacks;
+
+/* Code of the object this file is linked into, for skip_own. */
+static uintptr_t own_lo, own_hi;
+
+/* The calling thread's stack; hi == 1 when it could not be found. */
+static __thread uintptr_t stack_lo, stack_hi;
+
+/* The walk of this thread's previous capture: each frame's state and the stack
+ * words read to reach it from the frame below. */
+#define MEMO_MAX 80
+#define MEMO_RBP 1   /* bp was read at sp + rbp_rel */
+#define MEMO_DEREF 2 /* sp (the CFA) was read at sp + deref_rel */
+
+struct memo_frame {
+	uintptr_t sp, pc, bp;
+	int16_t rbp_rel, deref_rel;
+	int8_t ra_off; /* pc was read at sp + ra_off */
+	uint8_t flags;
+};
+
+struct memo {
+	uint32_t gen; /* cache generation of the rules it followed; 0: none */
+	uint32_t len;
+	struct memo_frame f[MEMO_MAX];
+};
+
+/* Two walks: the previous one is read while the next is written. */
+static __thread struct memo memo[2];
+static __thread unsigned memo_cur, memo_busy;
+
+/* unw_backtrace's own frames and ours above the caller, beyond max. */
+#define FALLBACK_SLACK 16
+#define FALLBACK_BUF 256
+
+/* unw_backtrace stops at a return address this low (libunwind x86_64 Gtrace.c). */
+#define PC_MIN 0x4000
+
+static inline unsigned slot_of(uint64_t key)
+{
+	return (unsigned)((key * 0x9e3779b97f4a7c15ull) >> (64 - CACHE_BITS));
+}
+
+static inline int cache_get(uint64_t key, uint32_t gen, struct rule *r)
+{
+	unsigned i = slot_of(key);
+
+	for (unsigned probe = 0; probe < 2; probe++, i ^= 1) {
+		struct slot *s = &cache[i];
+		uint64_t t = __atomic_load_n(&s->tag, __ATOMIC_ACQUIRE);
+		uint64_t k = __atomic_load_n(&s->key, __ATOMIC_RELAXED);
+		uint64_t v = __atomic_load_n(&s->rule, __ATOMIC_RELAXED);
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (k != key || (t >> 32) != gen || (t & 1) ||
+		    __atomic_load_n(&s->tag, __ATOMIC_RELAXED) != t)
+			continue;
+		memcpy(r, &v, sizeof(*r));
+		return 1;
+	}
+	return 0;
+}
+
+static void cache_put(uint64_t key, uint32_t gen, const struct rule *r)
+{
+	unsigned i = slot_of(key);
+	uint64_t t = __atomic_load_n(&cache[i].tag, __ATOMIC_RELAXED);
+	uint64_t t2 = __atomic_load_n(&cache[i ^ 1].tag, __ATOMIC_RELAXED);
+	uint64_t v;
+
+	/* A free or stale slot first; between two live ones, the key picks the victim. */
+	if (((t >> 32) == gen && (t2 >> 32) != gen) ||
+	    ((t >> 32) == gen && (t2 >> 32) == gen && ((key >> 4) & 1))) {
+		i ^= 1;
+		t = t2;
+	}
+	if (t & 1)
+		return;
+	if (!__atomic_compare_exchange_n(&cache[i].tag, &t, t + 1, 0, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return;
+	memcpy(&v, r, sizeof(v));
+	__atomic_store_n(&cache[i].key, key, __ATOMIC_RELAXED);
+	__atomic_store_n(&cache[i].rule, v, __ATOMIC_RELAXED);
+	__atomic_store_n(&cache[i].tag, (uint64_t)gen << 32 | (uint32_t)(t + 2), __ATOMIC_RELEASE);
+}
+
+void vigil_unwind__flush(void)
+{
+	uint32_t g = __atomic_add_fetch(&cache_gen, 1, __ATOMIC_ACQ_REL);
+
+	/* Generation 0 is what empty slots carry. */
+	if (!g)
+		__atomic_add_fetch(&cache_gen, 1, __ATOMIC_ACQ_REL);
+}
+
+void vigil_unwind__stats(struct vigil_unwind_stats *out)
+{
+	out->fills = __atomic_load_n(&n_fills, __ATOMIC_RELAXED);
+	out->fallbacks = __atomic_load_n(&n_fallbacks, __ATOMIC_RELAXED);
+}
+
+/* ---- reading .eh_frame_hdr and .eh_frame ---- */
+
+struct rd {
+	const uint8_t *p, *end;
+	int bad;
+};
+
+static uint64_t rd_fixed(struct rd *c, unsigned n)
+{
+	uint64_t v = 0;
+
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		return 0;
+	}
+	memcpy(&v, c->p, n); /* little endian */
+	c->p += n;
+	return v;
+}
+
+static uint64_t rd_uleb(struct rd *c)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b;
+
+	do {
+		if (c->bad || c->p >= c->end || shift > 63) {
+			c->bad = 1;
+			return 0;
+		}
+		b = *c->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	return v;
+}
+
+static int64_t rd_sleb(struct rd *c)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b;
+
+	do {
+		if (c->bad || c->p >= c->end || shift > 63) {
+			c->bad = 1;
+			return 0;
+		}
+		b = *c->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	if (shift < 64 && (b & 0x40))
+		v |= ~0ull << shift;
+	return (int64_t)v;
+}
+
+#define PE_OMIT 0xff
+#define PE_PCREL 0x10
+#define PE_DATAREL 0x30
+#define PE_INDIRECT 0x80
+
+/* A DW_EH_PE-encoded pointer. datarel is the base for DW_EH_PE_datarel, 0 where
+ * that encoding is not valid. Indirect pointers are never followed: the one place
+ * they occur (the personality routine) is only skipped. */
+static uintptr_t rd_enc(struct rd *c, uint8_t enc, uintptr_t datarel)
+{
+	uintptr_t at = (uintptr_t)c->p;
+	uint64_t v;
+
+	switch (enc & 0x0f) {
+	case 0x00:
+	case 0x04:
+	case 0x0c:
+		v = rd_fixed(c, 8);
+		break;
+	case 0x01:
+		v = rd_uleb(c);
+		break;
+	case 0x02:
+		v = rd_fixed(c, 2);
+		break;
+	case 0x03:
+		v = rd_fixed(c, 4);
+		break;
+	case 0x09:
+		v = (uint64_t)rd_sleb(c);
+		break;
+	case 0x0a:
+		v = (uint64_t)(int64_t)(int16_t)rd_fixed(c, 2);
+		break;
+	case 0x0b:
+		v = (uint64_t)(int64_t)(int32_t)rd_fixed(c, 4);
+		break;
+	default:
+		c->bad = 1;
+		return 0;
+	}
+	switch (enc & 0x70) {
+	case 0:
+		break;
+	case PE_PCREL:
+		v += at;
+		break;
+	case PE_DATAREL:
+		if (!datarel)
+			c->bad = 1;
+		v += datarel;
+		break;
+	default:
+		c->bad = 1;
+	}
+	return (uintptr_t)v;
+}
+
+/* Opens the CFI entry (CIE or FDE) at p: c covers its body after the length. */
+static int rd_entry(const uint8_t *p, struct rd *c)
+{
+	uint32_t len;
+
+	memcpy(&len, p, 4);
+	/* 0 ends .eh_frame; 0xffffffff is the 64-bit format, which nothing emits here. */
+	if (!len || len == 0xffffffffu)
+		return -1;
+	c->p = p + 4;
+	c->end = p + 4 + len;
+	c->bad = 0;
+	return 0;
+}
+
+struct cie {
+	uint64_t code_align;
+	int64_t data_align;
+	uint64_t ra_reg;
+	uint8_t fde_enc;
+	uint8_t has_z;
+	uint8_t signal;
+	struct rd insns;
+};
+
+static int parse_cie(const uint8_t *p, struct cie *ci)
+{
+	struct rd c, aug;
+	const char *s;
+	uint8_t version;
+
+	if (rd_entry(p, &c) || rd_fixed(&c, 4) != 0)
+		return -1;
+	version = (uint8_t)rd_fixed(&c, 1);
+	if (version != 1 && version != 3)
+		return -1;
+	s = (const char *)c.p;
+	while (c.p < c.end && *c.p)
+		c.p++;
+	c.p++;
+	if (c.p > c.end)
+		return -1;
+	memset(ci, 0, sizeof(*ci));
+	ci->fde_enc = 0; /* absptr unless 'R' says otherwise */
+	ci->code_align = rd_uleb(&c);
+	ci->data_align = rd_sleb(&c);
+	ci->ra_reg = version == 1 ? rd_fixed(&c, 1) : rd_uleb(&c);
+	if (*s == 'z') {
+		uint64_t alen = rd_uleb(&c);
+
+		if (c.bad || alen > (uint64_t)(c.end - c.p))
+			return -1;
+		aug = (struct rd){c.p, c.p + alen, 0};
+		c.p += alen;
+		ci->has_z = 1;
+		for (s++; *s; s++) {
+			uint8_t enc;
+
+			switch (*s) {
+			case 'R':
+				ci->fde_enc = (uint8_t)rd_fixed(&aug, 1);
+				break;
+			case 'L':
+				rd_fixed(&aug, 1);
+				break;
+			case 'P':
+				enc = (uint8_t)rd_fixed(&aug, 1);
+				rd_enc(&aug, enc & (uint8_t)~PE_INDIRECT & 0x0f, 0);
+				break;
+			case 'S':
+				ci->signal = 1;
+				break;
+			default:
+				return -1;
+			}
+		}
+		if (aug.bad)
+			return -1;
+	} else if (*s) {
+		return -1;
+	}
+	if (c.bad)
+		return -1;
+	ci->insns = c;
+	return 0;
+}
+
+/* ---- the CFA program ---- */
+
+enum how {
+	HOW_SAME = 0,
+	HOW_UNDEF,
+	HOW_OFFSET,  /* saved at CFA + off */
+	HOW_EXPR,    /* DW_CFA_expression: saved at the address expr computes */
+	HOW_OTHER,   /* register, val_offset, val_expression */
+};
+
+struct reg_rule {
+	uint8_t how;
+	int64_t off;
+	const uint8_t *expr;
+	uint64_t expr_len;
+};
+
+struct cfa_row {
+	uint64_t cfa_reg;
+	int64_t cfa_off;
+	const uint8_t *cfa_expr; /* non-NULL: DW_CFA_def_cfa_expression */
+	uint64_t cfa_expr_len;
+	struct reg_rule rbp, ra;
+};
+
+#define CFA_STACK 8
+#define DW_REG_RBP 6
+#define DW_REG_RSP 7
+
+struct cfa_vm {
+	const struct cie *ci;
+	uintptr_t loc, target;
+	struct cfa_row row, init;
+	struct cfa_row saved[CFA_STACK];
+	unsigned nsaved;
+};
+
+static struct reg_rule *vm_reg(struct cfa_vm *vm, struct cfa_row *row, uint64_t reg)
+{
+	if (reg == DW_REG_RBP)
+		return &row->rbp;
+	if (reg == vm->ci->ra_reg)
+		return &row->ra;
+	return NULL;
+}
+
+static void set_how(struct reg_rule *r, uint8_t how, int64_t off)
+{
+	if (r) {
+		r->how = how;
+		r->off = off;
+		r->expr = NULL;
+		r->expr_len = 0;
+	}
+}
+
+/* Returns 1 when the row for target is complete, 0 when the program ended (the
+ * row holds too), -1 on anything malformed or unsupported. */
+static int vm_run(struct cfa_vm *vm, struct rd *c)
+{
+	const struct cie *ci = vm->ci;
+
+	while (c->p < c->end) {
+		uint8_t op = (uint8_t)rd_fixed(c, 1);
+		uint64_t reg, len, delta = 0;
+		struct reg_rule *r;
+
+		switch (op & 0xc0) {
+		case 0x40:
+			delta = op & 0x3f;
+			goto advance;
+		case 0x80:
+			set_how(vm_reg(vm, &vm->row, op & 0x3f), HOW_OFFSET,
+				(int64_t)rd_uleb(c) * ci->data_align);
+			continue;
+		case 0xc0:
+			r = vm_reg(vm, &vm->row, op & 0x3f);
+			if (r)
+				*r = *vm_reg(vm, &vm->init, op & 0x3f);
+			continue;
+		}
+		switch (op) {
+		case 0x00: /* nop */
+			continue;
+		case 0x01: /* set_loc */
+			vm->loc = rd_enc(c, ci->fde_enc, 0);
+			if (c->bad)
+				return -1;
+			if (vm->loc > vm->target)
+				return 1;
+			continue;
+		case 0x02:
+			delta = rd_fixed(c, 1);
+			goto advance;
+		case 0x03:
+			delta = rd_fixed(c, 2);
+			goto advance;
+		case 0x04:
+			delta = rd_fixed(c, 4);
+			goto advance;
+		case 0x05: /* offset_extended */
+			reg = rd_uleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OFFSET,
+				(int64_t)rd_uleb(c) * ci->data_align);
+			continue;
+		case 0x06: /* restore_extended */
+			reg = rd_uleb(c);
+			r = vm_reg(vm, &vm->row, reg);
+			if (r)
+				*r = *vm_reg(vm, &vm->init, reg);
+			continue;
+		case 0x07: /* undefined */
+			set_how(vm_reg(vm, &vm->row, rd_uleb(c)), HOW_UNDEF, 0);
+			continue;
+		case 0x08: /* same_value */
+			set_how(vm_reg(vm, &vm->row, rd_uleb(c)), HOW_SAME, 0);
+			continue;
+		case 0x09: /* register */
+			reg = rd_uleb(c);
+			rd_uleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OTHER, 0);
+			continue;
+		case 0x0a: /* remember_state: the whole row, CFA included, as GCC expects */
+			if (vm->nsaved == CFA_STACK)
+				return -1;
+			vm->saved[vm->nsaved++] = vm->row;
+			continue;
+		case 0x0b: /* restore_state */
+			if (!vm->nsaved)
+				return -1;
+			vm->row = vm->saved[--vm->nsaved];
+			continue;
+		case 0x0c: /* def_cfa */
+			vm->row.cfa_reg = rd_uleb(c);
+			vm->row.cfa_off = (int64_t)rd_uleb(c);
+			vm->row.cfa_expr = NULL;
+			continue;
+		case 0x0d: /* def_cfa_register */
+			vm->row.cfa_reg = rd_uleb(c);
+			vm->row.cfa_expr = NULL;
+			continue;
+		case 0x0e: /* def_cfa_offset */
+			vm->row.cfa_off = (int64_t)rd_uleb(c);
+			continue;
+		case 0x0f: /* def_cfa_expression */
+			len = rd_uleb(c);
+			if (c->bad || len > (uint64_t)(c->end - c->p))
+				return -1;
+			vm->row.cfa_expr = c->p;
+			vm->row.cfa_expr_len = len;
+			c->p += len;
+			continue;
+		case 0x10: /* expression */
+		case 0x16: /* val_expression */
+			reg = rd_uleb(c);
+			len = rd_uleb(c);
+			if (c->bad || len > (uint64_t)(c->end - c->p))
+				return -1;
+			r = vm_reg(vm, &vm->row, reg);
+			set_how(r, op == 0x10 ? HOW_EXPR : HOW_OTHER, 0);
+			if (r && op == 0x10) {
+				r->expr = c->p;
+				r->expr_len = len;
+			}
+			c->p += len;
+			continue;
+		case 0x11: /* offset_extended_sf */
+			reg = rd_uleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OFFSET, rd_sleb(c) * ci->data_align);
+			continue;
+		case 0x12: /* def_cfa_sf */
+			vm->row.cfa_reg = rd_uleb(c);
+			vm->row.cfa_off = rd_sleb(c) * ci->data_align;
+			vm->row.cfa_expr = NULL;
+			continue;
+		case 0x13: /* def_cfa_offset_sf */
+			vm->row.cfa_off = rd_sleb(c) * ci->data_align;
+			continue;
+		case 0x14: /* val_offset */
+			reg = rd_uleb(c);
+			rd_uleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OTHER, 0);
+			continue;
+		case 0x15: /* val_offset_sf */
+			reg = rd_uleb(c);
+			rd_sleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OTHER, 0);
+			continue;
+		case 0x2e: /* GNU_args_size: only matters when resuming, not unwinding */
+			rd_uleb(c);
+			continue;
+		case 0x2f: /* GNU_negative_offset_extended */
+			reg = rd_uleb(c);
+			set_how(vm_reg(vm, &vm->row, reg), HOW_OFFSET,
+				-(int64_t)rd_uleb(c) * ci->data_align);
+			continue;
+		default:
+			return -1;
+		}
+advance:
+		if (c->bad)
+			return -1;
+		vm->loc += delta * ci->code_align;
+		if (vm->loc > vm->target)
+			return 1;
+	}
+	return c->bad ? -1 : 0;
+}
+
+/* DW_OP_breg6 k as a whole expression, optionally followed by DW_OP_deref. */
+static int expr_breg6(const uint8_t *p, uint64_t len, int deref, int64_t *k)
+{
+	struct rd c = {p, p + len, 0};
+
+	if (rd_fixed(&c, 1) != 0x76)
+		return -1;
+	*k = rd_sleb(&c);
+	if (deref && rd_fixed(&c, 1) != 0x06)
+		return -1;
+	return c.bad || c.p != c.end ? -1 : 0;
+}
+
+static int fits(int64_t v, int64_t lo, int64_t hi)
+{
+	return v >= lo && v <= hi;
+}
+
+static void rule_from_row(const struct cfa_row *row, const struct cie *ci, struct rule *r)
+{
+	int64_t k;
+
+	r->kind = RULE_FALLBACK;
+	if (ci->signal)
+		return;
+	if (row->ra.how == HOW_UNDEF) {
+		r->kind = RULE_END;
+		return;
+	}
+	if (row->ra.how != HOW_OFFSET || !fits(row->ra.off, INT8_MIN, INT8_MAX))
+		return;
+	r->ra_off = (int8_t)row->ra.off;
+
+	if (row->cfa_expr) {
+		if (expr_breg6(row->cfa_expr, row->cfa_expr_len, 1, &k) || !fits(k, INT32_MIN, INT32_MAX))
+			return;
+		r->cfa_off = (int32_t)k;
+		r->kind = RULE_RBP_DEREF;
+	} else if ((row->cfa_reg == DW_REG_RSP || row->cfa_reg == DW_REG_RBP) &&
+		   fits(row->cfa_off, INT32_MIN, INT32_MAX)) {
+		r->cfa_off = (int32_t)row->cfa_off;
+		r->kind = row->cfa_reg == DW_REG_RSP ? RULE_RSP : RULE_RBP;
+	} else {
+		return;
+	}
+
+	switch (row->rbp.how) {
+	case HOW_SAME:
+		return;
+	case HOW_OFFSET:
+		if (fits(row->rbp.off, INT16_MIN, INT16_MAX)) {
+			r->rbp_off = (int16_t)row->rbp.off;
+			r->kind |= RULE_RBP_AT_CFA;
+			return;
+		}
+		break;
+	case HOW_EXPR:
+		if (!expr_breg6(row->rbp.expr, row->rbp.expr_len, 0, &k) &&
+		    fits(k, INT16_MIN, INT16_MAX)) {
+			r->rbp_off = (int16_t)k;
+			r->kind |= RULE_RBP_AT_RBP;
+			return;
+		}
+		break;
+	case HOW_UNDEF:
+	case HOW_OTHER:
+		break;
+	}
+	r->kind = RULE_FALLBACK;
+}
+
+/* The FDE covering addr through the object's binary search table. */
+static const uint8_t *find_fde(uintptr_t addr)
+{
+	struct dl_find_object o;
+	const uint8_t *h;
+	const int32_t *tab;
+	struct rd c;
+	uint64_t count, lo, hi;
+	uint8_t ptr_enc, cnt_enc, tab_enc;
+	int64_t rel;
+
+	if (_dl_find_object((void *)addr, &o) || !o.dlfo_eh_frame)
+		return NULL;
+	h = o.dlfo_eh_frame;
+	/* The header's extent is not recorded: its table is bounded by its count. */
+	c = (struct rd){h, h + 4 + 8 + 8, 0};
+	if (rd_fixed(&c, 1) != 1)
+		return NULL;
+	ptr_enc = (uint8_t)rd_fixed(&c, 1);
+	cnt_enc = (uint8_t)rd_fixed(&c, 1);
+	tab_enc = (uint8_t)rd_fixed(&c, 1);
+
+	/* Linkers only write datarel|sdata4 tables; without one, libunwind decides. */
+	if (ptr_enc == PE_OMIT || cnt_enc == PE_OMIT || tab_enc != (PE_DATAREL | 0x0b))
+		return NULL;
+	rd_enc(&c, ptr_enc, (uintptr_t)h);
+	count = rd_enc(&c, cnt_enc, (uintptr_t)h);
+	if (c.bad || !count)
+		return NULL;
+	tab = (const int32_t *)c.p;
+	rel = (int64_t)(addr - (uintptr_t)h);
+	if (rel < tab[0])
+		return NULL;
+	lo = 0;
+	hi = count;
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (tab[2 * mid] <= rel)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return h + tab[2 * lo + 1];
+}
+
+static void rule_for(uintptr_t addr, struct rule *r)
+{
+	const uint8_t *fde = find_fde(addr);
+	struct cfa_vm vm;
+	struct cie ci;
+	struct rd c, ins;
+	uintptr_t start, range;
+	uint32_t cie_off;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = RULE_FALLBACK;
+	if (!fde || rd_entry(fde, &c))
+		return;
+	cie_off = (uint32_t)rd_fixed(&c, 4);
+	if (c.bad || !cie_off || parse_cie(fde + 4 - cie_off, &ci))
+		return;
+	start = rd_enc(&c, ci.fde_enc, 0);
+	range = rd_enc(&c, ci.fde_enc & 0x0f, 0);
+	if (ci.has_z) {
+		uint64_t alen = rd_uleb(&c);
+
+		if (c.bad || alen > (uint64_t)(c.end - c.p))
+			return;
+		c.p += alen;
+	}
+	if (c.bad || addr < start || addr - start >= range)
+		return;
+
+	memset(&vm, 0, sizeof(vm));
+	vm.ci = &ci;
+	vm.loc = start;
+	vm.target = addr;
+	vm.row.ra.how = HOW_SAME;
+	vm.row.rbp.how = HOW_SAME;
+	ins = ci.insns;
+	/* The CIE's instructions build the row DW_CFA_restore goes back to. */
+	if (vm_run(&vm, &ins) != 0)
+		return;
+	vm.init = vm.row;
+	vm.nsaved = 0;
+	if (vm_run(&vm, &c) < 0)
+		return;
+	rule_from_row(&vm.row, &ci, r);
+}
+
+/* ---- the walk ---- */
+
+static void own_range(uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t h = __atomic_load_n(&own_hi, __ATOMIC_ACQUIRE);
+	struct dl_find_object o;
+
+	if (!h && !_dl_find_object((void *)(uintptr_t)&vigil_unwind__capture, &o)) {
+		__atomic_store_n(&own_lo, (uintptr_t)o.dlfo_map_start, __ATOMIC_RELAXED);
+		h = (uintptr_t)o.dlfo_map_end;
+		__atomic_store_n(&own_hi, h, __ATOMIC_RELEASE);
+	}
+	*lo = h ? __atomic_load_n(&own_lo, __ATOMIC_RELAXED) : 0;
+	*hi = h;
+}
+
+static void stack_init(void)
+{
+	pthread_attr_t a;
+	void *addr;
+	size_t size;
+
+	stack_lo = 0;
+	stack_hi = 1;
+	if (pthread_getattr_np(pthread_self(), &a))
+		return;
+	if (!pthread_attr_getstack(&a, &addr, &size)) {
+		stack_lo = (uintptr_t)addr;
+		stack_hi = (uintptr_t)addr + size;
+	}
+	pthread_attr_destroy(&a);
+}
+
+/* Redoes the capture with unw_backtrace and keeps what lies beyond our caller,
+ * whose return address is ra0. */
+static __attribute__((noinline)) unsigned fallback(uintptr_t *pcs, unsigned max, uintptr_t ra0,
+						  uintptr_t olo, uintptr_t ohi)
+{
+	void *buf[FALLBACK_BUF];
+	unsigned want = max + FALLBACK_SLACK, n = 0, i;
+	int nb;
+
+	__atomic_add_fetch(&n_fallbacks, 1, __ATOMIC_RELAXED);
+	nb = unw_backtrace(buf, (int)(want < FALLBACK_BUF ? want : FALLBACK_BUF));
+	for (i = 0; i < (unsigned)nb && i < FALLBACK_SLACK; i++)
+		if ((uintptr_t)buf[i] == ra0)
+			break;
+	for (; i < (unsigned)nb && n < max; i++) {
+		uintptr_t pc = (uintptr_t)buf[i];
+
+		if (n || pc < olo || pc >= ohi)
+			pcs[n++] = pc;
+	}
+	return n;
+}
+
+static inline int on_stack(uintptr_t a, uintptr_t sp, uintptr_t hi)
+{
+	return a >= sp && a <= hi - sizeof(uintptr_t);
+}
+
+/* Appends pc unless it is one of the leading frames inside [olo, ohi); returns
+ * true once max pcs are held. */
+static inline int emit(uintptr_t *pcs, unsigned *n, unsigned max, uintptr_t pc, uintptr_t olo,
+		       uintptr_t ohi)
+{
+	if (*n || pc < olo || pc >= ohi)
+		pcs[(*n)++] = pc;
+	return *n == max;
+}
+
+unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
+{
+	uintptr_t ip, sp, bp, cfa, ra, a, hi, olo = 0, ohi = 0;
+	uint32_t gen = __atomic_load_n(&cache_gen, __ATOMIC_ACQUIRE);
+	struct memo *old, *w;
+	unsigned n = 0, j = 0, t = 0, old_len = 0, rec;
+	uint64_t key;
+	struct rule r;
+
+	/* One instant of this frame: the CFI row at ip describes exactly these sp, bp. */
+	__asm__ volatile("leaq 0(%%rip), %0\n\t"
+			 "movq %%rsp, %1\n\t"
+			 "movq %%rbp, %2"
+			 : "=r"(ip), "=r"(sp), "=r"(bp));
+	if (!max)
+		return 0;
+	if (skip_own)
+		own_range(&olo, &ohi);
+	if (__builtin_expect(!stack_hi, 0))
+		stack_init();
+	hi = stack_hi;
+	if (sp < stack_lo || sp >= hi)
+		return fallback(pcs, max, (uintptr_t)__builtin_return_address(0), olo, ohi);
+
+	/* A capture in a signal handler that interrupted one here neither reads nor
+	 * writes the memo. */
+	rec = !memo_busy;
+	memo_busy++;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	old = &memo[memo_cur];
+	w = &memo[memo_cur ^ 1];
+	if (rec && old->gen == gen)
+		old_len = old->len;
+	key = ip + 1;
+	if (rec)
+		w->f[0] = (struct memo_frame){.sp = sp, .pc = key, .bp = bp};
+
+	for (;;) {
+		/* Where this state is one the previous capture passed through, the frames
+		 * above it are the same as long as every word that walk read still holds
+		 * what it read: checking that costs independent loads, not a chain. */
+		while (j < old_len && old->f[j].sp < sp)
+			j++;
+		if (j < old_len && old->f[j].sp == sp && old->f[j].pc == key && old->f[j].bp == bp) {
+			/* The same stack from its first frame: the previous memo stays, and is
+			 * copied only if the stacks part. */
+			int same = rec && !t && !j;
+			const struct memo_frame *f;
+
+			for (j++; j < old_len; j++) {
+				f = &old->f[j];
+				if (*(const uintptr_t *)(f->sp + f->ra_off) != f->pc ||
+				    ((f->flags & MEMO_RBP) &&
+				     *(const uintptr_t *)(f->sp + f->rbp_rel) != f->bp) ||
+				    ((f->flags & MEMO_DEREF) &&
+				     *(const uintptr_t *)(f->sp + f->deref_rel) != f->sp))
+					break;
+				if (same)
+					t++;
+				else if (rec && ++t < MEMO_MAX)
+					w->f[t] = *f;
+				if (emit(pcs, &n, max, f->pc, olo, ohi)) {
+					if (same)
+						w = old;
+					goto done;
+				}
+			}
+			if (same && j < old_len)
+				memcpy(&w->f[1], &old->f[1], t * sizeof(w->f[0]));
+			else if (same)
+				w = old;
+			f = &old->f[j - 1];
+			sp = f->sp;
+			key = f->pc;
+			bp = f->bp;
+		}
+
+		if (__builtin_expect(!cache_get(key, gen, &r), 0)) {
+			rule_for(key - 1, &r);
+			cache_put(key, gen, &r);
+			__atomic_add_fetch(&n_fills, 1, __ATOMIC_RELAXED);
+		}
+		switch (r.kind & RULE_KIND_MASK) {
+		case RULE_RSP:
+			cfa = sp + (intptr_t)r.cfa_off;
+			break;
+		case RULE_RBP:
+			cfa = bp + (intptr_t)r.cfa_off;
+			break;
+		case RULE_RBP_DEREF:
+			a = bp + (intptr_t)r.cfa_off;
+			if (!on_stack(a, sp, hi))
+				goto done;
+			cfa = *(const uintptr_t *)a;
+			break;
+		case RULE_END:
+			goto done;
+		default:
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			memo_busy--;
+			return fallback(pcs, max, (uintptr_t)__builtin_return_address(0), olo, ohi);
+		}
+		if (cfa <= sp || cfa > hi)
+			goto done;
+		struct memo_frame m = {.sp = cfa, .ra_off = r.ra_off};
+
+		a = cfa + (intptr_t)r.ra_off;
+		if (!on_stack(a, sp, hi))
+			goto done;
+		ra = *(const uintptr_t *)a;
+		if ((r.kind & RULE_KIND_MASK) == RULE_RBP_DEREF) {
+			m.flags |= MEMO_DEREF;
+			m.deref_rel = (int16_t)(bp + (intptr_t)r.cfa_off - cfa);
+			if (bp + (intptr_t)r.cfa_off - cfa != (uintptr_t)(intptr_t)m.deref_rel)
+				rec = 0;
+		}
+		if (r.kind & (RULE_RBP_AT_CFA | RULE_RBP_AT_RBP)) {
+			a = (r.kind & RULE_RBP_AT_CFA ? cfa : bp) + (intptr_t)r.rbp_off;
+			if (!on_stack(a, sp, hi))
+				goto done;
+			bp = *(const uintptr_t *)a;
+			m.flags |= MEMO_RBP;
+			m.rbp_rel = (int16_t)(a - cfa);
+			if (a - cfa != (uintptr_t)(intptr_t)m.rbp_rel)
+				rec = 0;
+		}
+		sp = cfa;
+		if (ra < PC_MIN)
+			goto done;
+		m.pc = ra;
+		m.bp = bp;
+		if (rec && ++t < MEMO_MAX)
+			w->f[t] = m;
+		if (emit(pcs, &n, max, ra, olo, ohi))
+			goto done;
+		key = ra;
+	}
+done:
+	if (rec) {
+		t = t < MEMO_MAX ? t + 1 : MEMO_MAX;
+		/* Stopped early on the kept memo: what lies beyond still holds. */
+		if (w == old && t < old_len)
+			t = old_len;
+		w->len = t;
+		w->gen = gen;
+		if (w != old)
+			memo_cur ^= 1;
+	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	memo_busy--;
+	return n;
+}
