@@ -19,8 +19,8 @@ void vigil_emit__finding(unsigned fkind, unsigned severity, uint64_t count,
 			 const struct vigil_rec_fstack *stacks, unsigned nstacks,
 			 const struct vigil_rec_kv *kv, unsigned nkv)
 {
-	char rec[sizeof(struct vigil_rec_finding) + 16 * sizeof(struct vigil_rec_fstack) +
-		 32 * sizeof(struct vigil_rec_kv)];
+	char rec[sizeof(struct vigil_rec_finding) + 255 * sizeof(struct vigil_rec_fstack) +
+		 255 * sizeof(struct vigil_rec_kv)];
 	size_t sz;
 
 	if (__atomic_add_fetch(&emitted, 1, __ATOMIC_RELAXED) > vigil_rt.opt.max_findings) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "growth.h"
 #include "heap.h"
 #include "ialloc.h"
 #include "modmap.h"
@@ -49,6 +50,7 @@ static void child(void)
 	vigil_stacktab__unlock_all(vigil_stacks, 1);
 	vigil_heap__unlock(1);
 	vigil_rt__after_fork_child();
+	vigil_growth__after_fork_child();
 	if (vigil_rt__start_log())
 		vigil_rt__disable("the fork child cannot open its raw log");
 	vigil_guard__leave();

@@ -193,14 +193,16 @@ int vigil_guardpool__fault(uintptr_t addr, void *uc)
 	 * aligned to; an object page fault is a use after free. */
 	i = slot_of(addr);
 	if (i < 0) {
+		/* A guard page borders two object pages: blame the block that ends
+		 * nearest below the address (overflow) or starts nearest above it
+		 * (underflow). */
 		long below = slot_of(page - PAGE), above = slot_of(page + PAGE);
-		if (above >= 0 && slots[above].state == SLOT_LIVE &&
-		    slots[above].ptr == page_of((unsigned)above))
-			i = above; /* underflow of a left-aligned block */
-		else if (below >= 0)
-			i = below;
-		else
-			i = above;
+		uintptr_t d_below = UINTPTR_MAX, d_above = UINTPTR_MAX;
+		if (below >= 0 && slots[below].state != SLOT_FREE)
+			d_below = addr - (slots[below].ptr + slots[below].size);
+		if (above >= 0 && slots[above].state != SLOT_FREE)
+			d_above = slots[above].ptr - addr;
+		i = d_below <= d_above ? below : above;
 	}
 	if (i < 0)
 		return 0;

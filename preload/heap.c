@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "growth.h"
 #include "guardpool.h"
 #include "heap.h"
 #include "heaperr.h"
@@ -19,6 +20,7 @@
 #include "rawlog.h"
 #include "rt.h"
 #include "stack.h"
+#include "unwind.h"
 #include "vigil/finding.h"
 
 #define MAGIC 0x5649474c5f534d38ull /* "8MS_LGIV": bit 3 set, never a chunk size */
@@ -33,6 +35,7 @@ static unsigned long nallocs, nfrees, untracked_frees;
 /* Per-thread sampling state: bytes left before the next canary sample, and
  * allocations left before the next guard-page block. */
 static __thread long sample_left;
+static __thread unsigned growth_tick;
 static __thread unsigned long guard_left;
 static __thread uint64_t rng;
 
@@ -150,6 +153,8 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 
 	if (size > vigil_rt.opt.alloc_size_limit)
 		vigil_heaperr__bad_size(size, 0);
+	if (!(++growth_tick & 1023))
+		vigil_growth__tick();
 	if (vigil_rt.opt.guard_rate && !guard_left)
 		guard_left = next_guard_gap(); /* this thread's first allocation */
 	else if (vigil_rt.opt.guard_rate && --guard_left == 0) {
@@ -338,11 +343,15 @@ void vigil_heap__free(void *p, unsigned op)
 		vigil_real.free(is_prefixed(p) ? prefix_base(p) : p);
 		return;
 	}
-	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p)) {
+	vigil_guard__enter();
+	/* Canary: an unsampled block goes straight back, unless it cannot be a block
+	 * at all (misaligned, or on this thread's stack), which costs nothing to see. */
+	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p) &&
+	    !((uintptr_t)p & 15) && !vigil_unwind__on_stack((uintptr_t)p)) {
+		vigil_guard__leave();
 		vigil_real.free(p);
 		return;
 	}
-	vigil_guard__enter();
 	stack = vigil_stack__capture_depth(vigil_rt.opt.free_stack_depth);
 	if (vigil_guardpool__owns(p)) {
 		free_guarded(p, op, stack);

@@ -308,6 +308,24 @@ void vigil_heaptab__foreach_locked(struct vigil_heaptab *t,
 	}
 }
 
+void vigil_heaptab__foreach(struct vigil_heaptab *t, void (*fn)(const struct vigil_block *, void *),
+			    void *ctx)
+{
+	struct vigil_block b;
+
+	for (unsigned i = 0; i < NSHARDS; i++) {
+		struct shard *s = &t->shards[i];
+		vigil_lock__acquire(&s->lock);
+		for (unsigned long j = 0; j < s->cap; j++) {
+			if (!s->slots[j].ptr)
+				continue;
+			to_block(&s->slots[j], &b);
+			fn(&b, ctx);
+		}
+		vigil_lock__release(&s->lock);
+	}
+}
+
 void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -57,6 +57,11 @@ unsigned long vigil_heaptab__count_locked(struct vigil_heaptab *t) VIGIL_HID;
 void vigil_heaptab__foreach_locked(struct vigil_heaptab *t,
 				   void (*fn)(const struct vigil_block *, void *), void *ctx) VIGIL_HID;
 
+/* Visits every block shard by shard, each shard locked only while it is visited:
+ * a consistent view per shard, not of the whole table, without stopping allocation. */
+void vigil_heaptab__foreach(struct vigil_heaptab *t, void (*fn)(const struct vigil_block *, void *),
+			    void *ctx) VIGIL_HID;
+
 struct vigil_heap_stats {
 	unsigned long live_blocks;
 	uint64_t live_bytes;

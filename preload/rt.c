@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "growth.h"
 #include "heap.h"
 #include "modmap.h"
 #include "rawlog.h"
@@ -202,6 +203,7 @@ static void write_config(void)
 		{.key = VIGIL_KEY_CFG_QUARANTINE_BYTES, .value = o->quarantine_bytes},
 		{.key = VIGIL_KEY_CFG_REDZONE, .value = o->redzone},
 		{.key = VIGIL_KEY_CFG_ON_ERROR_ABORT, .value = (uint64_t)o->on_error_abort},
+		{.key = VIGIL_KEY_CFG_GROWTH_INTERVAL_MS, .value = o->growth_interval_ms},
 	};
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
 	size_t sz = vigil_rawlog__enc_config(rec, sizeof(rec), (uint32_t)vigil_gettid(),
@@ -330,6 +332,8 @@ __attribute__((destructor(101))) static void vigil_dtor(void)
 	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid)
 		return;
 	vigil_guard__enter();
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP))
+		vigil_growth__report();
 	if (vigil_rt.opt.leak_check && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP)))
 		vigil_leak__at_exit();
 	vigil_heap__write_stats();

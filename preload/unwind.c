@@ -967,3 +967,10 @@ done:
 	memo_busy--;
 	return n;
 }
+
+int vigil_unwind__on_stack(uintptr_t addr)
+{
+	if (__builtin_expect(!stack_hi, 0))
+		stack_init();
+	return addr >= stack_lo && addr < stack_hi;
+}

@@ -16,6 +16,9 @@ unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 
 /* Forgets every cached rule: called after dlclose, when code can move. */
 void vigil_unwind__flush(void) __attribute__((visibility("hidden")));
+/* True when addr lies in the calling thread's stack (the bounds the walk uses; the
+ * first call in a thread may allocate: call it inside the guard). */
+int vigil_unwind__on_stack(uintptr_t addr) __attribute__((visibility("hidden")));
 
 /* Counters for the STATS record and tests: unwind rules computed from CFI (cache
  * misses) and captures handed to unw_backtrace. Hits are not counted: a shared

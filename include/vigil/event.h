@@ -155,6 +155,10 @@ enum vigil_key {
 	VIGIL_KEY_CFG_QUARANTINE_BYTES,
 	VIGIL_KEY_CFG_REDZONE,
 	VIGIL_KEY_CFG_ON_ERROR_ABORT,
+	/* heap-growth: one (t, bytes) point per pair of repeated keys, in order */
+	VIGIL_KEY_SERIES_T_MS,      /* ms since the process started */
+	VIGIL_KEY_SERIES_BYTES,     /* live bytes from the site at that time */
+	VIGIL_KEY_CFG_GROWTH_INTERVAL_MS,
 	VIGIL_KEY_MAX
 };
 

@@ -262,6 +262,9 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_CFG_QUARANTINE_BYTES] = "quarantine_bytes",
 		[VIGIL_KEY_CFG_REDZONE] = "redzone",
 		[VIGIL_KEY_CFG_ON_ERROR_ABORT] = "on_error_abort",
+		[VIGIL_KEY_SERIES_T_MS] = "series_t_ms",
+		[VIGIL_KEY_SERIES_BYTES] = "series_bytes",
+		[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS] = "growth_interval_ms",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }
