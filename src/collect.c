@@ -334,6 +334,45 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 	return 0;
 }
 
+/* Details by key, the last value of a key winning, except the repeated series pairs,
+ * which become the curve: a SERIES_T_MS opens a point, the SERIES_BYTES after it
+ * closes it. A half pair (a damaged writer) is dropped, and points past
+ * VIGIL_CURVE_MAX are ignored. */
+static int take_details(struct vigil_report *r, const struct vigil_plog_finding *pf,
+			struct vigil_finding *f)
+{
+	struct vigil_point pt = {0};
+	size_t npairs = 0;
+	bool open = false;
+
+	for (size_t i = 0; i < pf->ndetails; i++)
+		npairs += pf->details[i].key == VIGIL_KEY_SERIES_T_MS;
+	if (npairs) {
+		npairs = npairs < VIGIL_CURVE_MAX ? npairs : VIGIL_CURVE_MAX;
+		f->curve = vigil_arena__alloc(r->arena, npairs * sizeof(*f->curve));
+		if (!f->curve)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < pf->ndetails; i++) {
+		const struct vigil_rec_kv *kv = &pf->details[i];
+
+		if (kv->key == VIGIL_KEY_SERIES_T_MS) {
+			pt.t_ms = kv->value;
+			open = true;
+		} else if (kv->key == VIGIL_KEY_SERIES_BYTES) {
+			if (open && f->ncurve < npairs) {
+				pt.bytes = kv->value;
+				f->curve[f->ncurve++] = pt;
+			}
+			open = false;
+		} else {
+			f->details[kv->key] = kv->value;
+			f->details_set |= 1ull << kv->key;
+		}
+	}
+	return 0;
+}
+
 static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
 		       const struct vigil_plog_finding *pf, uint32_t pid)
 {
@@ -356,10 +395,9 @@ static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
 	if (!f->pids || !f->stacks)
 		return -ENOMEM;
 	f->pids[0] = pid;
-	for (size_t i = 0; i < pf->ndetails; i++) {
-		f->details[pf->details[i].key] = pf->details[i].value;
-		f->details_set |= 1ull << pf->details[i].key;
-	}
+	err = take_details(r, pf, f);
+	if (err)
+		return err;
 	for (size_t i = 0; i < pf->nstacks; i++) {
 		const struct vigil_rec_fstack *fs = &pf->stacks[i];
 		const struct vigil_plog_stack *st = vigil_plog__stack(l, fs->stack_id);
@@ -512,12 +550,22 @@ static int merge_pids(struct vigil_report *r, struct vigil_finding *into,
 }
 
 /* Equal ids merge: counts and leak totals add up, pids are united, the first
- * finding's stacks and other details stay. */
+ * finding's stacks and other details stay. Curves do not add up (each process has its
+ * own clock): the site that ended largest is the one shown, with its final bytes. */
 static int merge(struct vigil_report *r, struct vigil_finding *into,
 		 const struct vigil_finding *from)
 {
 	uint64_t summed = into->kind < VIGIL_FK_MAX ? summed_keys[into->kind] : 0;
 
+	if (from->ncurve &&
+	    (!into->ncurve || vigil_finding__bytes(from) > vigil_finding__bytes(into))) {
+		into->curve = from->curve;
+		into->ncurve = from->ncurve;
+		if (from->details_set & (1ull << VIGIL_KEY_BYTES)) {
+			into->details[VIGIL_KEY_BYTES] = from->details[VIGIL_KEY_BYTES];
+			into->details_set |= 1ull << VIGIL_KEY_BYTES;
+		}
+	}
 	into->count += from->count;
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t bit = 1ull << k;

@@ -272,6 +272,64 @@ static void bad_alloc_size_message(const struct vigil_finding *f, char *buf, siz
 		snprintf(buf, len, "allocation of %" PRIu64 " bytes (over the limit)", size);
 }
 
+const char *vigil_format_bytes(char *buf, size_t len, uint64_t bytes, bool compact)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	/* Up a unit where rounding would print 1024 of this one. */
+	double v = (double)bytes / 1024, top = compact ? 1023.5 : 1023.95;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		if (compact)
+			snprintf(buf, len, "%" PRIu64 " B", bytes);
+		else
+			qty(buf, len, bytes, "byte");
+		return buf;
+	}
+	while (v >= top && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	/* Compact keeps two significant digits or more: "1.9 MiB", "64 KiB". */
+	if (compact && v >= 9.95)
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+const char *vigil_format_ms(char *buf, size_t len, uint64_t ms, bool compact)
+{
+	/* Thresholds sit where one decimal would round up to the next unit's 60. */
+	if (ms < 59950)
+		snprintf(buf, len, "%.1f%s", (double)ms / 1e3, compact ? "s" : " s");
+	else if (ms < 3597000)
+		snprintf(buf, len, "%.1f%s", (double)ms / 6e4, compact ? "m" : " min");
+	else
+		snprintf(buf, len, "%.1f%s", (double)ms / 3.6e6, compact ? "h" : " h");
+	return buf;
+}
+
+/* From the first to the last point of the curve; a finding without one (an older
+ * writer) only knows where it ended. */
+static void growth_message(const struct vigil_finding *f, char *buf, size_t len)
+{
+	const struct vigil_point *a, *z;
+	char b1[32], b2[32], t[32];
+
+	if (f->ncurve < 2) {
+		snprintf(buf, len, "live heap from one allocation site kept growing, to %s",
+			 qty(b1, sizeof(b1), vigil_finding__bytes(f), "byte"));
+		return;
+	}
+	a = &f->curve[0];
+	z = &f->curve[f->ncurve - 1];
+	snprintf(buf, len, "live heap from one allocation site grew from %s to %s over %s",
+		 vigil_format_bytes(b1, sizeof(b1), a->bytes, false),
+		 vigil_format_bytes(b2, sizeof(b2), z->bytes, false),
+		 vigil_format_ms(t, sizeof(t), z->t_ms > a->t_ms ? z->t_ms - a->t_ms : 0, false));
+}
+
 /* Kinds without a dedicated sentence yet: the kind name in words. */
 static void generic_message(const struct vigil_finding *f, char *buf, size_t len)
 {
@@ -295,8 +353,7 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 			 qty(b2, sizeof(b2), get(f, VIGIL_KEY_BLOCKS), "block"));
 		return;
 	case VIGIL_FK_HEAP_GROWTH:
-		snprintf(buf, len, "live heap from one allocation site kept growing, to %s",
-			 qty(b1, sizeof(b1), vigil_finding__bytes(f), "byte"));
+		growth_message(f, buf, len);
 		return;
 	case VIGIL_FK_DOUBLE_FREE:
 		double_free_message(f, buf, len);

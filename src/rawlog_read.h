@@ -17,7 +17,8 @@ _Static_assert(VIGIL_KEY_MAX <= 64, "key sets are 64-bit masks");
 #define VIGIL_CONFIG_KEYS                                                                \
 	((1ull << VIGIL_KEY_CFG_MODE) | (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |             \
 	 (1ull << VIGIL_KEY_CFG_GUARD_RATE) | (1ull << VIGIL_KEY_CFG_QUARANTINE_BYTES) |   \
-	 (1ull << VIGIL_KEY_CFG_REDZONE) | (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT))
+	 (1ull << VIGIL_KEY_CFG_REDZONE) | (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT) |        \
+	 (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS))
 
 struct vigil_plog_module {
 	char *path;

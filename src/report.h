@@ -42,6 +42,15 @@ struct vigil_stack {
 	size_t nframes;
 };
 
+/* Most points a finding's curve keeps: what the preload writes (growth.c). */
+#define VIGIL_CURVE_MAX 64
+
+/* One sample of a heap-growth curve. */
+struct vigil_point {
+	uint64_t t_ms;  /* since the process started */
+	uint64_t bytes; /* live bytes from the allocation site then */
+};
+
 struct vigil_finding {
 	char id[17]; /* 16 hex digits, see collect.c */
 	unsigned kind;     /* enum vigil_finding_kind */
@@ -53,6 +62,10 @@ struct vigil_finding {
 	size_t nstacks;
 	uint64_t details[VIGIL_KEY_MAX];
 	uint64_t details_set; /* bit k: details[k] holds a value */
+	/* heap-growth: the series details as points in time order (the SERIES_* keys never
+	 * reach details[]). */
+	struct vigil_point *curve;
+	size_t ncurve;
 	size_t seq;           /* order of arrival, so merging is deterministic */
 };
 
@@ -133,5 +146,11 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 
 /* Bytes a finding is about, for sorting: details bytes, else size, else 0. */
 uint64_t vigil_finding__bytes(const struct vigil_finding *f);
+
+/* Human sizes and durations for messages: "1 byte", "64.0 KiB", "1.9 MiB"; "1.6 s",
+ * "2.5 min", "1.2 h". compact, for lists of many: "512 B", "64 KiB", "1.9 MiB";
+ * "1.6s", "2.5m". Return buf. */
+const char *vigil_format_bytes(char *buf, size_t len, uint64_t bytes, bool compact);
+const char *vigil_format_ms(char *buf, size_t len, uint64_t ms, bool compact);
 
 #endif

@@ -50,9 +50,16 @@ static json_t *hex(uint64_t v)
 	return json_string(buf);
 }
 
+/* jansson's integers are signed 64-bit: a larger value (a negative size passed to
+ * malloc, say) is written as its decimal text rather than clamped to a wrong one. */
 static json_t *num(uint64_t v)
 {
-	return json_integer(v > (uint64_t)LLONG_MAX ? LLONG_MAX : (json_int_t)v);
+	char buf[24];
+
+	if (v <= (uint64_t)LLONG_MAX)
+		return json_integer((json_int_t)v);
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return json_string(buf);
 }
 
 static json_t *iso_time(int64_t t)
@@ -165,6 +172,18 @@ static const char *enum_name(unsigned k, uint64_t v)
 	return NULL;
 }
 
+/* [t_ms, bytes]: pairs keep a curve of VIGIL_CURVE_MAX points short. */
+static json_t *point(struct builder *b, const struct vigil_point *p)
+{
+	json_t *a = json_array();
+
+	push(b, a, num(p->t_ms));
+	push(b, a, num(p->bytes));
+	return a;
+}
+
+/* The curve, when there is one, is "curve": [[t_ms, bytes], ...]; the series keys it
+ * came from are not details of their own. */
 static json_t *details(struct builder *b, const struct vigil_finding *f)
 {
 	json_t *o = json_object();
@@ -184,6 +203,13 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 			set(b, o, vigil_key_name(k), json_string(enum_name(k, v)));
 		else
 			set(b, o, vigil_key_name(k), num(v));
+	}
+	if (f->ncurve) {
+		json_t *curve = json_array();
+
+		for (size_t i = 0; i < f->ncurve; i++)
+			push(b, curve, point(b, &f->curve[i]));
+		set(b, o, "curve", curve);
 	}
 	return o;
 }

@@ -11,7 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "report_text.h"
+
+/* Points of a heap-growth curve on its one line: enough to see the shape. */
+#define CURVE_SHOWN 8
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -70,7 +74,7 @@ static void print_bytes(FILE *f, json_int_t v)
 static void print_config(FILE *f, const json_t *cfg)
 {
 	const char *mode = jstr(cfg, "mode"), *on_error = jstr(cfg, "on_error");
-	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0;
+	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0, growth = 0;
 	bool has_redzone = jint(cfg, "redzone", &redzone);
 
 	if (!json_is_object(cfg))
@@ -107,6 +111,8 @@ static void print_config(FILE *f, const json_t *cfg)
 		else
 			fprintf(f, "off");
 	}
+	if (jint(cfg, "growth_interval_ms", &growth) && growth > 0)
+		fprintf(f, "; heap-growth sampled every %lld ms", (long long)growth);
 	if (on_error)
 		fprintf(f, "; on error %s", on_error);
 	fprintf(f, "\n");
@@ -218,6 +224,49 @@ static void print_frame(FILE *f, size_t n, const json_t *fr)
 	fprintf(f, "\n");
 }
 
+/* One [t_ms, bytes] point of a curve; false when it is not one (a hand-edited file). */
+static bool curve_point(const json_t *curve, size_t i, uint64_t *t, uint64_t *bytes)
+{
+	const json_t *p = json_array_get(curve, i), *jt, *jb;
+
+	if (json_array_size(p) != 2)
+		return false;
+	jt = json_array_get(p, 0);
+	jb = json_array_get(p, 1);
+	if (!json_is_integer(jt) || !json_is_integer(jb) || json_integer_value(jt) < 0 ||
+	    json_integer_value(jb) < 0)
+		return false;
+	*t = (uint64_t)json_integer_value(jt);
+	*bytes = (uint64_t)json_integer_value(jb);
+	return true;
+}
+
+/* "growth: 1.0s 64 KiB, 1.2s 260 KiB, 2.6s 1.9 MiB": up to CURVE_SHOWN points
+ * evenly spaced over the samples, the first and the last always among them. Times are
+ * since the process started, as sampled. Nothing when a point is malformed. */
+static void print_curve(FILE *f, const json_t *curve)
+{
+	size_t n = json_array_size(curve), shown = n < CURVE_SHOWN ? n : CURVE_SHOWN;
+	char t[32], b[32];
+	uint64_t ms, bytes;
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!curve_point(curve, i, &ms, &bytes))
+			return;
+	fprintf(f, "growth:");
+	for (size_t i = 0; i < shown; i++) {
+		/* Nearest sample to i/(shown-1) of the way along. */
+		size_t at = shown > 1 ? (2 * i * (n - 1) + shown - 1) / (2 * (shown - 1)) : 0;
+
+		curve_point(curve, at, &ms, &bytes);
+		fprintf(f, "%s%s %s", i ? ", " : " ", vigil_format_ms(t, sizeof(t), ms, true),
+			vigil_format_bytes(b, sizeof(b), bytes, true));
+	}
+	fprintf(f, "\n");
+}
+
 static void print_finding(FILE *f, const json_t *fd)
 {
 	const json_t *pids = jarr(fd, "pids"), *stacks = jarr(fd, "stacks"), *st, *v;
@@ -243,6 +292,7 @@ static void print_finding(FILE *f, const json_t *fd)
 		json_array_foreach(frames, j, v)
 			print_frame(f, j, v);
 	}
+	print_curve(f, jarr(json_object_get(fd, "details"), "curve"));
 	/* A leak's count is its blocks, already in the message. */
 	jint(fd, "count", &count);
 	kind = jstr(fd, "kind");

@@ -120,4 +120,44 @@ static inline void lb_leak_log(struct logbuf *b, uint32_t pid, const char *mod,
 	lb_exit(b, VIGIL_EXIT_RETURN, 0, 0);
 }
 
+/* A heap-growth log as growth.c writes it: CONFIG with the sampling interval, one
+ * allocation stack at pc0 in /nonexistent/prog, and a finding whose details are the
+ * final bytes (the last point's) then one (t_ms, bytes) pair per point. */
+static inline void lb_growth_log(struct logbuf *b, uint32_t pid, uint64_t pc0,
+				 const uint64_t (*pts)[2], unsigned npts)
+{
+	const uintptr_t pcs[2] = {pc0, 0x7000 + 0x20};
+	const struct vigil_rec_fstack st = {.stack_id = 3, .role = VIGIL_ROLE_ALLOCATION};
+	const struct vigil_rec_kv cfg[2] = {
+		{.key = VIGIL_KEY_CFG_MODE, .value = VIGIL_MODE_FULL},
+		{.key = VIGIL_KEY_CFG_GROWTH_INTERVAL_MS, .value = 200},
+	};
+	struct vigil_rec_kv kv[1 + 2 * 127];
+	unsigned nkv = 0;
+	static const char argv[] = "./grow";
+
+	cr_assert(npts >= 1 && npts <= 127, "a finding holds at most 255 details");
+	kv[nkv++] = (struct vigil_rec_kv){.key = VIGIL_KEY_BYTES, .value = pts[npts - 1][1]};
+	for (unsigned i = 0; i < npts; i++) {
+		kv[nkv++] = (struct vigil_rec_kv){.key = VIGIL_KEY_SERIES_T_MS, .value = pts[i][0]};
+		kv[nkv++] = (struct vigil_rec_kv){.key = VIGIL_KEY_SERIES_BYTES, .value = pts[i][1]};
+	}
+	b->len = 0;
+	lb_version(b);
+	lb_process(b, pid, 1, "/usr/bin/grow", argv, sizeof(argv), 1);
+	lb_config(b, cfg, 2);
+	lb_module(b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN,
+		  "/nonexistent/prog");
+	lb_stack(b, 3, pcs, 2);
+	lb_finding(b, VIGIL_FK_HEAP_GROWTH, VIGIL_SEV_WARNING, 1, &st, 1, kv, nkv);
+	lb_exit(b, VIGIL_EXIT_RETURN, 0, 0);
+}
+
+/* The curve of the tests: 64 KiB at 1.0 s to 1.9 MiB at 2.6 s, nine points. */
+static const uint64_t lb_curve[9][2] = {
+	{1000, 64 << 10},   {1200, 260 << 10},  {1400, 500 << 10},
+	{1600, 760 << 10},  {1800, 1000 << 10}, {2000, 1250 << 10},
+	{2200, 1500 << 10}, {2400, 1750 << 10}, {2600, 1992294},
+};
+
 #endif

@@ -217,6 +217,116 @@ Test(collect, heap_kind_fields_are_identity)
 	cr_expect_eq(nfindings(&a, &b), 2);
 }
 
+static struct vigil_report *growth_report(const uint64_t (*pts)[2], unsigned n)
+{
+	struct logbuf b;
+
+	lb_growth_log(&b, 7, 0x6010, pts, n);
+	return from_logs((struct logbuf *const[]){&b}, (const char *const[]){"grow.7.log"}, 1);
+}
+
+/* The repeated series pairs become the curve; they are not details of their own. */
+Test(collect, growth_curve_is_kept)
+{
+	struct vigil_report *r = growth_report(lb_curve, 9);
+	const struct vigil_finding *f;
+
+	cr_assert_eq(r->nfindings, 1);
+	f = &r->findings[0];
+	cr_expect_eq(f->kind, VIGIL_FK_HEAP_GROWTH);
+	cr_expect_eq(f->details[VIGIL_KEY_BYTES], 1992294);
+	cr_expect_eq(f->details_set, 1ull << VIGIL_KEY_BYTES);
+	cr_assert_eq(f->ncurve, 9);
+	for (unsigned i = 0; i < 9; i++) {
+		cr_expect_eq(f->curve[i].t_ms, lb_curve[i][0]);
+		cr_expect_eq(f->curve[i].bytes, lb_curve[i][1]);
+	}
+	vigil_report__free(r);
+}
+
+/* Past VIGIL_CURVE_MAX points the rest are ignored; half pairs are dropped. */
+Test(collect, growth_curve_is_bounded_and_paired)
+{
+	uint64_t pts[100][2];
+	struct vigil_report *r;
+	struct logbuf b;
+
+	for (unsigned i = 0; i < 100; i++) {
+		pts[i][0] = 100 * i;
+		pts[i][1] = 1000 * (i + 1);
+	}
+	r = growth_report(pts, 100);
+	cr_assert_eq(r->findings[0].ncurve, VIGIL_CURVE_MAX);
+	cr_expect_eq(r->findings[0].curve[0].t_ms, 0);
+	cr_expect_eq(r->findings[0].curve[VIGIL_CURVE_MAX - 1].t_ms, 100 * (VIGIL_CURVE_MAX - 1));
+	cr_expect_eq(r->findings[0].curve[VIGIL_CURVE_MAX - 1].bytes, 1000 * VIGIL_CURVE_MAX);
+	/* The final bytes are the writer's, not the last point kept. */
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_BYTES], 100000);
+	vigil_report__free(r);
+
+	heap_log(&b, VIGIL_FK_HEAP_GROWTH, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_SERIES_T_MS, 1), KV(VIGIL_KEY_SERIES_BYTES, 10),
+		KV(VIGIL_KEY_SERIES_BYTES, 20), KV(VIGIL_KEY_SERIES_T_MS, 3),
+		KV(VIGIL_KEY_SERIES_T_MS, 4), KV(VIGIL_KEY_SERIES_BYTES, 40),
+		KV(VIGIL_KEY_BYTES, 40), KV(VIGIL_KEY_SERIES_T_MS, 5)}, 8);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"p.1.log"}, 1);
+	cr_assert_eq(r->findings[0].ncurve, 2);
+	cr_expect_eq(r->findings[0].curve[0].t_ms, 1);
+	cr_expect_eq(r->findings[0].curve[0].bytes, 10);
+	cr_expect_eq(r->findings[0].curve[1].t_ms, 4);
+	cr_expect_eq(r->findings[0].curve[1].bytes, 40);
+	cr_expect_eq(r->findings[0].details_set, 1ull << VIGIL_KEY_BYTES);
+	vigil_report__free(r);
+
+	/* No series at all: no curve. */
+	heap_log(&b, VIGIL_FK_HEAP_GROWTH, (const struct vigil_rec_kv[]){
+		KV(VIGIL_KEY_BYTES, 40)}, 1);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"p.1.log"}, 1);
+	cr_expect_eq(r->findings[0].ncurve, 0);
+	cr_expect_null(r->findings[0].curve);
+	vigil_report__free(r);
+}
+
+/* The same site growing in several processes: one finding, the curve and final bytes
+ * of the process where it ended largest, wherever that log sorts. */
+Test(collect, growth_merge_keeps_the_largest_curve)
+{
+	const uint64_t small[6][2] = {{1000, 1 << 16}, {2000, 1 << 18}, {3000, 1 << 19},
+				      {4000, 1 << 20}, {5000, 3 << 19}, {6000, 2 << 20}};
+	const uint64_t big[7][2] = {{500, 1 << 17}, {1000, 1 << 19}, {1500, 1 << 20},
+				    {2000, 2 << 20}, {2500, 3 << 20}, {3000, 4 << 20},
+				    {3500, 5 << 20}};
+	const uint64_t mid[6][2] = {{1000, 1 << 16}, {2000, 1 << 18}, {3000, 1 << 19},
+				    {4000, 1 << 20}, {5000, 2 << 20}, {6000, 3 << 20}};
+	struct logbuf a, b, c;
+	struct vigil_report *r;
+	const struct vigil_finding *f;
+
+	lb_growth_log(&a, 10, 0x6010, small, 6);
+	lb_growth_log(&b, 11, 0x6010, big, 7);
+	lb_growth_log(&c, 12, 0x6010, mid, 6);
+	r = from_logs((struct logbuf *const[]){&a, &b, &c},
+		      (const char *const[]){"grow.10.log", "grow.11.log", "grow.12.log"}, 3);
+	cr_assert_eq(r->nfindings, 1);
+	f = &r->findings[0];
+	cr_expect_eq(f->count, 3);
+	cr_expect_eq(f->npids, 3);
+	/* Final bytes are not a total: the largest site's, like its curve. */
+	cr_expect_eq(f->details[VIGIL_KEY_BYTES], 5 << 20);
+	cr_assert_eq(f->ncurve, 7);
+	cr_expect_eq(f->curve[0].t_ms, 500);
+	cr_expect_eq(f->curve[6].bytes, 5 << 20);
+	vigil_report__free(r);
+
+	/* Largest first: the later, smaller ones do not replace it. */
+	r = from_logs((struct logbuf *const[]){&b, &a, &c},
+		      (const char *const[]){"grow.11.log", "grow.10.log", "grow.12.log"}, 3);
+	cr_assert_eq(r->nfindings, 1);
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_BYTES], 5 << 20);
+	cr_expect_eq(r->findings[0].ncurve, 7);
+	vigil_report__free(r);
+}
+
 /* Only leak totals add up; the element count of a calloc overflow does not. */
 Test(collect, only_leak_totals_add_up)
 {

@@ -185,6 +185,57 @@ Test(message, bad_alloc_size)
 	cr_expect_str_eq(msg(&f), "allocation of 8796093022208 bytes (over the limit)");
 }
 
+Test(message, heap_growth)
+{
+	struct vigil_point curve[3] = {{1000, 64 << 10}, {1800, 1 << 20}, {2600, 1992294}};
+	struct vigil_finding f = {.kind = VIGIL_FK_HEAP_GROWTH};
+
+	/* No curve (an older writer): where it ended. */
+	put(&f, VIGIL_KEY_BYTES, 2000000);
+	cr_expect_str_eq(msg(&f), "live heap from one allocation site kept growing, to 2000000 "
+				  "bytes");
+	f.curve = curve;
+	f.ncurve = 1;
+	cr_expect_str_eq(msg(&f), "live heap from one allocation site kept growing, to 2000000 "
+				  "bytes");
+	/* From the first point to the last. */
+	f.ncurve = 3;
+	cr_expect_str_eq(msg(&f), "live heap from one allocation site grew from 64.0 KiB to "
+				  "1.9 MiB over 1.6 s");
+	curve[0] = (struct vigil_point){0, 1};
+	curve[2] = (struct vigil_point){150000, 3ull << 30};
+	cr_expect_str_eq(msg(&f), "live heap from one allocation site grew from 1 byte to "
+				  "3.0 GiB over 2.5 min");
+	/* Points out of order (a damaged writer) do not make a negative time. */
+	curve[0].t_ms = 200000;
+	cr_expect_str_eq(msg(&f), "live heap from one allocation site grew from 1 byte to "
+				  "3.0 GiB over 0.0 s");
+}
+
+Test(message, human_units)
+{
+	char b[32];
+
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 0, false), "0 bytes");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 1023, false), "1023 bytes");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 1023, true), "1023 B");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 1024, false), "1.0 KiB");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 1024, true), "1.0 KiB");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 266240, true), "260 KiB");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), 266240, false), "260.0 KiB");
+	/* Never "1024.0 KiB": rounding moves to the next unit. */
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), (1 << 20) - 10, false), "1.0 MiB");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), (1 << 20) - 400, true), "1.0 MiB");
+	cr_expect_str_eq(vigil_format_bytes(b, sizeof(b), ~0ull, false), "16.0 EiB");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 0, true), "0.0s");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 1600, false), "1.6 s");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 59949, false), "59.9 s");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 59950, false), "1.0 min");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 90000, true), "1.5m");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 5400000, false), "1.5 h");
+	cr_expect_str_eq(vigil_format_ms(b, sizeof(b), 5400000, true), "1.5h");
+}
+
 Test(message, generic_kinds)
 {
 	struct vigil_finding f = {.kind = VIGIL_FK_LOCK_ORDER_INVERSION};

@@ -413,3 +413,31 @@ Test(rawlog_read, read_file_errors_and_empty_files)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* heap-growth: every repeated series pair reaches the finding, in order, and the
+ * sampling interval is a CONFIG key, not a counter. */
+Test(rawlog_read, growth_series_and_interval)
+{
+	struct logbuf b;
+	struct vigil_plog *l;
+	const struct vigil_plog_finding *f;
+
+	lb_growth_log(&b, 7, 0x6010, lb_curve, 9);
+	l = vigil_plog__parse(b.data, b.len, "grow.7.log");
+	cr_assert_null(l->note, "%s", l->note);
+	cr_expect_eq(l->config[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS], 200);
+	cr_expect(l->config_set & (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS));
+	cr_expect_eq(l->stats_set & (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS), 0);
+	cr_assert_eq(l->nfindings, 1);
+	f = &l->findings[0];
+	cr_expect_eq(f->kind, VIGIL_FK_HEAP_GROWTH);
+	cr_assert_eq(f->ndetails, 1 + 2 * 9);
+	cr_expect_eq(f->details[0].key, VIGIL_KEY_BYTES);
+	for (unsigned i = 0; i < 9; i++) {
+		cr_expect_eq(f->details[1 + 2 * i].key, VIGIL_KEY_SERIES_T_MS);
+		cr_expect_eq(f->details[1 + 2 * i].value, lb_curve[i][0]);
+		cr_expect_eq(f->details[2 + 2 * i].key, VIGIL_KEY_SERIES_BYTES);
+		cr_expect_eq(f->details[2 + 2 * i].value, lb_curve[i][1]);
+	}
+	vigil_plog__free(l);
+}

@@ -194,7 +194,8 @@ Test(report_json, symbolized_frames_and_special_values)
 	cr_expect(json_is_null(json_object_get(jf, "offset")));
 	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
 	cr_expect_str_eq(s(det, "fault_addr"), "0xffffffffffffff00");
-	cr_expect_eq(i(det, "size"), INT64_MAX);
+	/* Beyond jansson's signed integers: the exact value, as text. */
+	cr_expect_str_eq(s(det, "size"), "18446744073709551615");
 	cr_expect_eq(i(det, "si_code"), -6);
 	run = json_object_get(j, "run");
 	cr_expect_eq(i(json_object_get(run, "exit"), "signal"), 11);
@@ -266,11 +267,13 @@ Test(report_json, run_config)
 	r->config[VIGIL_KEY_CFG_QUARANTINE_BYTES] = 64u << 20;
 	r->config[VIGIL_KEY_CFG_REDZONE] = 16;
 	r->config[VIGIL_KEY_CFG_ON_ERROR_ABORT] = 1;
+	r->config[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS] = 250;
 	r->config_set = VIGIL_CONFIG_KEYS;
 	j = roundtrip(r);
 	cfg = json_object_get(json_object_get(j, "run"), "config");
 	cr_assert(json_is_object(cfg));
-	cr_expect_eq(json_object_size(cfg), 6);
+	cr_expect_eq(json_object_size(cfg), 7);
+	cr_expect_eq(i(cfg, "growth_interval_ms"), 250);
 	cr_expect_str_eq(s(cfg, "mode"), "canary");
 	cr_expect_eq(i(cfg, "sample_bytes"), 1 << 20);
 	cr_expect_eq(i(cfg, "guard_rate"), 1000);
@@ -287,6 +290,58 @@ Test(report_json, run_config)
 	cr_expect_eq(json_object_size(cfg), 2);
 	cr_expect_str_eq(s(cfg, "mode"), "full");
 	cr_expect_str_eq(s(cfg, "on_error"), "continue");
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+/* heap-growth from a raw log: the curve as [[t_ms, bytes], ...], the series keys not
+ * as scalars, the message from its ends, the interval in run.config. */
+Test(report_json, growth_curve)
+{
+	struct logbuf b;
+	struct vigil_report *r = vigil_report__new();
+	struct vigil_plog *l;
+	json_t *j, *f, *det, *curve;
+
+	lb_growth_log(&b, 7, 0x6010, lb_curve, 9);
+	l = vigil_plog__parse(b.data, b.len, "/o/raw/grow.7.log");
+	cr_assert_eq(vigil_report__add_log(r, l), 0);
+	vigil_plog__free(l);
+	cr_assert_eq(vigil_report__finish(r), 0);
+	vigil_report__infer_run(r);
+	j = roundtrip(r);
+	f = json_array_get(json_object_get(j, "findings"), 0);
+	cr_expect_str_eq(s(f, "kind"), "heap-growth");
+	cr_expect_str_eq(s(f, "severity"), "warning");
+	cr_expect_str_eq(s(f, "message"), "live heap from one allocation site grew from "
+					  "64.0 KiB to 1.9 MiB over 1.6 s");
+	cr_expect_str_eq(s(json_array_get(json_object_get(f, "stacks"), 0), "role"),
+			 "allocation");
+	det = json_object_get(f, "details");
+	cr_expect_eq(json_object_size(det), 2);
+	cr_expect_eq(i(det, "bytes"), 1992294);
+	cr_expect_null(json_object_get(det, "series_t_ms"));
+	cr_expect_null(json_object_get(det, "series_bytes"));
+	curve = json_object_get(det, "curve");
+	cr_assert(json_is_array(curve));
+	cr_assert_eq(json_array_size(curve), 9);
+	for (size_t k = 0; k < 9; k++) {
+		json_t *p = json_array_get(curve, k);
+
+		cr_assert_eq(json_array_size(p), 2);
+		cr_expect_eq(json_integer_value(json_array_get(p, 0)), (json_int_t)lb_curve[k][0]);
+		cr_expect_eq(json_integer_value(json_array_get(p, 1)), (json_int_t)lb_curve[k][1]);
+	}
+	cr_expect_eq(i(json_object_get(json_object_get(j, "run"), "config"),
+		       "growth_interval_ms"), 200);
+	json_decref(j);
+	vigil_report__free(r);
+
+	/* Other findings carry no curve key. */
+	r = sample();
+	j = roundtrip(r);
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_null(json_object_get(det, "curve"));
 	json_decref(j);
 	vigil_report__free(r);
 }

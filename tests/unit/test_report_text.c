@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logbuf.h"
+#include "rawlog_read.h"
+#include "report.h"
+#include "report_json.h"
 #include "report_text.h"
 
 static const char doc[] =
@@ -102,6 +106,11 @@ Test(report_text, config_line)
 	EXPECT_LINE(out, "mode canary: every allocation sampled for stacks/redzones, every "
 			 "allocation on a guard page; quarantine 1000 bytes");
 	free(out);
+	out = render_config("{\"mode\": \"full\", \"growth_interval_ms\": 1000, "
+			    "\"on_error\": \"continue\"}");
+	EXPECT_LINE(out, "mode full: every allocation tracked with a stack; heap-growth "
+			 "sampled every 1000 ms; on error continue");
+	free(out);
 	out = render_config("{\"mode\": \"canary\", \"sample_bytes\": 3145728, "
 			    "\"quarantine_bytes\": 2147483648}");
 	EXPECT_LINE(out, "mode canary: 1 allocation per 3 MiB sampled for stacks/redzones; "
@@ -139,6 +148,78 @@ Test(report_text, heap_roles)
 	EXPECT_LINE(out, "freed here:");
 	EXPECT_LINE(out, "stack of thread 8:");
 	free(out);
+}
+
+/* Raw log -> report.json -> text: after the allocation stack, one line of the curve
+ * (nine points: eight shown, the first and the last among them). */
+Test(report_text, growth_line)
+{
+	struct logbuf b;
+	struct vigil_report *r = vigil_report__new();
+	struct vigil_plog *l;
+	json_t *j;
+	char *out = NULL, *stack, *line;
+	size_t len = 0;
+	FILE *f;
+
+	lb_growth_log(&b, 7, 0x6010, lb_curve, 9);
+	l = vigil_plog__parse(b.data, b.len, "/o/raw/grow.7.log");
+	cr_assert_eq(vigil_report__add_log(r, l), 0);
+	vigil_plog__free(l);
+	cr_assert_eq(vigil_report__finish(r), 0);
+	vigil_report__infer_run(r);
+	j = vigil_report__to_json(r);
+	cr_assert_not_null(j);
+	f = open_memstream(&out, &len);
+	cr_assert_eq(vigil_text__render(j, f), 0);
+	fclose(f);
+	json_decref(j);
+	vigil_report__free(r);
+
+	EXPECT_LINE(out, "==7== WARNING: vigil: live heap from one allocation site grew from "
+			 "64.0 KiB to 1.9 MiB over 1.6 s");
+	EXPECT_LINE(out, "growth: 1.0s 64 KiB, 1.2s 260 KiB, 1.4s 500 KiB, 1.6s 760 KiB, "
+			 "2.0s 1.2 MiB, 2.2s 1.5 MiB, 2.4s 1.7 MiB, 2.6s 1.9 MiB");
+	EXPECT_LINE(out, "mode full: every allocation tracked with a stack; heap-growth sampled "
+			 "every 200 ms");
+	stack = strstr(out, "allocated here:\n    #0 ");
+	line = strstr(out, "\ngrowth: ");
+	cr_expect(stack && line && stack < line, "growth line not after the stack:\n%s", out);
+	cr_expect(line && strstr(line, "\nkind: heap-growth, id: "), "%s", out);
+	free(out);
+}
+
+/* Curves of every length: all points up to eight, else eight evenly spaced; a curve
+ * with a malformed point is not shown. */
+Test(report_text, growth_line_points)
+{
+	static const char *const bad[] = {
+		"[]", "5", "[[1, 2], [3]]", "[[1, 2], [\"x\", 4]]", "[[1, -2]]", "[[1, 2, 3]]",
+	};
+	char doc2[2048], curve[1024];
+	size_t n = 0;
+	char *out;
+
+	out = render("{\"findings\": [{\"kind\": \"heap-growth\", \"details\": "
+		     "{\"curve\": [[0, 512]]}}]}");
+	EXPECT_LINE(out, "growth: 0.0s 512 B");
+	free(out);
+	for (int k = 0; k < 22; k++)
+		n += (size_t)snprintf(curve + n, sizeof(curve) - n, "%s[%d, %d]", k ? ", " : "",
+				      k * 1000, (k + 1) << 20);
+	snprintf(doc2, sizeof(doc2), "{\"findings\": [{\"kind\": \"heap-growth\", "
+		 "\"details\": {\"curve\": [%s]}}]}", curve);
+	out = render(doc2);
+	EXPECT_LINE(out, "growth: 0.0s 1.0 MiB, 3.0s 4.0 MiB, 6.0s 7.0 MiB, 9.0s 10 MiB, "
+			 "12.0s 13 MiB, 15.0s 16 MiB, 18.0s 19 MiB, 21.0s 22 MiB");
+	free(out);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(doc2, sizeof(doc2), "{\"findings\": [{\"kind\": \"heap-growth\", "
+			 "\"details\": {\"curve\": %s}}]}", bad[k]);
+		out = render(doc2);
+		cr_expect_null(strstr(out, "\ngrowth:"), "%s: %s", bad[k], out);
+		free(out);
+	}
 }
 
 Test(report_text, counts_line)
