@@ -59,10 +59,10 @@ static long next_sample_gap(void)
 	return gap > 1e15 ? (long)1e15 : (long)gap + 1;
 }
 
-/* Uniform in [1, 2 * rate]: one allocation in `rate` on average. */
+/* Uniform in [1, 2 * rate - 1]: one allocation in `rate` on average. */
 static unsigned long next_guard_gap(void)
 {
-	return 1 + next_rand() % (2 * vigil_rt.opt.guard_rate);
+	return 1 + next_rand() % (2 * vigil_rt.opt.guard_rate - 1);
 }
 
 int vigil_heap__init(void)
@@ -87,6 +87,16 @@ static int canary(void)
 static int is_prefixed(const void *p)
 {
 	return ((const uint64_t *)p)[-1] == MAGIC;
+}
+
+/* The word before a glibc block is its chunk size (a multiple of 16, at least 32,
+ * three flag bits): a word that cannot be one means p is no block of the real
+ * allocator. Free to ask, since free already loads that word. */
+static int chunk_plausible(const void *p)
+{
+	uint64_t w = ((const uint64_t *)p)[-1] & ~7ull;
+
+	return w >= 32 && !(w & 15) && w < (1ull << 48);
 }
 
 static void *prefix_base(const void *p)
@@ -155,18 +165,22 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 		vigil_heaperr__bad_size(size, 0);
 	if (!(++growth_tick & 1023))
 		vigil_growth__tick();
-	if (vigil_rt.opt.guard_rate && !guard_left)
-		guard_left = next_guard_gap(); /* this thread's first allocation */
-	else if (vigil_rt.opt.guard_rate && --guard_left == 0) {
-		guard_left = next_guard_gap();
-		stack = vigil_stack__capture();
-		p = size ? vigil_guardpool__alloc(size, align, op, stack, (uint32_t)vigil_gettid())
-			 : NULL;
-		if (p) {
-			if (zero)
-				memset(p, 0, size);
-			track(p, size, op, stack, VIGIL_BLOCK_GUARDED);
-			return p;
+	/* guard_left 0 means "draw the next gap": the allocation that brings it back
+	 * to 0 is the sampled one, so guard_rate=1 guards every allocation. */
+	if (vigil_rt.opt.guard_rate) {
+		if (!guard_left)
+			guard_left = next_guard_gap();
+		if (--guard_left == 0) {
+			stack = vigil_stack__capture();
+			p = size ? vigil_guardpool__alloc(size, align, op, stack,
+							  (uint32_t)vigil_gettid())
+				 : NULL;
+			if (p) {
+				if (zero)
+					memset(p, 0, size);
+				track(p, size, op, stack, VIGIL_BLOCK_GUARDED);
+				return p;
+			}
 		}
 	}
 	if (canary()) {
@@ -310,8 +324,11 @@ static void free_guarded(void *p, unsigned op, uint32_t stack)
 	uint64_t bad;
 	int r = vigil_guardpool__find(p, &b);
 
-	if (r)
+	if (r) {
+		/* Inside a pool page but not a block start: never passed on. */
+		vigil_heaperr__invalid_free(p, op, stack);
 		return;
+	}
 	/* Checked while the page is still accessible: the release protects it. */
 	if (b.state == VIGIL_BLOCK_LIVE && !vigil_heap__redzone_ok(&b, &bad))
 		vigil_heap__report_overflow(&b, bad,
@@ -347,7 +364,8 @@ void vigil_heap__free(void *p, unsigned op)
 	/* Canary: an unsampled block goes straight back, unless it cannot be a block
 	 * at all (misaligned, or on this thread's stack), which costs nothing to see. */
 	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p) &&
-	    !((uintptr_t)p & 15) && !vigil_unwind__on_stack((uintptr_t)p)) {
+	    !((uintptr_t)p & 15) && chunk_plausible(p) &&
+	    !vigil_unwind__on_stack((uintptr_t)p)) {
 		vigil_guard__leave();
 		vigil_real.free(p);
 		return;
@@ -465,6 +483,31 @@ void *vigil_heap__realloc(void *p, size_t size)
 	memcpy(np, p, b.size < size ? b.size : size);
 	vigil_heap__free(p, VIGIL_OP_REALLOC);
 	return np;
+}
+
+int vigil_heap__check_call(const void *p, size_t n, int write)
+{
+	struct vigil_block b;
+	int r;
+
+	/* Only what can be a block start: 16-byte aligned, and in canary mode a sample
+	 * (its prefix is in the same allocation; a page-aligned pointer's word before
+	 * it may not be mapped, so those are left alone). */
+	if (!p || ((uintptr_t)p & 15))
+		return 0;
+	if (canary() && !vigil_guardpool__owns(p) &&
+	    (!((uintptr_t)p & 4095) || !is_prefixed(p)))
+		return 0;
+	vigil_guard__enter();
+	r = vigil_guardpool__owns(p) ? vigil_guardpool__find(p, &b)
+				     : vigil_heaptab__find(vigil_heap, (uintptr_t)p, &b);
+	if (r || (b.state == VIGIL_BLOCK_LIVE && n <= b.size)) {
+		vigil_guard__leave();
+		return 0;
+	}
+	vigil_heaperr__at_call(&b, n, write, vigil_stack__capture());
+	vigil_guard__leave();
+	return 1;
 }
 
 void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,

@@ -43,6 +43,14 @@ void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsi
 /* After reporting a heap error: --on-error abort ends the process here. */
 void vigil_heap__after_error(void) VIGIL_HID;
 
+/* The bounds check of a libc call (memcpy, strcpy, read, sprintf...) that is about to
+ * touch n bytes at p: when p is the start of a tracked block, an access past its end
+ * is a heap-overflow and any access to it after free a use-after-free, reported at
+ * the call (detected_by "call"). Interior pointers are not checked here (the redzone
+ * and quarantine checks still see their damage later). Call only while
+ * vigil_rt__active(); it enters the guard itself. Returns 1 when it reported. */
+int vigil_heap__check_call(const void *p, size_t n, int write) VIGIL_HID;
+
 /* fork(2) */
 void vigil_heap__lock(void) VIGIL_HID;
 void vigil_heap__unlock(int reset) VIGIL_HID;

@@ -86,6 +86,26 @@ void vigil_heaperr__overflow(const struct vigil_block *b, uint64_t bad, unsigned
 	vigil_heap__after_error();
 }
 
+void vigil_heaperr__at_call(const struct vigil_block *b, uint64_t n, int write, uint32_t stack)
+{
+	struct builder f = {0};
+	int freed = b->state == VIGIL_BLOCK_FREED;
+
+	add_stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_ACCESS);
+	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	if (freed)
+		add_stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FREE);
+	add_kv(&f, VIGIL_KEY_SIZE, b->size);
+	/* The first byte out of bounds: the block's end, or its start once freed. */
+	add_kv(&f, VIGIL_KEY_OFFSET, freed ? 0 : b->size);
+	add_kv(&f, VIGIL_KEY_ACCESS_SIZE, n);
+	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	add_kv(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_CALL);
+	add_kv(&f, VIGIL_KEY_ACCESS_WRITE, (uint64_t)write);
+	emit(freed ? VIGIL_FK_USE_AFTER_FREE : VIGIL_FK_HEAP_OVERFLOW, VIGIL_SEV_ERROR, &f);
+	vigil_heap__after_error();
+}
+
 void vigil_heaperr__write_after_free(const struct vigil_block *b, uint64_t off)
 {
 	struct builder f = {0};

@@ -15,6 +15,9 @@ void vigil_heaperr__double_free(const struct vigil_block *b, unsigned op, uint32
 void vigil_heaperr__mismatch(const struct vigil_block *b, unsigned op, uint32_t stack) VIGIL_HID;
 void vigil_heaperr__overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
 			     uint32_t stack) VIGIL_HID;
+/* A libc call about to touch n bytes of block b: past its end, or b is freed. */
+void vigil_heaperr__at_call(const struct vigil_block *b, uint64_t n, int write,
+			    uint32_t stack) VIGIL_HID;
 void vigil_heaperr__write_after_free(const struct vigil_block *b, uint64_t off) VIGIL_HID;
 /* n == 0: a single size over the limit; else calloc(n, size) overflowed. */
 void vigil_heaperr__bad_size(size_t size, size_t n) VIGIL_HID;

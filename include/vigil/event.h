@@ -159,6 +159,7 @@ enum vigil_key {
 	VIGIL_KEY_SERIES_T_MS,      /* ms since the process started */
 	VIGIL_KEY_SERIES_BYTES,     /* live bytes from the site at that time */
 	VIGIL_KEY_CFG_GROWTH_INTERVAL_MS,
+	VIGIL_KEY_ACCESS_WRITE,     /* 1: the access wrote, 0: it read */
 	VIGIL_KEY_MAX
 };
 

@@ -265,6 +265,7 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_SERIES_T_MS] = "series_t_ms",
 		[VIGIL_KEY_SERIES_BYTES] = "series_bytes",
 		[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS] = "growth_interval_ms",
+		[VIGIL_KEY_ACCESS_WRITE] = "write",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }

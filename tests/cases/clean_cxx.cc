@@ -2,6 +2,8 @@
 /* Clean control for C++: standard containers, strings past the small-string buffer,
  * smart pointers, arrays, over-aligned and nothrow new, an exception thrown and caught,
  * global objects destroyed after main, iostreams. All of it is released. */
+// variant: guard VIGIL_OPTIONS=guard_rate=1
+// variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1
 // expect-none: leak
 // expect-none: crash
 // expect-none: * severity=error

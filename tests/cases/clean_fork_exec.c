@@ -2,6 +2,8 @@
 /* Clean control for process creation: fork + exec of /bin/true, a forked child that
  * allocates, frees and exits, vfork + exec and posix_spawn, each waited for. Every
  * process in the tree gets its own raw log; none of them may report a leak or error. */
+// variant: guard VIGIL_OPTIONS=guard_rate=1
+// variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1
 // expect-none: leak
 // expect-none: crash
 // expect-none: * severity=error

@@ -4,6 +4,8 @@
  * valloc, pvalloc, reallocarray and libc functions that allocate for the caller.
  * Everything is freed; results are checked so a wrapper that breaks the semantics
  * fails the run (exit 1) instead of passing silently. */
+// variant: guard VIGIL_OPTIONS=guard_rate=1
+// variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1
 // expect-none: leak
 // expect-none: crash
 // expect-none: * severity=error

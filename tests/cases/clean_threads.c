@@ -2,6 +2,8 @@
 /* Clean control: threads allocate and free concurrently, hand blocks to each other
  * through a locked queue (allocated in one thread, freed in another) and are joined.
  * Nothing leaks and nothing is wrong. */
+// variant: guard VIGIL_OPTIONS=guard_rate=1
+// variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1
 // expect-none: leak
 // expect-none: crash
 // expect-none: * severity=error

@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Real programs under `vigil run`: stdout and exit status must be those of a plain
-run, report.json must be written and valid, nothing may hang. Then bad input to the
-CLI: each mistake exits 2 with exactly one line on stderr and launches nothing."""
+run, report.json must be written and valid, no crash and no heap error may be
+reported (they are correct programs), nothing may hang. The programs run in full mode,
+in full mode with guard pages as dense as they go, and in canary mode with every
+allocation sampled and a dense guard-page rate.
+Then bad input to the CLI: each mistake exits 2 with exactly one line on stderr and
+launches nothing."""
 
 import hashlib
 import json
@@ -44,13 +48,30 @@ print()
 '''
 
 
+# Errors a correct program can only get by a false positive of the heap checks.
+HEAP_ERRORS = {"double-free", "invalid-free", "mismatched-free", "heap-overflow",
+               "use-after-free"}
+
+# (label suffix, `vigil run` options, VIGIL_OPTIONS) of each pass over the programs.
+MODES = [("", [], None),
+         ("[guard]", [], "guard_rate=1"),
+         ("[canary]", ["--mode", "canary"], "sample_bytes=1:guard_rate=10")]
+
+
 class Runner:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="vigil-real-")
         self.npass = self.nfail = 0
         self.keep = os.environ.get("VIGIL_TEST_KEEP") == "1"
+        self.set_mode(MODES[0])
+
+    def set_mode(self, mode):
+        self.suffix, self.mode_args, self.mode_options = mode
+        # Each pass works in its own directories.
+        self.dir_tag = "".join(c if c.isalnum() else "-" for c in self.suffix).rstrip("-")
 
     def result(self, name, reasons):
+        name += self.suffix
         if reasons:
             self.nfail += 1
             print("FAIL %s: %s" % (name, "; ".join(reasons)))
@@ -59,12 +80,15 @@ class Runner:
             print("PASS %s" % name)
 
     def outdir(self, name):
-        return os.path.join(self.tmp, "out-" + name)
+        return os.path.join(self.tmp, "out-" + name + self.dir_tag)
 
     def vigil(self, name, argv, env=None, cwd=None, outdir=None):
         """Runs argv under vigil; returns (Result, report, reasons about the report)."""
         out = outdir or self.outdir(name)
-        r = vtest.run([vtest.VIGIL, "run", "-o", out, "--"] + argv, env=env, cwd=cwd)
+        if self.mode_options:
+            env = dict(env or vtest.clean_env(), VIGIL_OPTIONS=self.mode_options)
+        r = vtest.run([vtest.VIGIL, "run", "-o", out] + self.mode_args + ["--"] + argv,
+                      env=env, cwd=cwd)
         rep, _, problems = vtest.load_report(out)
         if r.timed_out:
             problems.insert(0, "vigil run timed out after %ds" % vtest.TIMEOUT)
@@ -79,6 +103,23 @@ class Runner:
             if crashes:
                 problems.append("crash finding in a program that did not crash: %s"
                                 % crashes[0].get("message"))
+            heap = [f for f in rep.get("findings") or []
+                    if isinstance(f, dict) and f.get("kind") in HEAP_ERRORS]
+            for f in heap[:3]:
+                top = [fr.get("function") for fr in
+                       ((f.get("stacks") or [{}])[0].get("frames") or [])[:3]]
+                problems.append("%s in a correct program: %s (%s; %s)"
+                                % (f.get("kind"), f.get("message"), " < ".join(
+                                    str(t) for t in top), name))
+            mode = (rep.get("run") or {}).get("mode")
+            want = self.mode_args[1] if self.mode_args else "full"
+            if mode != want:
+                problems.append("run.mode is %r, expected %r" % (mode, want))
+            config = (rep.get("run") or {}).get("config") or {}
+            for item in (self.mode_options or "").split(":"):
+                k, _, v = item.partition("=")
+                if k and str(config.get(k)) != v:
+                    problems.append("run.config.%s is %r, expected %s" % (k, config.get(k), v))
         return r, rep, problems
 
     def same(self, name, argv, env=None, cwd=None, expect_rc=None, stdout_key=None):
@@ -102,7 +143,7 @@ class Runner:
     # --- real programs ------------------------------------------------------------
 
     def python_threads(self):
-        script = os.path.join(self.tmp, "threads_json.py")
+        script = os.path.join(self.tmp, "threads_json%s.py" % self.dir_tag)
         with open(script, "w") as f:
             f.write(PY_SCRIPT)
         _, rep, reasons = self.same("python3-threads-json", [PY, script], expect_rc=0)
@@ -112,7 +153,7 @@ class Runner:
         self.result("python3-threads-json", reasons)
 
     def git(self):
-        home = os.path.join(self.tmp, "git-home")
+        home = os.path.join(self.tmp, "git-home" + self.dir_tag)
         os.makedirs(home, exist_ok=True)
         env = vtest.clean_env({
             "HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Vigil Test",
@@ -132,7 +173,8 @@ class Runner:
             (["git", "status", "--porcelain"], None),
             (["git", "diff", "--stat", "HEAD~1"], None),
         ]
-        dirs = {m: os.path.join(self.tmp, "git-" + m) for m in ("plain", "vigil")}
+        dirs = {m: os.path.join(self.tmp, "git-%s%s" % (m, self.dir_tag))
+                for m in ("plain", "vigil")}
         for d in dirs.values():
             os.makedirs(d)
         reasons = []
@@ -170,7 +212,7 @@ class Runner:
         self.result("bash-pipeline", reasons)
 
     def sort_big(self):
-        path = os.path.join(self.tmp, "sort-input.txt")
+        path = os.path.join(self.tmp, "sort-input%s.txt" % self.dir_tag)
         rnd = random.Random(1234)
         words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
         with open(path, "w") as f:
@@ -299,13 +341,17 @@ def main():
         print("real_programs: %s is not built" % vtest.VIGIL, file=sys.stderr)
         return 2
     t = Runner()
-    for test in (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
-                 t.sigterm, t.default_output_dir, t.preload_path, t.report_rerender,
-                 t.bad_input):
-        try:
-            test()
-        except Exception as e:  # a broken test is a failure, not an abort of the rest
-            t.result(test.__name__, ["runner error: %r" % e])
+    programs = (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
+                t.sigterm)
+    rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.bad_input)
+    plan = [(MODES[0], programs + rest)] + [(m, programs) for m in MODES[1:]]
+    for mode, tests in plan:
+        t.set_mode(mode)
+        for test in tests:
+            try:
+                test()
+            except Exception as e:  # a broken test is a failure, not an abort of the rest
+                t.result(test.__name__, ["runner error: %r" % e])
     print("real programs: %d passed, %d failed" % (t.npass, t.nfail))
     if t.nfail == 0 and not t.keep:
         shutil.rmtree(t.tmp, ignore_errors=True)

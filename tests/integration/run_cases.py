@@ -10,18 +10,37 @@ Header syntax (one per line, anywhere in the source):
   // expect-stdout: TEXT                the program's stdout contains the line TEXT
   // expect-process: NAME code=N|signal=N
                                         the process NAME ended so (processes[].exit)
-CONSTRAINT is KEY OP VALUE with OP one of = != > >= < <=:
+  // expect-report: PATH OP VALUE       a value of report.json, by a dotted path:
+                                        run.config.mode=canary, stats.allocs>=1000
+  // vigil-args: ARG...                 options for `vigil run` (before the `--`)
+  // vigil-env: NAME=VALUE              set in the environment of `vigil run`
+  // variant: VNAME [ARG...] [NAME=VALUE...]
+                                        run the case once more as CASE[VNAME], with
+                                        these `vigil run` options added to the
+                                        vigil-args ones and these variables set (a
+                                        variable also in vigil-env takes this value)
+CONSTRAINT is KEY OP VALUE with OP one of = != > >= < <=; a value with spaces is
+quoted, shell-style: details.where="a stack".
   function, line, file  the top-most frame of the selected stack that lies in the
                         case's own source file (C++ names match up to the '(')
   role                  selects the stack by role (default: the finding's first stack)
   severity, count       the finding's fields
-  details.NAME          a key of the finding's details (a missing key never matches)
+  details.NAME          a key of the finding's details (a missing key never matches;
+                        a text value that reads as a number, "0x1f" or "123", is one)
   pids-include, pids-exclude
                         NAME refers to a "vigil-case: NAME=PID" line the program prints
+Each run also checks that run.config in report.json shows what its --mode, --on-error
+and VIGIL_OPTIONS (sample_bytes, guard_rate, quarantine_mb) asked for, so a variant
+whose setting is lost cannot pass by testing the defaults.
+Every directive applies to the plain run (variant "base") and to every variant. One
+written as expect[V1,V2]: (expect-exit[abort]: ...) applies to the named variants
+only; a scoped expect-exit wins over an unscoped one. `run_cases.py CASE` runs the
+case and its variants, `run_cases.py 'CASE[VNAME]'` one of them.
 """
 
 import os
 import re
+import shlex
 import shutil
 import sys
 import tempfile
@@ -33,13 +52,25 @@ import vtest  # noqa: E402
 CASES_SRC = os.path.join(vtest.ROOT, "tests", "cases")
 CASES_BIN = os.path.join(vtest.ROOT, "build", "tests", "cases")
 
-_DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|expect-process):\s*(.*?)\s*$")
+_DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|"
+                        r"expect-process|expect-report|vigil-args|vigil-env|variant)"
+                        r"(?:\[([\w,-]+)\])?:\s*(.*?)\s*$")
 _CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<)(.+)$")
 _CASE_VAR = re.compile(r"^vigil-case: (\w+)=(\S+)$")
+_ENV_WORD = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$")
+_VARIANT_NAME = re.compile(r"^[\w-]+$")
+BASE = "base"
 
 
 class SpecError(Exception):
     pass
+
+
+def _words(text):
+    try:
+        return shlex.split(text)
+    except ValueError as e:
+        raise SpecError("cannot split %r: %s" % (text, e))
 
 
 def parse_constraints(kind, words):
@@ -59,33 +90,118 @@ def parse_constraints(kind, words):
     return {"kind": kind, "constraints": cons, "text": " ".join([kind] + words)}
 
 
-def parse_spec(path):
-    spec = {"expect": [], "none": [], "exit": 0, "stdout": [], "process": [],
-            "source": os.path.basename(path)}
+def read_directives(path):
+    """[(what, scope or None, rest)] in file order; scope is a set of variant names."""
+    out = []
     with open(path, encoding="utf-8") as f:
         for line in f:
             m = _DIRECTIVE.match(line)
+            if m:
+                what, scope, rest = m.groups()
+                out.append((what, set(scope.split(",")) if scope else None, rest))
+    return out
+
+
+def parse_variants(directives):
+    """[(name, vigil-run options, env)]: the plain run first, then each variant."""
+    args, env, extra = [], {}, []
+    for what, scope, rest in directives:
+        if what in ("vigil-args", "vigil-env", "variant") and scope is not None:
+            raise SpecError("%s cannot be scoped to variants" % what)
+        if what == "vigil-args":
+            args += _words(rest)
+        elif what == "vigil-env":
+            m = _ENV_WORD.match(rest)
             if not m:
-                continue
-            what, rest = m.groups()
-            if what == "expect-exit":
-                if not re.fullmatch(r"\d+", rest):
-                    raise SpecError("bad expect-exit %r" % rest)
+                raise SpecError("bad vigil-env %r (NAME=VALUE)" % rest)
+            env[m.group(1)] = m.group(2)
+        elif what == "variant":
+            words = _words(rest)
+            if not words or not _VARIANT_NAME.match(words[0]) or words[0] == BASE:
+                raise SpecError("bad variant %r" % rest)
+            vargs, venv = [], {}
+            for w in words[1:]:
+                m = _ENV_WORD.match(w)
+                if m:
+                    venv[m.group(1)] = m.group(2)
+                else:
+                    vargs.append(w)
+            extra.append((words[0], vargs, venv))
+    variants = [(BASE, args, env)]
+    for name, vargs, venv in extra:
+        if name in [v[0] for v in variants]:
+            raise SpecError("variant %s defined twice" % name)
+        variants.append((name, args + vargs, dict(env, **venv)))
+    names = {v[0] for v in variants}
+    for what, scope, _ in directives:
+        if scope and scope - names:
+            raise SpecError("%s scoped to unknown variant %s"
+                            % (what, ", ".join(sorted(scope - names))))
+    return variants
+
+
+def parse_spec(path, variant=BASE):
+    """The expectations of one variant of the case in path."""
+    spec = {"expect": [], "none": [], "exit": 0, "stdout": [], "process": [],
+            "report": [], "source": os.path.basename(path)}
+    scoped_exit = None
+    for what, scope, rest in read_directives(path):
+        if what in ("vigil-args", "vigil-env", "variant"):
+            continue
+        if scope is not None and variant not in scope:
+            continue
+        if what == "expect-exit":
+            if not re.fullmatch(r"\d+", rest):
+                raise SpecError("bad expect-exit %r" % rest)
+            if scope is None:
                 spec["exit"] = int(rest)
-            elif what == "expect-stdout":
-                spec["stdout"].append(rest)
-            elif what == "expect-process":
-                m = re.fullmatch(r"(\w+)\s+(code|signal)=(\d+)", rest)
-                if not m:
-                    raise SpecError("bad expect-process %r" % rest)
-                spec["process"].append((m.group(1), m.group(2), int(m.group(3))))
             else:
-                words = rest.split()
-                if not words:
-                    raise SpecError("empty %s" % what)
-                e = parse_constraints(words[0], words[1:])
-                spec["expect" if what == "expect" else "none"].append(e)
+                scoped_exit = int(rest)
+        elif what == "expect-stdout":
+            spec["stdout"].append(rest)
+        elif what == "expect-process":
+            m = re.fullmatch(r"(\w+)\s+(code|signal)=(\d+)", rest)
+            if not m:
+                raise SpecError("bad expect-process %r" % rest)
+            spec["process"].append((m.group(1), m.group(2), int(m.group(3))))
+        elif what == "expect-report":
+            words = _words(rest)
+            m = _CONSTRAINT.match(words[0]) if len(words) == 1 else None
+            if not m:
+                raise SpecError("bad expect-report %r" % rest)
+            spec["report"].append(m.groups())
+        else:
+            words = _words(rest)
+            if not words:
+                raise SpecError("empty %s" % what)
+            e = parse_constraints(words[0], words[1:])
+            e["text"] = rest
+            spec["expect" if what == "expect" else "none"].append(e)
+    if scoped_exit is not None:
+        spec["exit"] = scoped_exit
     return spec
+
+
+def _report_value(rep, path):
+    v = rep
+    for part in path.split("."):
+        if not isinstance(v, dict) or part not in v:
+            return None
+        v = v[part]
+    return v
+
+
+def value_matches(have, op, val):
+    """A number compares as one (text that reads as a number too), anything else
+    only with = and != against the text."""
+    if isinstance(have, str) and _num(have) is not None:
+        have = _num(have)
+    if isinstance(have, int) and not isinstance(have, bool):
+        want = _num(val)
+        return want is not None and _cmp(op, have, want)
+    if isinstance(have, str) and op in ("=", "!="):
+        return (have == val) == (op == "=")
+    return False
 
 
 def _cmp(op, have, want):
@@ -163,11 +279,7 @@ def finding_matches(f, e, source, case_vars):
         elif key.startswith("details."):
             name = key[len("details."):]
             have = (f.get("details") or {}).get(name)
-            want = _num(val)
-            if not isinstance(have, int) or isinstance(have, bool):
-                if not (op == "=" and isinstance(have, str) and have == val):
-                    return "details.%s %r" % (name, have)
-            elif want is None or not _cmp(op, have, want):
+            if not value_matches(have, op, val):
                 return "details.%s %r" % (name, have)
         elif key in ("pids-include", "pids-exclude"):
             pid = _num(case_vars.get(val, ""))
@@ -203,7 +315,8 @@ def check_outcome(spec, o):
     out_lines = o["stdout"].splitlines()
     for want in spec["stdout"]:
         if want not in out_lines:
-            reasons.append("stdout lacks line %r" % want)
+            reasons.append("stdout lacks line %r (has %s)"
+                           % (want, " | ".join(out_lines[-4:]) or "nothing"))
     case_vars = {}
     for line in out_lines:
         m = _CASE_VAR.match(line)
@@ -243,6 +356,10 @@ def check_outcome(spec, o):
         elif not ends or ends[-1] != {how: val}:
             reasons.append("process %s=%d exit %r, expected %r"
                            % (name, pid, ends[-1] if ends else "(absent)", {how: val}))
+    for path, op, val in spec.get("report", []):
+        have = _report_value(rep, path)
+        if not value_matches(have, op, val):
+            reasons.append("report.json %s is %r, expected %s%s" % (path, have, op, val))
     for e in spec["none"]:
         bad = [f for f in findings if finding_matches(f, e, source, case_vars) is None]
         if bad:
@@ -253,11 +370,26 @@ def check_outcome(spec, o):
     return reasons
 
 
-def run_case(name, spec, keep):
+def config_expectations(args, env):
+    """report.json values that must reflect the options of a run."""
+    out = []
+    for flag, key in (("--mode", "mode"), ("--on-error", "on_error")):
+        if flag in args[:-1]:
+            out.append(("run.config." + key, "=", args[args.index(flag) + 1]))
+    for item in (env or {}).get("VIGIL_OPTIONS", "").split(":"):
+        k, _, v = item.partition("=")
+        if k in ("sample_bytes", "guard_rate"):
+            out.append(("run.config." + k, "=", v))
+        elif k == "quarantine_mb" and _num(v) is not None:
+            out.append(("run.config.quarantine_bytes", "=", str(_num(v) << 20)))
+    return out
+
+
+def run_case(name, spec, keep, args=(), env=None):
     tmp = tempfile.mkdtemp(prefix="vigil-case-%s-" % name)
     outdir = os.path.join(tmp, "out")
-    r = vtest.run([vtest.VIGIL, "run", "-o", outdir, "--", os.path.join(CASES_BIN, name)],
-                  cwd=tmp)
+    r = vtest.run([vtest.VIGIL, "run", "-o", outdir] + list(args) +
+                  ["--", os.path.join(CASES_BIN, name)], env=vtest.clean_env(env), cwd=tmp)
     rep, txt, problems = vtest.load_report(outdir)
     o = {"rc": r.rc, "stdout": r.out.decode("utf-8", "replace"),
          "stderr": r.err.decode("utf-8", "replace"), "report": rep, "report_txt": txt,
@@ -293,30 +425,94 @@ def _synthetic_outcome():
                 "stacks": [{"role": "allocation", "tid": 100, "frames": frames}]},
                {"id": "b", "kind": "crash", "severity": "error", "count": 1,
                 "pids": [100], "message": "m", "details": {"signal": 11},
-                "stacks": [{"role": "crash", "tid": 100, "frames": cxx}]}],
+                "stacks": [{"role": "crash", "tid": 100, "frames": cxx}]},
+               {"id": "c", "kind": "double-free", "severity": "error", "count": 1,
+                "pids": [100], "message": "m",
+                "details": {"size": 32, "free_op": "operator delete",
+                            "block_addr": "0x1000"},
+                "stacks": [{"role": "free", "tid": 100, "frames": frames[2:]},
+                           {"role": "allocation", "tid": 100, "frames": frames}]}],
            "stats": {}}
     return {"rc": 0, "stdout": "vigil-case: child=101\n", "stderr": "/out", "report": rep,
             "report_txt": "make_it main", "problems": vtest.validate_report(rep),
             "outdir": "/out"}
 
 
-def _spec(expect=(), none=(), exit_=0, stdout=(), process=()):
+def _spec(expect=(), none=(), exit_=0, stdout=(), process=(), report=()):
     spec = {"expect": [], "none": [], "exit": exit_, "stdout": list(stdout),
-            "process": list(process), "source": "selfcheck.c"}
+            "process": list(process), "source": "selfcheck.c",
+            "report": [_CONSTRAINT.match(r).groups() for r in report]}
     for t in expect:
-        w = t.split()
+        w = _words(t)
         spec["expect"].append(parse_constraints(w[0], w[1:]))
     for t in none:
-        w = t.split()
+        w = _words(t)
         spec["none"].append(parse_constraints(w[0], w[1:]))
     return spec
+
+
+_SCOPED_HEADER = """\
+// vigil-args: --mode canary
+// vigil-env: VIGIL_OPTIONS=guard_rate=0
+// variant: abort --on-error abort VIGIL_OPTIONS=sample_bytes=1
+// expect: leak line=3
+// expect[abort]: crash
+// expect-exit: 7
+// expect-exit[abort]: 134
+"""
+
+
+def _check_variants():
+    """Reasons the variant and scope parsing is wrong (empty: right)."""
+    fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
+    with os.fdopen(fd, "w") as f:
+        f.write(_SCOPED_HEADER)
+    try:
+        variants = parse_variants(read_directives(path))
+        base, abort = parse_spec(path), parse_spec(path, "abort")
+    finally:
+        os.unlink(path)
+    want = [(BASE, ["--mode", "canary"], {"VIGIL_OPTIONS": "guard_rate=0"}),
+            ("abort", ["--mode", "canary", "--on-error", "abort"],
+             {"VIGIL_OPTIONS": "sample_bytes=1"})]
+    reasons = []
+    if variants != want:
+        reasons.append("variants parsed as %r" % (variants,))
+    if base["exit"] != 7 or abort["exit"] != 134:
+        reasons.append("expect-exit: base %d abort %d" % (base["exit"], abort["exit"]))
+    if [e["kind"] for e in base["expect"]] != ["leak"] or \
+            [e["kind"] for e in abort["expect"]] != ["leak", "crash"]:
+        reasons.append("scoped expect applied wrongly")
+    cfg = config_expectations(["--mode", "canary", "--on-error", "abort"],
+                              {"VIGIL_OPTIONS": "sample_bytes=1:quarantine_mb=2:redzone=32"})
+    if cfg != [("run.config.mode", "=", "canary"), ("run.config.on_error", "=", "abort"),
+               ("run.config.sample_bytes", "=", "1"),
+               ("run.config.quarantine_bytes", "=", str(2 << 20))]:
+        reasons.append("run.config expectations %r" % (cfg,))
+    for bad in ("// expect[nosuch]: leak\n", "// variant: base --mode canary\n",
+                "// vigil-env: lowercase=1\n"):
+        fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
+        with os.fdopen(fd, "w") as f:
+            f.write(bad)
+        try:
+            parse_variants(read_directives(path))
+            reasons.append("accepted %r" % bad.strip())
+        except SpecError:
+            pass
+        finally:
+            os.unlink(path)
+    return reasons
 
 
 def self_check(live):
     """Returns (passed, failed) counts, printing one line each."""
     o = _synthetic_outcome()
     must_pass = [_spec(expect=["leak function=make_it line=10 details.direct_bytes>0"],
-                       none=["leak function=main"])]
+                       none=["leak function=main"],
+                       report=["run.mode=full", "run.mode!=canary", "run.exit.code<1"]),
+                 _spec(expect=['double-free function=main line=20 '
+                               'details.free_op="operator delete" details.block_addr=4096',
+                               "double-free role=allocation function=make_it line=10"])]
     must_fail = {
         "wrong line": _spec(expect=["leak function=make_it line=11"]),
         "wrong function": _spec(expect=["leak function=make_i line=10"]),
@@ -331,6 +527,16 @@ def self_check(live):
         "pid not in finding": _spec(expect=["leak pids-include=child"]),
         "wrong process exit": _spec(process=[("child", "code", 0)]),
         "mangled C++ name": _spec(expect=["crash function=Widget::create line=30"]),
+        "wrong text detail": _spec(expect=['double-free details.free_op="operator new"']),
+        "text detail cut at a space": _spec(expect=["double-free details.free_op=operator"]),
+        "text detail compared as a number": _spec(expect=["double-free details.free_op>0"]),
+        "report value differs": _spec(report=["run.mode=canary"]),
+        "report number out of range": _spec(report=["run.exit.code>0"]),
+        "report path absent": _spec(report=["stats.allocs>=0"]),
+        "hex detail out of range": _spec(expect=["double-free details.block_addr>4096"]),
+        "line of the first stack checked in another role":
+            _spec(expect=["double-free role=allocation line=20"]),
+        "role absent from the finding": _spec(expect=["double-free role=access line=20"]),
     }
     passed = failed = 0
     for s in must_pass:
@@ -346,6 +552,9 @@ def self_check(live):
         else:
             print("FAIL self-check: checker accepts a wrong expectation (%s)" % what)
             failed += 1
+    for r in _check_variants():
+        print("FAIL self-check: directive parsing: %s" % r)
+        failed += 1
     bad = dict(o["report"], schema="vigil-report/2")
     if vtest.validate_report(bad):
         passed += 1
@@ -377,42 +586,67 @@ def self_check(live):
     return failed == 0
 
 
+def _select(argv, runs):
+    """The (case, variant) pairs argv names: CASE (with its variants) or CASE[VNAME]."""
+    out = []
+    for a in argv:
+        m = re.fullmatch(r"([\w-]+)(?:\[([\w-]+)\])?", a)
+        hit = [r for r in runs if m and r[0] == m.group(1) and
+               (m.group(2) is None or r[1] == m.group(2))]
+        if not hit:
+            raise SpecError("no such case: %s" % a)
+        out += [r for r in hit if r not in out]
+    return out
+
+
 def main(argv):
     keep = os.environ.get("VIGIL_TEST_KEEP") == "1"
     names = sorted(os.path.splitext(f)[0] for f in os.listdir(CASES_SRC)
                    if f.endswith((".c", ".cc")))
-    if argv:
-        unknown = [a for a in argv if a not in names]
-        if unknown:
-            print("run_cases: no such case: %s" % ", ".join(unknown), file=sys.stderr)
-            return 2
-        names = argv
     if not os.access(vtest.VIGIL, os.X_OK):
         print("run_cases: %s is not built" % vtest.VIGIL, file=sys.stderr)
         return 2
     npass = nfail = 0
     live = None
+    runs = []  # (case, variant, source path, vigil-run options, env) or a header error
     for name in names:
         src = [f for f in (name + ".c", name + ".cc")
                if os.path.exists(os.path.join(CASES_SRC, f))][0]
+        path = os.path.join(CASES_SRC, src)
         try:
-            spec = parse_spec(os.path.join(CASES_SRC, src))
+            for vname, args, env in parse_variants(read_directives(path)):
+                runs.append((name, vname, path, args, env))
         except SpecError as e:
-            print("FAIL %s: bad expectation header: %s" % (name, e))
+            runs.append((name, BASE, path, None, str(e)))
+    if argv:
+        try:
+            runs = _select(argv, runs)
+        except SpecError as e:
+            print("run_cases: %s" % e, file=sys.stderr)
+            return 2
+    for name, vname, path, args, env in runs:
+        label = name if vname == BASE else "%s[%s]" % (name, vname)
+        try:
+            if args is None:
+                raise SpecError(env)
+            spec = parse_spec(path, vname)
+        except SpecError as e:
+            print("FAIL %s: bad expectation header: %s" % (label, e))
             nfail += 1
             continue
         if not os.access(os.path.join(CASES_BIN, name), os.X_OK):
-            print("FAIL %s: %s not built (make cases)" % (name, name))
+            print("FAIL %s: %s not built (make cases)" % (label, name))
             nfail += 1
             continue
-        o, reasons = run_case(name, spec, keep)
+        spec["report"] = config_expectations(args, env) + spec["report"]
+        o, reasons = run_case(name, spec, keep, args, env)
         if reasons:
             nfail += 1
             print("FAIL %s: %s (kept %s; stderr: %s)"
-                  % (name, "; ".join(reasons), o["kept"], vtest.tail(o["stderr"].encode())))
+                  % (label, "; ".join(reasons), o["kept"], vtest.tail(o["stderr"].encode())))
         else:
             npass += 1
-            print("PASS %s" % name)
+            print("PASS %s" % label)
             if live is None and any(c[0] == "line" for e in spec["expect"]
                                     for c in e["constraints"]):
                 live = (spec, o)

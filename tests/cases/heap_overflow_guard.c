@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/* Heap overflow caught at the faulting store by a guard page: a record writer puts a
+ * terminator at r[size]. With guard_rate=1 blocks are served from the guard-page pool;
+ * the case picks one whose end borders the guard page (right-aligned) and the finding
+ * must name the store itself, at once. --on-error continue lets the program go on;
+ * --on-error abort ends it with SIGABRT after the finding is written. */
+// vigil-env: VIGIL_OPTIONS=guard_rate=1
+// variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
+// variant: abort --on-error abort
+// expect: heap-overflow function=seal_record line=46 details.detected_by="guard page" details.size=48 details.offset=48
+// expect: heap-overflow role=allocation function=new_record line=41
+// expect-none: crash
+// expect-stdout: guarded record found
+// expect-stdout[base,canary]: record sealed
+// expect-exit: 0
+// expect-exit[abort]: 134
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define RECORD_SIZE 48 /* a multiple of 16: right-aligned blocks end at the page end */
+#define TRIES 64
+
+/* Whether the byte at p can be read, found without touching it: write(2) from an
+ * inaccessible address fails with EFAULT instead of faulting. */
+static int readable(const void *p)
+{
+	int fd[2], ok;
+
+	if (pipe(fd))
+		return -1;
+	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
+	close(fd[0]);
+	close(fd[1]);
+	return ok;
+}
+
+static char *new_record(void)
+{
+	return malloc(RECORD_SIZE);
+}
+
+static void seal_record(char *r, size_t n)
+{
+	r[n] = '\0';
+}
+
+int main(void)
+{
+	char *tried[TRIES];
+	char *r = NULL;
+	int n = 0;
+
+	/* Which blocks land on guard pages, and on which side, is the pool's business:
+	 * take the first one whose end borders an inaccessible page. */
+	while (n < TRIES) {
+		tried[n] = new_record();
+		if (!tried[n])
+			return 1;
+		if (readable(tried[n] + RECORD_SIZE) == 0) {
+			r = tried[n];
+			break;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++)
+		free(tried[i]);
+	if (!r) {
+		printf("no guarded record in %d tries\n", TRIES);
+		return 2;
+	}
+	printf("guarded record found\n");
+	fflush(stdout);
+	for (int i = 0; i < RECORD_SIZE; i++)
+		r[i] = 'a' + i % 26;
+	seal_record(r, RECORD_SIZE); /* the bug: the terminator goes one past the end */
+	printf("record sealed\n");
+	free(r);
+	return 0;
+}
