@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "emit.h"
 #include "growth.h"
@@ -84,9 +85,12 @@ static int canary(void)
 	return vigil_rt.opt.mode == VIGIL_MODE_CANARY;
 }
 
+/* Only canary samples carry the prefix, and never at a page start (samples that
+ * need page alignment are not taken): the word before a page-aligned pointer may
+ * not be mapped at all (jemalloc hands out such blocks). */
 static int is_prefixed(const void *p)
 {
-	return ((const uint64_t *)p)[-1] == MAGIC;
+	return canary() && ((uintptr_t)p & 4095) && ((const uint64_t *)p)[-1] == MAGIC;
 }
 
 /* The word before a glibc block is its chunk size (a multiple of 16, at least 32,
@@ -94,8 +98,23 @@ static int is_prefixed(const void *p)
  * allocator. Free to ask, since free already loads that word. */
 static int chunk_plausible(const void *p)
 {
-	uint64_t w = ((const uint64_t *)p)[-1] & ~7ull;
+	uint64_t w;
 
+	if (!vigil_rt.real_is_glibc)
+		return 1; /* another allocator's layout: nothing to tell */
+	if ((uintptr_t)p & 15)
+		return 0;
+	if (!((uintptr_t)p & 4095)) {
+		/* A page start: glibc's header would be on the page before, which for
+		 * a pointer glibc never returned may not be mapped. Rare (valloc'd
+		 * blocks), so read it the slow, safe way. */
+		struct iovec local = {&w, sizeof(w)}, remote = {(char *)p - 8, sizeof(w)};
+		if (process_vm_readv(vigil_gettid(), &local, 1, &remote, 1, 0) != sizeof(w))
+			return 0;
+	} else {
+		w = ((const uint64_t *)p)[-1];
+	}
+	w &= ~7ull;
 	return w >= 32 && !(w & 15) && w < (1ull << 48);
 }
 
@@ -139,8 +158,10 @@ static void *real_alloc(size_t total, size_t align, int zero)
 	return zero ? vigil_real.calloc(1, total) : vigil_real.malloc(total);
 }
 
-static void track(void *p, size_t size, unsigned op, uint32_t stack, unsigned flags)
+static int track(void *p, size_t size, unsigned op, uint32_t stack, unsigned flags)
 {
+	int r;
+
 	struct vigil_block b = {
 		.ptr = (uintptr_t)p,
 		.size = size,
@@ -150,16 +171,17 @@ static void track(void *p, size_t size, unsigned op, uint32_t stack, unsigned fl
 		.flags = (uint8_t)flags,
 	};
 
-	vigil_heaptab__insert(vigil_heap, &b);
+	r = vigil_heaptab__insert(vigil_heap, &b);
 	__atomic_add_fetch(&nallocs, 1, __ATOMIC_RELAXED);
+	return r;
 }
 
-void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
+static void *alloc(size_t size, size_t align, unsigned op, int zero)
 {
 	size_t rz = vigil_rt.opt.redzone, total, lead;
 	uint32_t stack;
 	void *base, *p;
-	int e;
+	int e, r;
 
 	if (size > vigil_rt.opt.alloc_size_limit)
 		vigil_heaperr__bad_size(size, 0);
@@ -183,7 +205,7 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 			}
 		}
 	}
-	if (canary()) {
+	if (canary() && align < 4096) {
 		if (!sample_left)
 			sample_left = next_sample_gap(); /* this thread's first allocation */
 		sample_left -= (long)size;
@@ -192,25 +214,50 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 		sample_left += next_sample_gap();
 		if (sample_left <= 0)
 			sample_left = 1;
+	} else if (canary()) {
+		return real_alloc(size, align, zero);
 	}
+	/* The prefix sits before the block in the same allocation. A sample never
+	 * starts a page (is_prefixed() does not look before a page start), so room
+	 * for twice the lead is taken and the second slot used when the first would. */
 	lead = canary() ? (align > PREFIX ? align : PREFIX) : 0;
-	if (size > VIGIL_BLOCK_SIZE_MAX - rz - lead) {
+	if (size > VIGIL_BLOCK_SIZE_MAX - rz - 2 * lead) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	total = lead + size + rz;
+	total = 2 * lead + size + rz;
 	base = real_alloc(total, align, zero);
 	if (!base)
 		return NULL;
 	e = errno;
+	if (lead && !(((uintptr_t)base + lead) & 4095))
+		lead *= 2;
 	p = (char *)base + lead;
 	if (lead) {
 		((void **)p)[-2] = base;
 		((uint64_t *)p)[-1] = MAGIC;
 	}
 	fill_redzone(p, size);
-	track(p, size, op, vigil_stack__capture(), lead ? VIGIL_BLOCK_PREFIXED : 0);
+	r = track(p, size, op, vigil_stack__capture(), lead ? VIGIL_BLOCK_PREFIXED : 0);
+	if (r && lead) {
+		/* Table full: a sample nobody tracks could not be freed; serve it plain. */
+		vigil_real.free(base);
+		return real_alloc(size, align, zero);
+	}
 	errno = e;
+	return p;
+}
+
+/* Inside the guard throughout: unwinding and the tables may allocate (the first
+ * capture in a thread asks for its stack bounds), and that must reach the real
+ * allocator, not this one. */
+void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
+{
+	void *p;
+
+	vigil_guard__enter();
+	p = alloc(size, align, op, zero);
+	vigil_guard__leave();
 	return p;
 }
 
@@ -363,8 +410,7 @@ void vigil_heap__free(void *p, unsigned op)
 	vigil_guard__enter();
 	/* Canary: an unsampled block goes straight back, unless it cannot be a block
 	 * at all (misaligned, or on this thread's stack), which costs nothing to see. */
-	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p) &&
-	    !((uintptr_t)p & 15) && chunk_plausible(p) &&
+	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p) && chunk_plausible(p) &&
 	    !vigil_unwind__on_stack((uintptr_t)p)) {
 		vigil_guard__leave();
 		vigil_real.free(p);

@@ -165,9 +165,11 @@ static int plausible_chunk(const void *p)
 	struct iovec local = {hdr, sizeof(hdr)}, remote = {(char *)p - 16, sizeof(hdr)};
 	uint64_t size;
 
+	if (!vigil_rt.real_is_glibc)
+		return 1; /* another allocator: its blocks cannot be told apart here */
 	if ((uintptr_t)p & 15)
 		return 0;
-	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(hdr))
+	if (process_vm_readv(vigil_gettid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(hdr))
 		return 0;
 	size = hdr[1] & ~7ull;
 	return size >= 32 && !(size & 15) && size < (1ull << 40);

@@ -148,6 +148,13 @@ static const struct real_sym real_syms[] = {
 	R(malloc_usable_size, 1), R(sigaction, 1), R(sigaltstack, 1), R(pthread_create, 1),
 	R(dlopen, 1), R(dlmopen, 0), R(dlclose, 1), R(_exit, 1), R(close, 1),
 	R(close_range, 0), R(dup2, 1), R(dup3, 1),
+	R(memcpy, 1), R(memmove, 1), R(memset, 1), R(strcpy, 1), R(strncpy, 1), R(strcat, 1),
+	R(strncat, 1), R(__memcpy_chk, 0), R(__memmove_chk, 0), R(__memset_chk, 0),
+	R(__strcpy_chk, 0), R(__strncpy_chk, 0), R(__strcat_chk, 0), R(__strncat_chk, 0),
+	R(vsprintf, 1), R(vsnprintf, 1), R(gets, 0), R(fgets, 1), R(__vsprintf_chk, 0),
+	R(__vsnprintf_chk, 0), R(__fgets_chk, 0),
+	R(read, 1), R(pread, 1), R(pread64, 1), R(recv, 1), R(recvfrom, 1), R(__read_chk, 0),
+	R(__pread_chk, 0), R(__pread64_chk, 0), R(__recv_chk, 0), R(__recvfrom_chk, 0),
 };
 #undef R
 
@@ -160,6 +167,11 @@ static int resolve_real(void)
 			return -ENOENT;
 		}
 		*real_syms[i].fn = fn;
+	}
+	{
+		Dl_info di;
+		vigil_rt.real_is_glibc = dladdr((void *)vigil_real.malloc, &di) && di.dli_fname &&
+					 strstr(di.dli_fname, "/libc.so");
 	}
 	/* Private to glibc and optional: the leak scan then guesses the TLS size. */
 	vigil_real.get_tls_static_info = dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");

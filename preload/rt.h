@@ -6,8 +6,11 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "vigil/options.h"
@@ -47,6 +50,39 @@ struct vigil_real {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	void (*get_tls_static_info)(size_t *, size_t *);
+	/* string.c, stdio.c, io.c; the FORTIFY (_chk) ones are optional */
+	void *(*memcpy)(void *, const void *, size_t);
+	void *(*memmove)(void *, const void *, size_t);
+	void *(*memset)(void *, int, size_t);
+	char *(*strcpy)(char *, const char *);
+	char *(*strncpy)(char *, const char *, size_t);
+	char *(*strcat)(char *, const char *);
+	char *(*strncat)(char *, const char *, size_t);
+	void *(*__memcpy_chk)(void *, const void *, size_t, size_t);
+	void *(*__memmove_chk)(void *, const void *, size_t, size_t);
+	void *(*__memset_chk)(void *, int, size_t, size_t);
+	char *(*__strcpy_chk)(char *, const char *, size_t);
+	char *(*__strncpy_chk)(char *, const char *, size_t, size_t);
+	char *(*__strcat_chk)(char *, const char *, size_t);
+	char *(*__strncat_chk)(char *, const char *, size_t, size_t);
+	int (*vsprintf)(char *, const char *, va_list);
+	int (*vsnprintf)(char *, size_t, const char *, va_list);
+	char *(*gets)(char *);
+	char *(*fgets)(char *, int, FILE *);
+	int (*__vsprintf_chk)(char *, int, size_t, const char *, va_list);
+	int (*__vsnprintf_chk)(char *, size_t, int, size_t, const char *, va_list);
+	char *(*__fgets_chk)(char *, size_t, int, FILE *);
+	ssize_t (*read)(int, void *, size_t);
+	ssize_t (*pread)(int, void *, size_t, off_t);
+	ssize_t (*pread64)(int, void *, size_t, off_t);
+	ssize_t (*recv)(int, void *, size_t, int);
+	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+	ssize_t (*__read_chk)(int, void *, size_t, size_t);
+	ssize_t (*__pread_chk)(int, void *, size_t, off_t, size_t);
+	ssize_t (*__pread64_chk)(int, void *, size_t, off_t, size_t);
+	ssize_t (*__recv_chk)(int, void *, size_t, size_t, int);
+	ssize_t (*__recvfrom_chk)(int, void *, size_t, size_t, int, struct sockaddr *,
+				  socklen_t *);
 };
 
 struct vigil_rt {
@@ -57,6 +93,8 @@ struct vigil_rt {
 	int exit_how;                   /* enum vigil_exit_how, 0 when unknown */
 	int exit_code;
 	int aborting;                   /* vigil itself aborts (--on-error abort) */
+	int real_is_glibc;              /* the real allocator is glibc's: its chunk
+					 * layout may be used in heuristics */
 };
 
 extern struct vigil_rt vigil_rt VIGIL_HIDDEN;

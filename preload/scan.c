@@ -3,6 +3,7 @@
  * have long lists). Each block enters the work list at most once per state change, so
  * the list never needs more than n entries. */
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -128,7 +129,9 @@ static void scan_range(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int saf
 			continue;
 		}
 		struct iovec local = {buf, len}, remote = {(void *)lo, len};
-		ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		/* By tid: after the main thread's pthread_exit the pid names a zombie
+		 * leader without an address space, and reads by pid fail. */
+		ssize_t got = process_vm_readv((pid_t)syscall(SYS_gettid), &local, 1, &remote, 1, 0);
 		if (got > 0)
 			scan_words(s, buf, (size_t)got / sizeof(uintptr_t), from, to);
 		lo += len;

@@ -45,8 +45,10 @@ static void write_crash(int sig, siginfo_t *si, void *uc)
 	size_t sz;
 
 	st.stack_id = n ? vigil_stack__write_raw(pcs, n, 0) : 0;
+	/* si_addr is an address only for kernel-raised faults (si_code > 0); from
+	 * kill() it holds the sender's pid. */
 	vigil_emit__finding(VIGIL_FK_CRASH, VIGIL_SEV_ERROR, 1, &st, 1, kv,
-			    sig == SIGSEGV || sig == SIGBUS ? 3 : 2);
+			    (sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 ? 3 : 2);
 	sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
 				    VIGIL_EXIT_SIGNAL, 0, sig);
 	vigil_rawlog__append(rec, sz);
