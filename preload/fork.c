@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* fork and process exit. Across fork the forking thread holds every vigil lock (in
- * rank order: heap table and quarantine, stack table, module map, threads, internal allocator), so
- * the child finds them in a consistent state, resets them and starts its own log. */
+/* fork(2). Across fork the forking thread holds every vigil lock, in rank order
+ * (heap table and quarantine, stack table, module map, threads, guard pool, signal
+ * dispositions, internal allocator), so the child finds them consistent, resets
+ * them and starts its own log. */
 #include <pthread.h>
 #include <unistd.h>
 
 #include "emit.h"
 #include "growth.h"
+#include "guardpool.h"
 #include "heap.h"
 #include "ialloc.h"
 #include "modmap.h"
@@ -24,6 +26,8 @@ static void prepare(void)
 	vigil_stacktab__lock_all(vigil_stacks);
 	vigil_modmap__lock();
 	vigil_thread__lock();
+	vigil_guardpool__lock();
+	vigil_signal__lock();
 	vigil_ialloc__lock();
 }
 
@@ -32,6 +36,8 @@ static void parent(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_ialloc__unlock();
+	vigil_signal__unlock(0);
+	vigil_guardpool__unlock(0);
 	vigil_thread__unlock();
 	vigil_modmap__unlock(0);
 	vigil_stacktab__unlock_all(vigil_stacks, 0);
@@ -44,11 +50,14 @@ static void child(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_ialloc__reset_lock();
+	vigil_signal__unlock(1);
+	vigil_guardpool__unlock(1);
 	vigil_emit__reset_after_fork();
 	vigil_thread__after_fork_child();
 	vigil_modmap__unlock(1);
 	vigil_stacktab__unlock_all(vigil_stacks, 1);
 	vigil_heap__unlock(1);
+	vigil_heaptab__mark_inherited(vigil_heap);
 	vigil_rt__after_fork_child();
 	vigil_growth__after_fork_child();
 	if (vigil_rt__start_log())
@@ -59,34 +68,4 @@ static void child(void)
 void vigil_fork__init(void)
 {
 	pthread_atfork(prepare, parent, child);
-}
-
-static void record_exit(int code)
-{
-	char rec[64];
-	size_t sz;
-
-	/* A vfork child shares our memory and descriptors: not our exit to record. */
-	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid)
-		return;
-	vigil_rt.exit_how = VIGIL_EXIT_UNDERSCORE;
-	vigil_rt.exit_code = code;
-	vigil_guard__enter();
-	vigil_heap__write_stats();
-	sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
-				    VIGIL_EXIT_UNDERSCORE, code, 0);
-	vigil_rawlog__append(rec, sz);
-	vigil_guard__leave();
-}
-
-VIGIL_EXPORT void _exit(int code)
-{
-	record_exit(code);
-	vigil_real._exit(code);
-}
-
-VIGIL_EXPORT void _Exit(int code)
-{
-	record_exit(code);
-	vigil_real._exit(code);
 }

@@ -235,3 +235,16 @@ int vigil_guardpool__fault(uintptr_t addr, void *uc)
 	mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
 	return 1;
 }
+
+void vigil_guardpool__lock(void)
+{
+	vigil_lock__acquire(&lock);
+}
+
+void vigil_guardpool__unlock(int reset)
+{
+	if (reset)
+		vigil_lock__reset(&lock);
+	else
+		vigil_lock__release(&lock);
+}

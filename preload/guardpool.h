@@ -30,4 +30,8 @@ int vigil_guardpool__find(const void *p, struct vigil_block *out) VIGIL_HID;
  * instruction can run again). */
 int vigil_guardpool__fault(uintptr_t addr, void *uc) VIGIL_HID;
 
+/* fork(2) */
+void vigil_guardpool__lock(void) VIGIL_HID;
+void vigil_guardpool__unlock(int reset) VIGIL_HID;
+
 #endif

@@ -267,6 +267,13 @@ int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t f
 	return r;
 }
 
+void vigil_heaptab__mark_inherited(struct vigil_heaptab *t)
+{
+	for (unsigned i = 0; i < NSHARDS; i++)
+		for (unsigned long j = 0; j < t->shards[i].cap; j++)
+			t->shards[i].slots[j].meta |= (uint64_t)VIGIL_BLOCK_INHERITED << 57;
+}
+
 void vigil_heaptab__lock_all(struct vigil_heaptab *t)
 {
 	for (unsigned i = 0; i < NSHARDS; i++)

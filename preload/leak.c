@@ -29,12 +29,14 @@
 /* glibc's arena heaps are HEAP_MAX_SIZE (64 MiB) aligned; see arena.c heap_for_ptr. */
 #define ARENA_ALIGN (64ul << 20)
 
-#define MAX_HOLES (MAX_THREAD_STACKS + 4096 + MAX_STW + 1)
+#define MAX_HOLES (MAX_THREAD_STACKS + 16384 + MAX_STW + 1)
+#define MAX_MODULE_RANGES 4096
 
 struct ctx {
 	struct vigil_scan scan;
 	uintptr_t (*holes)[2]; /* never roots: vigil's memory, thread stacks */
 	unsigned nholes;
+	unsigned nialloc;      /* the first nialloc holes are vigil's own memory */
 	struct vigil_map *maps;
 	unsigned nmaps;
 	struct vigil_thread_stack *ts;
@@ -82,13 +84,6 @@ static int is_arena_heap(const struct vigil_map *m)
 	return (ar & ~(ARENA_ALIGN - 1)) && (ar & (ARENA_ALIGN - 1)) < 0x100;
 }
 
-static void root_module(uintptr_t lo, uintptr_t hi, void *arg)
-{
-	struct ctx *c = arg;
-
-	vigil_scan__root_range(&c->scan, lo, hi, 0);
-}
-
 static void root_thread(struct ctx *c, uintptr_t sp, uintptr_t tp, const uintptr_t *regs,
 			size_t nregs)
 {
@@ -124,6 +119,7 @@ static void copy_block(const struct vigil_block *b, void *arg)
 	sb->hi = b->ptr + (b->size ? b->size : 1);
 	sb->stack = b->stack;
 	sb->tid = b->tid;
+	sb->inherited = !!(b->flags & VIGIL_BLOCK_INHERITED);
 	sb->state = b->state == VIGIL_BLOCK_FREED ? VIGIL_SCAN_IGNORED : VIGIL_SCAN_UNSEEN;
 }
 
@@ -200,7 +196,8 @@ static void report(struct vigil_scan *s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
 		uint8_t st = s->b[i].state;
-		if (st == VIGIL_SCAN_IGNORED || (st == VIGIL_SCAN_REACHABLE && !want_reachable))
+		if (st == VIGIL_SCAN_IGNORED || s->b[i].inherited ||
+		    (st == VIGIL_SCAN_REACHABLE && !want_reachable))
 			continue;
 		g[n++] = (struct group){s->b[i].stack, s->b[i].tid, st, s->b[i].hi - s->b[i].lo};
 	}
@@ -253,7 +250,7 @@ static void check_redzones(const struct vigil_scan *s, struct bad *bad, unsigned
 		struct vigil_block b;
 		uint64_t off;
 
-		if (vigil_heaptab__find_locked(vigil_heap, sb->lo, &b))
+		if (sb->inherited || vigil_heaptab__find_locked(vigil_heap, sb->lo, &b))
 			continue;
 		/* Quarantined blocks that never left: their pattern is checked here. */
 		if (b.state == VIGIL_BLOCK_FREED) {
@@ -272,15 +269,75 @@ void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns
 	*scan_ns = stat_scan_ns;
 }
 
+struct range {
+	uintptr_t lo, hi;
+};
+
+static void collect_module(uintptr_t lo, uintptr_t hi, void *arg)
+{
+	struct {
+		struct range *r;
+		unsigned n;
+	} *m = arg;
+
+	if (m->n < MAX_MODULE_RANGES)
+		m->r[m->n++] = (struct range){lo, hi};
+}
+
+/* The range of this thread's own stack: the mapping holding sp, unless sp is on an
+ * alternate signal stack (exit() called from a handler), in which case the thread's
+ * registered stack or the main [stack]. */
+static int own_stack(const struct ctx *c, uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+	const struct vigil_map *m = vigil_maps__find(c->maps, c->nmaps, sp);
+	pid_t tid = vigil_gettid();
+
+	for (unsigned i = 0; i < c->nholes && i < c->nialloc; i++)
+		if (c->holes[i][0] <= sp && sp < c->holes[i][1])
+			m = NULL;
+	if (m) {
+		*lo = sp - 128 < m->lo ? m->lo : sp - 128;
+		*hi = m->hi;
+		return 0;
+	}
+	for (unsigned i = 0; i < c->nts; i++)
+		if (c->ts[i].tid == tid) {
+			*lo = c->ts[i].lo;
+			*hi = c->ts[i].hi;
+			return 1;
+		}
+	for (unsigned i = 0; i < c->nmaps; i++)
+		if (c->maps[i].stack) {
+			*lo = c->maps[i].lo;
+			*hi = c->maps[i].hi;
+			return 1;
+		}
+	return -1;
+}
+
+/* Callee-saved registers may hold the program's pointers across the calls that led
+ * here. Its own frame, so getcontext's second return cannot clobber the caller. */
+static __attribute__((noinline)) void root_registers(struct vigil_scan *s)
+{
+	ucontext_t uc;
+
+	getcontext(&uc);
+	vigil_scan__root_words(s, (const uintptr_t *)uc.uc_mcontext.gregs, NGREG);
+}
+
 void vigil_leak__at_exit(void)
 {
 	uint64_t t0 = vigil_now_ns();
 	struct ctx c = {0};
 	struct vigil_stw w = {0};
-	ucontext_t uc;
-	uintptr_t self_sp = (uintptr_t)__builtin_frame_address(0);
-	size_t cap, align;
-	int all_stopped, r;
+	struct range *mods = NULL;
+	struct {
+		struct range *r;
+		unsigned n;
+	} mc = {0};
+	uintptr_t self_sp = (uintptr_t)__builtin_frame_address(0), lo, hi;
+	size_t cap = 0, align;
+	int all_stopped, r, whole;
 	struct bad bad[MAX_BAD];
 	unsigned nbad = 0;
 
@@ -288,14 +345,21 @@ void vigil_leak__at_exit(void)
 	c.ts = vigil_ialloc(sizeof(*c.ts) * MAX_THREAD_STACKS);
 	c.holes = vigil_ialloc(sizeof(*c.holes) * MAX_HOLES);
 	w.t = vigil_ialloc(sizeof(*w.t) * MAX_STW);
+	mods = vigil_ialloc(sizeof(*mods) * MAX_MODULE_RANGES);
 	w.max = MAX_STW;
-	if (!c.maps || !c.ts || !c.holes || !w.t)
-		return;
+	if (!c.maps || !c.ts || !c.holes || !w.t || !mods)
+		goto cleanup;
 	c.tls_static = 4096;
-	if (vigil_real.get_tls_static_info) {
+	if (vigil_real.get_tls_static_info)
 		vigil_real.get_tls_static_info(&c.tls_static, &align);
-	}
 	c.nts = vigil_thread__stacks(c.ts, MAX_THREAD_STACKS);
+	/* Everything that takes a lock another thread might hold (the loader's, the
+	 * internal allocator's) is gathered before the world stops. */
+	mc.r = mods;
+	vigil_modmap__foreach_writable(collect_module, &mc);
+	c.nholes = c.nialloc = vigil_ialloc__ranges(c.holes, MAX_HOLES - MAX_THREAD_STACKS - MAX_STW);
+	r = vigil_maps__read(c.maps, MAX_MAPS);
+	c.nmaps = r > 0 ? (unsigned)r : 0;
 
 	vigil_heaptab__lock_all(vigil_heap);
 	cap = vigil_heaptab__count_locked(vigil_heap);
@@ -303,7 +367,7 @@ void vigil_leak__at_exit(void)
 	c.scan.work = vigil_ialloc(sizeof(*c.scan.work) * (cap ? cap : 1));
 	if (!c.scan.b || !c.scan.work) {
 		vigil_heaptab__unlock_all(vigil_heap, 0);
-		return;
+		goto cleanup;
 	}
 	vigil_heaptab__foreach_locked(vigil_heap, copy_block, &c.scan);
 
@@ -312,14 +376,20 @@ void vigil_leak__at_exit(void)
 		all_stopped = w.t[i].stopped;
 	/* A running thread may free (and unmap) memory under the scan. */
 	c.scan.safe = !all_stopped;
-	r = vigil_maps__read(c.maps, MAX_MAPS);
-	c.nmaps = r > 0 ? (unsigned)r : 0;
 	vigil_scan__sort(&c.scan);
 
-	vigil_modmap__foreach_writable(root_module, &c);
-	getcontext(&uc);
-	root_thread(&c, self_sp, (uintptr_t)__builtin_thread_pointer(),
-		    (const uintptr_t *)uc.uc_mcontext.gregs, NGREG);
+	/* Module data read defensively: the program may have made a page of it
+	 * PROT_NONE. */
+	for (unsigned i = 0; i < mc.n; i++)
+		vigil_scan__root_range(&c.scan, mods[i].lo, mods[i].hi, 1);
+	root_registers(&c.scan);
+	whole = own_stack(&c, self_sp, &lo, &hi);
+	if (whole >= 0)
+		vigil_scan__root_range(&c.scan, lo, hi, whole);
+	if (whole > 0)
+		add_hole(&c, lo, hi);
+	vigil_scan__root_range(&c.scan, (uintptr_t)__builtin_thread_pointer() - c.tls_static,
+			       (uintptr_t)__builtin_thread_pointer() + TCB_SCAN, 1);
 	for (unsigned i = 0; i < w.n; i++) {
 		struct vigil_stw_thread *t = &w.t[i];
 		if (t->stopped) {
@@ -343,10 +413,10 @@ void vigil_leak__at_exit(void)
 			vigil_scan__root_range(&c.scan, c.ts[i].tp + sizeof(uintptr_t),
 					       c.ts[i].tp + 2 * sizeof(uintptr_t), 1);
 	}
-	c.nholes = vigil_ialloc__ranges(c.holes, 4096);
 	for (unsigned i = 0; i < c.nts; i++)
 		add_hole(&c, c.ts[i].lo, c.ts[i].hi);
-	hole_for_sp(&c, self_sp);
+	if (!whole)
+		hole_for_sp(&c, self_sp);
 	for (unsigned i = 0; i < w.n; i++)
 		if (w.t[i].stopped)
 			hole_for_sp(&c, w.t[i].regs.rsp);
@@ -357,6 +427,10 @@ void vigil_leak__at_exit(void)
 		int heap = m->heap || is_arena_heap(m);
 		if (!m->r || !m->w || !(m->anon || m->heap) || (m->special && !m->heap) ||
 		    (heap && vigil_rt.opt.mode != VIGIL_MODE_CANARY))
+			continue;
+		/* Another allocator's (jemalloc's) mappings mix blocks with its own
+		 * metadata and stale free space: a mapping holding blocks is its heap. */
+		if (!vigil_rt.real_is_glibc && vigil_scan__any_in(&c.scan, m->lo, m->hi))
 			continue;
 		root_pieces(&c, m->lo, m->hi, 0);
 	}
@@ -380,4 +454,12 @@ void vigil_leak__at_exit(void)
 	vigil_scan__classify(&c.scan);
 	stat_scan_ns = vigil_now_ns() - t0;
 	report(&c.scan);
+cleanup:
+	vigil_ifree(c.scan.b, sizeof(*c.scan.b) * (cap ? cap : 1));
+	vigil_ifree(c.scan.work, sizeof(*c.scan.work) * (cap ? cap : 1));
+	vigil_ifree(mods, sizeof(*mods) * MAX_MODULE_RANGES);
+	vigil_ifree(w.t, sizeof(*w.t) * MAX_STW);
+	vigil_ifree(c.holes, sizeof(*c.holes) * MAX_HOLES);
+	vigil_ifree(c.ts, sizeof(*c.ts) * MAX_THREAD_STACKS);
+	vigil_ifree(c.maps, sizeof(*c.maps) * MAX_MAPS);
 }

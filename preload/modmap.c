@@ -3,6 +3,7 @@
  * a signal handler; the cache lets the crash path write modules without it. */
 #include <elf.h>
 #include <link.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
+#include "unwind.h"
 
 #define MAX_MODULES 1024
 
@@ -26,6 +28,7 @@ struct module {
 };
 
 static vigil_lock_t lock;
+static unsigned long long seen_adds, seen_subs;
 static struct module *mods; /* MAX_MODULES, from ialloc */
 static unsigned nmods;
 static char exe_path[VIGIL_PATH_MAX];
@@ -73,8 +76,13 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 	const char *name;
 	uint32_t flags = 0;
 
-	(void)size;
 	(void)ctx;
+	if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof(info->dlpi_subs)) {
+		if (info->dlpi_subs != seen_subs)
+			vigil_unwind__flush(); /* code may now live where other code was */
+		seen_adds = info->dlpi_adds;
+		seen_subs = info->dlpi_subs;
+	}
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_LOAD)
@@ -181,25 +189,30 @@ static int covered(uintptr_t pc)
 	return 0;
 }
 
+static int counters_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	int *changed = arg;
+
+	if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof(info->dlpi_subs))
+		*changed = info->dlpi_adds != seen_adds || info->dlpi_subs != seen_subs;
+	return 1; /* the counters are in every entry: the first one will do */
+}
+
 void vigil_modmap__ensure(const uintptr_t *pcs, unsigned n, int may_scan)
 {
+	int changed = 0;
+
 	if (may_scan)
 		vigil_lock__acquire(&lock);
 	else if (!vigil_lock__try(&lock))
 		return;
-	for (unsigned i = 0; i < n && may_scan; i++)
-		if (!covered(pcs[i])) {
+	if (may_scan) {
+		dl_iterate_phdr(counters_cb, &changed);
+		for (unsigned i = 0; i < n && !changed; i++)
+			changed = !covered(pcs[i]);
+		if (changed)
 			rescan();
-			break;
-		}
-	write_pending();
-	vigil_lock__release(&lock);
-}
-
-void vigil_modmap__refresh(void)
-{
-	vigil_lock__acquire(&lock);
-	rescan();
+	}
 	write_pending();
 	vigil_lock__release(&lock);
 }

@@ -146,7 +146,7 @@ static const struct real_sym real_syms[] = {
 	R(malloc, 1), R(free, 1), R(calloc, 1), R(realloc, 1), R(memalign, 1),
 	R(posix_memalign, 1), R(aligned_alloc, 1), R(valloc, 1), R(pvalloc, 1),
 	R(malloc_usable_size, 1), R(sigaction, 1), R(sigaltstack, 1), R(pthread_create, 1),
-	R(dlopen, 1), R(dlmopen, 0), R(dlclose, 1), R(_exit, 1), R(close, 1),
+	R(signal, 1), R(bsd_signal, 0), R(sysv_signal, 0), R(_exit, 1), R(close, 1),
 	R(close_range, 0), R(dup2, 1), R(dup3, 1),
 	R(memcpy, 1), R(memmove, 1), R(memset, 1), R(strcpy, 1), R(strncpy, 1), R(strcat, 1),
 	R(strncat, 1), R(__memcpy_chk, 0), R(__memmove_chk, 0), R(__memset_chk, 0),
@@ -264,26 +264,57 @@ int vigil_rt__start_log(void)
 	return 0;
 }
 
-/* Registered before __libc_start_main registers _dl_fini, so it runs after the
- * destructor below, as the very last exit handler: the exit record goes out here. */
-static void on_exit_status(int status, void *arg)
+static int on_exit_registered;
+
+/* The end of the process as vigil sees it: heap-growth and leak verdicts, stats,
+ * the exit record, the standalone text report. If this thread was interrupted
+ * inside vigil (exit() from a signal handler), vigil's locks may be held by the
+ * very frame below: only the lock-free exit record is written then. */
+static void finish(int how, int code, int verdicts)
 {
-	int s = vigil_rt__state(), saved = errno;
+	static int done;
 	char rec[64];
 	size_t sz;
+	int interrupted = vigil_guard > 0;
+
+	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid ||
+	    __atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+		return;
+	vigil_guard__enter();
+	if (verdicts && !interrupted && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP))) {
+		vigil_growth__report();
+		if (vigil_rt.opt.leak_check)
+			vigil_leak__at_exit();
+	}
+	if (!interrupted)
+		vigil_heap__write_stats();
+	if (how) {
+		vigil_rt.exit_how = how;
+		sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),
+					    vigil_now_ns(), (unsigned)how, code, 0);
+		vigil_rawlog__append(rec, sz);
+	}
+	__atomic_store_n(&vigil_rt.state, VIGIL_DONE, __ATOMIC_RELEASE);
+	if (vigil_rt.opt.standalone && !interrupted)
+		vigil_standalone__report();
+	vigil_guard__leave();
+}
+
+/* Registered in the constructor, before __libc_start_main registers _dl_fini, so
+ * it runs last of all exit handlers: after the program's atexit handlers and after
+ * every library's destructors, when what the program frees at exit is freed. */
+static void on_exit_status(int status, void *arg)
+{
+	int saved = errno;
 
 	(void)arg;
-	if ((s != VIGIL_READY && s != VIGIL_DONE) || getpid() != vigil_rt.pid ||
-	    vigil_rt.exit_how)
-		return;
-	vigil_rt.exit_how = VIGIL_EXIT_RETURN;
-	vigil_rt.exit_code = status;
-	vigil_guard__enter();
-	sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
-				    VIGIL_EXIT_RETURN, status, 0);
-	vigil_rawlog__append(rec, sz);
-	vigil_guard__leave();
+	finish(VIGIL_EXIT_RETURN, status, 1);
 	errno = saved;
+}
+
+void vigil_rt__finish_underscore_exit(int code)
+{
+	finish(VIGIL_EXIT_UNDERSCORE, code, 0);
 }
 
 void vigil_rt__init(void)
@@ -320,7 +351,7 @@ void vigil_rt__init(void)
 	vigil_signal__init();
 	vigil_thread__init();
 	vigil_fork__init();
-	on_exit(on_exit_status, NULL);
+	on_exit_registered = !on_exit(on_exit_status, NULL);
 	__atomic_store_n(&vigil_rt.state, VIGIL_READY, __ATOMIC_RELEASE);
 out:
 	vigil_guard__leave();
@@ -335,23 +366,12 @@ __attribute__((constructor(101))) static void vigil_ctor(void)
 	errno = saved;
 }
 
-/* Runs after every other library's destructors (the preload is initialised first and
- * finalised last), so what the program frees at exit is already freed. */
+/* Only when on_exit() could not be registered; the exit status is then unknown. */
 __attribute__((destructor(101))) static void vigil_dtor(void)
 {
 	int saved = errno;
 
-	if (vigil_rt__state() != VIGIL_READY || getpid() != vigil_rt.pid)
-		return;
-	vigil_guard__enter();
-	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP))
-		vigil_growth__report();
-	if (vigil_rt.opt.leak_check && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP)))
-		vigil_leak__at_exit();
-	vigil_heap__write_stats();
-	__atomic_store_n(&vigil_rt.state, VIGIL_DONE, __ATOMIC_RELEASE);
-	if (vigil_rt.opt.standalone)
-		vigil_standalone__report();
-	vigil_guard__leave();
+	if (!on_exit_registered)
+		finish(0, 0, 1);
 	errno = saved;
 }

@@ -39,10 +39,10 @@ struct vigil_real {
 	size_t (*malloc_usable_size)(void *);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	int (*sigaltstack)(const stack_t *, stack_t *);
+	sighandler_t (*signal)(int, sighandler_t);
+	sighandler_t (*bsd_signal)(int, sighandler_t);
+	sighandler_t (*sysv_signal)(int, sighandler_t);
 	int (*pthread_create)(void *, const void *, void *(*)(void *), void *);
-	void *(*dlopen)(const char *, int);
-	void *(*dlmopen)(long, const char *, int);
-	int (*dlclose)(void *);
 	pid_t (*fork)(void);
 	void (*_exit)(int) __attribute__((noreturn));
 	int (*close)(int);
@@ -162,11 +162,17 @@ void vigil_standalone__report(void) VIGIL_HIDDEN;
 
 #endif
 
+/* _exit(): the end-of-process work of exit() minus the leak verdicts (as LSan, no
+ * leak check on _exit), so stats and the exit record are written. */
+void vigil_rt__finish_underscore_exit(int code) VIGIL_HIDDEN;
 /* Opens a fresh raw log and writes its opening records (start and fork child). */
 int vigil_rt__start_log(void) VIGIL_HIDDEN;
 /* Gives the calling thread an alternate signal stack unless it has one; returns it
  * (NULL if none was set) so the thread's exit can free it. */
 void *vigil_signal__altstack(void) VIGIL_HIDDEN;
 void vigil_signal__altstack_free(void *sp) VIGIL_HIDDEN;
+/* fork(2): the lock on the program's view of signal dispositions. */
+void vigil_signal__lock(void) VIGIL_HIDDEN;
+void vigil_signal__unlock(int reset) VIGIL_HIDDEN;
 /* Fork child: per-thread caches hold the parent's values. */
 void vigil_rt__after_fork_child(void) VIGIL_HIDDEN;

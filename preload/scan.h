@@ -27,7 +27,8 @@ struct vigil_scan_block {
 	uint32_t stack;
 	uint32_t tid; /* allocating thread, carried into the report */
 	uint8_t state;
-	uint8_t pad[7];
+	uint8_t inherited; /* from before fork: traversed, never reported here */
+	uint8_t pad[6];
 };
 
 struct vigil_scan {

@@ -12,7 +12,6 @@
 
 #include "emit.h"
 #include "guardpool.h"
-#include "ialloc.h"
 #include "lock.h"
 #include "rawlog.h"
 #include "rt.h"
@@ -20,6 +19,7 @@
 #include "vigil/finding.h"
 
 #define ALTSTACK_SIZE (64 * 1024)
+#define GUARD 4096
 
 static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
@@ -82,21 +82,18 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	if (app.sa_handler != SIG_DFL && app.sa_handler != SIG_IGN) {
-		sigset_t old;
-
+		/* install() gave the kernel the program's mask, SA_NODEFER, SA_ONSTACK
+		 * and SA_RESTART: it already set up what the program asked for. */
 		if (app.sa_flags & SA_RESETHAND) {
 			app_act[sig].sa_handler = SIG_DFL;
 			app_act[sig].sa_flags &= ~SA_SIGINFO;
+			install(sig);
 		}
-		if (!(app.sa_flags & SA_NODEFER))
-			sigaddset(&app.sa_mask, sig);
-		pthread_sigmask(SIG_BLOCK, &app.sa_mask, &old);
+		errno = saved;
 		if (app.sa_flags & SA_SIGINFO)
 			app.sa_sigaction(sig, si, uc);
 		else
 			app.sa_handler(sig);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		errno = saved;
 		return;
 	}
 	/* Ignored, and sent by a process rather than raised by a fault: nothing to do. */
@@ -114,30 +111,50 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 	errno = saved;
 }
 
+/* What the kernel gets for an owned signal, given the program's disposition:
+ * ignored stays ignored in the kernel (so it survives exec as the program meant);
+ * default runs vigil's handler on the alternate stack (a stack overflow must still
+ * be reported); a program handler runs vigil's handler with the program's flags and
+ * mask, so the program's handler runs as it asked. */
 static void install(int sig)
 {
+	const struct sigaction *a = &app_act[sig];
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_fatal;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | (app_act[sig].sa_flags & SA_RESTART);
 	sigemptyset(&sa.sa_mask);
+	if (a->sa_handler == SIG_IGN) {
+		sa.sa_handler = SIG_IGN;
+	} else if (a->sa_handler == SIG_DFL) {
+		sa.sa_sigaction = on_fatal;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	} else {
+		sa.sa_sigaction = on_fatal;
+		sa.sa_flags = SA_SIGINFO | (a->sa_flags & (SA_ONSTACK | SA_RESTART | SA_NODEFER));
+		sa.sa_mask = a->sa_mask;
+	}
 	vigil_real.sigaction(sig, &sa, NULL);
 }
 
+/* Its own mapping with a guard page below: an overflow of the alternate stack faults
+ * instead of running into other memory. */
 void *vigil_signal__altstack(void)
 {
 	stack_t ss, old;
+	char *m;
 
 	if (vigil_real.sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
 		return NULL; /* the program has its own */
-	ss.ss_sp = vigil_ialloc(ALTSTACK_SIZE);
-	if (!ss.ss_sp)
+	m = mmap(NULL, GUARD + ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (m == MAP_FAILED)
 		return NULL;
+	mprotect(m, GUARD, PROT_NONE);
+	ss.ss_sp = m + GUARD;
 	ss.ss_size = ALTSTACK_SIZE;
 	ss.ss_flags = 0;
 	if (vigil_real.sigaltstack(&ss, NULL)) {
-		vigil_ifree(ss.ss_sp, ALTSTACK_SIZE);
+		munmap(m, GUARD + ALTSTACK_SIZE);
 		return NULL;
 	}
 	return ss.ss_sp;
@@ -152,7 +169,7 @@ void vigil_signal__altstack_free(void *sp)
 	if (vigil_real.sigaltstack(NULL, &cur) || cur.ss_sp != sp)
 		return;
 	if (!vigil_real.sigaltstack(&ss, NULL))
-		vigil_ifree(sp, ALTSTACK_SIZE);
+		munmap((char *)sp - GUARD, GUARD + ALTSTACK_SIZE);
 }
 
 void vigil_signal__init(void)
@@ -187,9 +204,15 @@ VIGIL_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigactio
 	return 0;
 }
 
-static sighandler_t set_handler(int sig, sighandler_t h, int flags)
+static sighandler_t set_handler(int sig, sighandler_t h, int flags,
+				sighandler_t (*real)(int, sighandler_t))
 {
 	struct sigaction sa, old;
+
+	/* Signals vigil does not own keep glibc's exact semantics (siginterrupt...). */
+	vigil_rt__active();
+	if ((sig <= 0 || sig >= NSIG || !owned[sig]) && real)
+		return real(sig, h);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = h;
@@ -203,18 +226,32 @@ static sighandler_t set_handler(int sig, sighandler_t h, int flags)
 }
 
 /* glibc's signal() reaches the kernel through its internal sigaction, which would
- * bypass the wrapper above. BSD semantics, as glibc gives. */
+ * bypass the wrapper above: for the owned signals it is redone here with glibc's
+ * semantics (BSD for signal()); every other signal goes to the real one. */
 VIGIL_EXPORT sighandler_t signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESTART);
+	return set_handler(sig, h, SA_RESTART, vigil_real.signal);
 }
 
 VIGIL_EXPORT sighandler_t bsd_signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESTART);
+	return set_handler(sig, h, SA_RESTART, vigil_real.bsd_signal);
 }
 
 VIGIL_EXPORT sighandler_t sysv_signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESETHAND | SA_NODEFER);
+	return set_handler(sig, h, SA_RESETHAND | SA_NODEFER, vigil_real.sysv_signal);
+}
+
+void vigil_signal__lock(void)
+{
+	vigil_lock__acquire(&act_lock);
+}
+
+void vigil_signal__unlock(int reset)
+{
+	if (reset)
+		vigil_lock__reset(&act_lock);
+	else
+		vigil_lock__release(&act_lock);
 }
