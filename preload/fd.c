@@ -66,7 +66,9 @@ VIGIL_EXPORT void closefrom(int lowfd)
 /* The program wants our number: move the log out of the way first. */
 static void make_room(int newfd)
 {
-	if (is_log(newfd))
+	/* A vfork child shares our memory but not our descriptor table: moving "our"
+	 * log there would rewrite the parent's idea of where its log is. */
+	if (is_log(newfd) && getpid() == vigil_rt.pid)
 		vigil_rawlog__move();
 }
 

@@ -261,6 +261,8 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 	return p;
 }
 
+static void heap_free(void *p, unsigned op);
+
 static void *base_of(void *p, unsigned flags)
 {
 	return flags & VIGIL_BLOCK_PREFIXED ? prefix_base(p) : p;
@@ -396,6 +398,14 @@ static void free_guarded(void *p, unsigned op, uint32_t stack)
 }
 
 void vigil_heap__free(void *p, unsigned op)
+{
+	int saved = errno;
+
+	heap_free(p, op);
+	errno = saved; /* free() leaves errno alone, as glibc's does */
+}
+
+static void heap_free(void *p, unsigned op)
 {
 	struct vigil_block b;
 	uint32_t stack;

@@ -341,6 +341,10 @@ void vigil_leak__at_exit(void)
 	struct bad bad[MAX_BAD];
 	unsigned nbad = 0;
 
+	if (vigil_stw__seccomp_filtered()) {
+		vigil_msg("leak check skipped: a seccomp filter may forbid the calls it needs", NULL);
+		return;
+	}
 	c.maps = vigil_ialloc(sizeof(*c.maps) * MAX_MAPS);
 	c.ts = vigil_ialloc(sizeof(*c.ts) * MAX_THREAD_STACKS);
 	c.holes = vigil_ialloc(sizeof(*c.holes) * MAX_HOLES);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* A line-at-a-time parser over a static buffer: no stdio, no allocation. Callers
- * are exit-time or error paths, serialised by their own locks. */
+/* A line-at-a-time parser over a static buffer: no stdio, no allocation. The buffer
+ * is shared, so readers take turns (exit-time and error paths only). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "maps.h"
+
+static vigil_lock_t lock;
 
 static uintptr_t parse_hex(const char **p, const char *end)
 {
@@ -69,6 +72,7 @@ int vigil_maps__read(struct vigil_map *out, unsigned max)
 
 	if (fd < 0)
 		return -errno;
+	vigil_lock__acquire(&lock);
 	for (;;) {
 		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
 		char *start = buf, *nl;
@@ -85,6 +89,7 @@ int vigil_maps__read(struct vigil_map *out, unsigned max)
 		have -= (size_t)(start - buf);
 		memmove(buf, start, have);
 	}
+	vigil_lock__release(&lock);
 	syscall(SYS_close, fd);
 	return (int)n;
 }

@@ -46,7 +46,8 @@ static int mkdir_p(char *path)
 		}
 		*p = '/';
 	}
-	if (mkdir(path, 0755) && errno != EEXIST)
+	/* The logs hold argv and addresses: only their owner reads them. */
+	if (mkdir(path, 0700) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -89,6 +90,20 @@ static void remember(int fd)
 	}
 }
 
+/* Moves fd to a number >= 100, clear of those programs hand out and expect (the next
+ * open() of the program must get the number it would get without vigil). */
+static int high(int fd)
+{
+	int r = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+
+	if (r < 0)
+		r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (r < 0)
+		return fd;
+	sys_close(fd);
+	return r;
+}
+
 /* Something closed our descriptor behind the wrappers (a raw syscall): reopen by path
  * rather than write into whatever file now has the number. */
 static int check_fd(void)
@@ -101,8 +116,8 @@ static int check_fd(void)
 	fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	log_fd = fd;
-	remember(fd);
+	log_fd = high(fd);
+	remember(log_fd);
 	return 0;
 }
 
@@ -143,20 +158,13 @@ int vigil_rawlog__open(const char *out, const char *exe, pid_t pid)
 			n = put_u(path, n, sizeof(path), seq);
 		}
 		put(path, n, sizeof(path), ".log");
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			return -errno;
 	}
 	if (fd < 0)
 		return -EEXIST;
-	/* Keep clear of the low numbers programs hand out and expect. */
-	r = fcntl(fd, F_DUPFD_CLOEXEC, 100);
-	if (r < 0)
-		r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (r >= 0) {
-		sys_close(fd);
-		fd = r;
-	}
+	fd = high(fd);
 	if (log_fd >= 0)
 		sys_close(log_fd);
 	log_fd = fd;

@@ -158,16 +158,22 @@ static const struct real_sym real_syms[] = {
 };
 #undef R
 
+/* Resolves every entry even when one is missing: with vigil disabled the wrappers
+ * still forward to whatever was found. */
 static int resolve_real(void)
 {
+	int r = 0;
+
 	for (size_t i = 0; i < sizeof(real_syms) / sizeof(real_syms[0]); i++) {
 		void *fn = dlsym(RTLD_NEXT, real_syms[i].name);
-		if (!fn && real_syms[i].required) {
-			vigil_msg("cannot resolve real ", real_syms[i].name);
-			return -ENOENT;
+		if (!fn && real_syms[i].required && !r) {
+			vigil_msg("vigil disabled: the C library lacks ", real_syms[i].name);
+			r = -ENOENT;
 		}
 		*real_syms[i].fn = fn;
 	}
+	if (r)
+		return r;
 	{
 		Dl_info di;
 		vigil_rt.real_is_glibc = dladdr((void *)vigil_real.malloc, &di) && di.dli_fname &&
@@ -266,6 +272,23 @@ int vigil_rt__start_log(void)
 
 static int on_exit_registered;
 
+/* A relative out dir is taken from where the process started: children that chdir
+ * (daemons go to /) must still write where the user looks. */
+static void absolute_out(void)
+{
+	char cwd[VIGIL_PATH_MAX], *o = vigil_rt.opt.out;
+	size_t n = 0;
+
+	if (o[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return;
+	vigil_fmt__str(cwd, sizeof(cwd), &n, "");
+	n = strlen(cwd);
+	vigil_fmt__str(cwd, sizeof(cwd), &n, "/");
+	vigil_fmt__str(cwd, sizeof(cwd), &n, o);
+	if (n + 1 < sizeof(cwd))
+		memcpy(o, cwd, n + 1);
+}
+
 /* The end of the process as vigil sees it: heap-growth and leak verdicts, stats,
  * the exit record, the standalone text report. If this thread was interrupted
  * inside vigil (exit() from a signal handler), vigil's locks may be held by the
@@ -329,7 +352,7 @@ void vigil_rt__init(void)
 	vigil_guard__enter();
 	vigil_rt.pid = getpid();
 	if (resolve_real()) {
-		vigil_rt__disable("the C library lacks a function vigil wraps");
+		__atomic_store_n(&vigil_rt.state, VIGIL_DISABLED, __ATOMIC_RELEASE);
 		goto out;
 	}
 	vigil_options__defaults(&vigil_rt.opt);
@@ -338,6 +361,7 @@ void vigil_rt__init(void)
 		vigil_rt__disable("bad options");
 		goto out;
 	}
+	absolute_out();
 	if (vigil_modmap__init() || vigil_heap__init()) {
 		vigil_rt__disable("out of memory for its tables");
 		goto out;

@@ -7,6 +7,8 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -129,6 +131,44 @@ static int tracer_main(void *arg)
 	return 0;
 }
 
+/* Tasks in this process, counting at most 2: whether anyone else runs at all. */
+static int other_threads(void)
+{
+	char buf[1024];
+	long fd = sys(SYS_openat, AT_FDCWD, (long)"/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	long got;
+	int n = 0;
+
+	if (fd < 0)
+		return 1;
+	while (n < 2 && (got = sys(SYS_getdents64, fd, (long)buf, sizeof(buf), 0)) > 0)
+		for (long off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			off += d->d_reclen;
+			n += d->d_name[0] >= '0' && d->d_name[0] <= '9';
+		}
+	sys(SYS_close, fd, 0, 0, 0);
+	return n > 1;
+}
+
+int vigil_stw__seccomp_filtered(void)
+{
+	char buf[4096];
+	long fd = sys(SYS_openat, AT_FDCWD, (long)"/proc/self/status", O_RDONLY | O_CLOEXEC, 0);
+	long got;
+	const char *p;
+
+	if (fd < 0)
+		return 0;
+	got = sys(SYS_read, fd, (long)buf, sizeof(buf) - 1, 0);
+	sys(SYS_close, fd, 0, 0, 0);
+	if (got <= 0)
+		return 0;
+	buf[got] = '\0';
+	p = strstr(buf, "Seccomp:");
+	return p && strtol(p + 8, NULL, 10) == 2;
+}
+
 int vigil_stw__stop(struct vigil_stw *w)
 {
 	long waited = 0;
@@ -137,6 +177,9 @@ int vigil_stw__stop(struct vigil_stw *w)
 	w->pid = getpid();
 	w->self = vigil_gettid();
 	w->go = w->ready = w->resume = w->done = 0;
+	w->stack = NULL;
+	if (!other_threads())
+		return 0; /* nobody to stop: no tracer, no wait */
 	w->stack = vigil_ialloc(TRACER_STACK);
 	if (!w->stack)
 		return -ENOMEM;
@@ -149,7 +192,9 @@ int vigil_stw__stop(struct vigil_stw *w)
 		return e;
 	}
 	/* Yama's ptrace_scope=1 lets a process trace only its descendants. */
-	prctl(PR_SET_PTRACER, w->tracer, 0, 0, 0);
+	w->yama = !access("/proc/sys/kernel/yama/ptrace_scope", F_OK);
+	if (w->yama)
+		prctl(PR_SET_PTRACER, w->tracer, 0, 0, 0);
 	fwake(&w->go);
 	while (!__atomic_load_n(&w->ready, __ATOMIC_ACQUIRE) && waited < 5000) {
 		fwait(&w->ready, 0, 100);
@@ -165,19 +210,17 @@ void vigil_stw__resume(struct vigil_stw *w)
 	if (!w->stack)
 		return;
 	fwake(&w->resume);
-	/* A tracer stuck on a thread in uninterruptible sleep must not hang the exit:
-	 * killing it detaches its tracees. */
-	for (int i = 0; i < 500; i++) {
-		if (sys(SYS_wait4, w->tracer, (long)&status, __WALL | WNOHANG, 0) == w->tracer)
-			goto reaped;
-		struct timespec ts = {0, 10000000};
-		sys(SYS_nanosleep, (long)&ts, 0, 0, 0);
-	}
-	kill(w->tracer, SIGKILL);
+	/* The tracer says when it has let go of every thread; one stuck on a thread in
+	 * uninterruptible sleep must not hang the exit: killing it detaches them. */
+	for (int waited = 0; !__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) && waited < 5000;
+	     waited += 100)
+		fwait(&w->done, 0, 100);
+	if (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+		kill(w->tracer, SIGKILL);
 	while (sys(SYS_wait4, w->tracer, (long)&status, __WALL, 0) < 0 && errno == EINTR)
 		;
-reaped:
-	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+	if (w->yama)
+		prctl(PR_SET_PTRACER, 0, 0, 0, 0);
 	vigil_ifree(w->stack, TRACER_STACK);
 	w->stack = NULL;
 }

@@ -26,6 +26,7 @@ struct vigil_stw {
 	/* private */
 	pid_t pid, self, tracer;
 	int go, ready, resume, done;
+	int yama;
 	void *stack;
 };
 
@@ -35,5 +36,8 @@ struct vigil_stw {
  * no tracer could be started. vigil_stw__resume must follow in every case. */
 int vigil_stw__stop(struct vigil_stw *w) VIGIL_HID;
 void vigil_stw__resume(struct vigil_stw *w) VIGIL_HID;
+/* True under a seccomp filter (systemd SystemCallFilter...): clone, ptrace and
+ * process_vm_readv may kill the process there, so the leak scan must not run. */
+int vigil_stw__seccomp_filtered(void) VIGIL_HID;
 
 #endif
