@@ -361,7 +361,7 @@ static void release_checked(const struct vigil_block *b, unsigned op, uint32_t s
 
 	if (!op_matches(b->kind, op))
 		vigil_heaperr__mismatch(b, op, stack);
-	if (!vigil_heap__redzone_ok(b, &bad))
+	if (!(b->flags & VIGIL_BLOCK_REPORTED) && !vigil_heap__redzone_ok(b, &bad))
 		vigil_heap__report_overflow(b, bad, detected_by, stack);
 	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
 	quarantine_block(b);
@@ -487,7 +487,7 @@ void *vigil_heap__realloc_passive(void *p, size_t size)
 		old = 0;
 	np = vigil_real.malloc(size);
 	if (np) {
-		memcpy(np, p, old < size ? old : size);
+		vigil_real.memcpy(np, p, old < size ? old : size);
 		vigil_heap__free(p, VIGIL_OP_REALLOC);
 	}
 	return np;
@@ -523,7 +523,7 @@ void *vigil_heap__realloc(void *p, size_t size)
 		vigil_guard__leave();
 		np = vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
 		if (np)
-			memcpy(np, p, b.size < size ? b.size : size);
+			vigil_real.memcpy(np, p, b.size < size ? b.size : size);
 		return np;
 	}
 	vigil_guard__leave();
@@ -536,7 +536,9 @@ void *vigil_heap__realloc(void *p, size_t size)
 	np = vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
 	if (!np)
 		return NULL;
-	memcpy(np, p, b.size < size ? b.size : size);
+	/* The real memcpy: vigil's own would check this copy out of a block that is
+	 * about to be (or already is) freed. */
+	vigil_real.memcpy(np, p, b.size < size ? b.size : size);
 	vigil_heap__free(p, VIGIL_OP_REALLOC);
 	return np;
 }
@@ -554,6 +556,11 @@ int vigil_heap__check_call(const void *p, size_t n, int write)
 	if (canary() && !vigil_guardpool__owns(p) &&
 	    (!((uintptr_t)p & 4095) || !is_prefixed(p)))
 		return 0;
+	/* Full mode on glibc: a word before p that is no chunk header means p is no
+	 * block start (a stack buffer, pymalloc's objects): no table lookup needed. */
+	if (!canary() && vigil_rt.real_is_glibc && ((uintptr_t)p & 4095) &&
+	    !vigil_guardpool__owns(p) && !chunk_plausible(p))
+		return 0;
 	vigil_guard__enter();
 	r = vigil_guardpool__owns(p) ? vigil_guardpool__find(p, &b)
 				     : vigil_heaptab__find(vigil_heap, (uintptr_t)p, &b);
@@ -562,6 +569,10 @@ int vigil_heap__check_call(const void *p, size_t n, int write)
 		return 0;
 	}
 	vigil_heaperr__at_call(&b, n, write, vigil_stack__capture());
+	/* The call still runs and will damage the redzone: that one bug is reported
+	 * once, here. */
+	if (!vigil_guardpool__owns(p))
+		vigil_heaptab__add_flags(vigil_heap, (uintptr_t)p, VIGIL_BLOCK_REPORTED);
 	vigil_guard__leave();
 	return 1;
 }

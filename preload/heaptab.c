@@ -267,6 +267,22 @@ int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t f
 	return r;
 }
 
+void vigil_heaptab__add_flags(struct vigil_heaptab *t, uintptr_t ptr, unsigned flags)
+{
+	uint64_t h = mix(ptr);
+	struct shard *s = &t->shards[h & (NSHARDS - 1)];
+
+	vigil_lock__acquire(&s->lock);
+	if (s->cap)
+		for (unsigned long j = (h >> 6) & (s->cap - 1); s->slots[j].ptr;
+		     j = (j + 1) & (s->cap - 1))
+			if (s->slots[j].ptr == ptr) {
+				s->slots[j].meta |= (uint64_t)(flags & 0x7f) << 57;
+				break;
+			}
+	vigil_lock__release(&s->lock);
+}
+
 void vigil_heaptab__mark_inherited(struct vigil_heaptab *t)
 {
 	for (unsigned i = 0; i < NSHARDS; i++)

@@ -20,6 +20,7 @@ enum vigil_block_flags {
 	VIGIL_BLOCK_GUARDED = 1u << 0, /* served from the guard-page pool */
 	VIGIL_BLOCK_PREFIXED = 1u << 1, /* canary sample: a prefix holds vigil's magic */
 	VIGIL_BLOCK_INHERITED = 1u << 2, /* allocated before this process forked off */
+	VIGIL_BLOCK_REPORTED = 1u << 3, /* an overflow of it was already reported */
 };
 
 #define VIGIL_BLOCK_SIZE_MAX ((1ull << 48) - 1)
@@ -49,6 +50,8 @@ int vigil_heaptab__find(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_blo
 int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t free_stack,
 			      uint32_t free_tid, struct vigil_block *out) VIGIL_HID;
 
+/* Sets flags on a tracked block (no-op when untracked). */
+void vigil_heaptab__add_flags(struct vigil_heaptab *t, uintptr_t ptr, unsigned flags) VIGIL_HID;
 /* Fork child, single-threaded: flags every block INHERITED (the parent reports it). */
 void vigil_heaptab__mark_inherited(struct vigil_heaptab *t) VIGIL_HID;
 /* With every shard locked (lock_all), visits every block, LIVE or FREED. */

@@ -256,7 +256,7 @@ static void check_redzones(const struct vigil_scan *s, struct bad *bad, unsigned
 		if (b.state == VIGIL_BLOCK_FREED) {
 			if (!vigil_heap__freed_ok(&b, &off))
 				bad[(*nbad)++] = (struct bad){b, off, 1};
-		} else if (!vigil_heap__redzone_ok(&b, &off)) {
+		} else if (!(b.flags & VIGIL_BLOCK_REPORTED) && !vigil_heap__redzone_ok(&b, &off)) {
 			bad[(*nbad)++] = (struct bad){b, off, 0};
 		}
 	}
