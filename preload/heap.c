@@ -72,8 +72,9 @@ int vigil_heap__init(void)
 	quarantine = vigil_quarantine__new(vigil_rt.opt.quarantine_bytes);
 	if (!vigil_heap || !quarantine)
 		return -ENOMEM;
-	if (vigil_rt.opt.guard_rate)
-		vigil_guardpool__init(GUARD_SLOTS);
+	/* Without its pool (no address space for it) guarded sampling is off. */
+	if (vigil_rt.opt.guard_rate && vigil_guardpool__init(GUARD_SLOTS))
+		vigil_rt.opt.guard_rate = 0;
 	return vigil_stack__init(vigil_rt.opt.max_stacks);
 }
 
@@ -362,7 +363,7 @@ static void release_checked(const struct vigil_block *b, unsigned op, uint32_t s
 	if (!op_matches(b->kind, op))
 		vigil_heaperr__mismatch(b, op, stack);
 	if (!(b->flags & VIGIL_BLOCK_REPORTED) && !vigil_heap__redzone_ok(b, &bad))
-		vigil_heap__report_overflow(b, bad, detected_by, stack);
+		vigil_heaperr__overflow(b, bad, detected_by, stack);
 	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
 	quarantine_block(b);
 }
@@ -380,7 +381,7 @@ static void free_guarded(void *p, unsigned op, uint32_t stack)
 	}
 	/* Checked while the page is still accessible: the release protects it. */
 	if (b.state == VIGIL_BLOCK_LIVE && !vigil_heap__redzone_ok(&b, &bad))
-		vigil_heap__report_overflow(&b, bad,
+		vigil_heaperr__overflow(&b, bad,
 					    op == VIGIL_OP_REALLOC ? VIGIL_DETECT_REALLOC
 								   : VIGIL_DETECT_FREE,
 					    stack);
@@ -575,12 +576,6 @@ int vigil_heap__check_call(const void *p, size_t n, int write)
 		vigil_heaptab__add_flags(vigil_heap, (uintptr_t)p, VIGIL_BLOCK_REPORTED);
 	vigil_guard__leave();
 	return 1;
-}
-
-void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
-				 uint32_t stack)
-{
-	vigil_heaperr__overflow(b, bad, detected_by, stack);
 }
 
 void vigil_heap__after_error(void)

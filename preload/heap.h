@@ -37,9 +37,6 @@ int vigil_heap__redzone_ok(const struct vigil_block *b, uint64_t *bad) VIGIL_HID
 /* True when a freed block still holds the freed pattern; else the offset of the
  * first byte written after free in *bad. */
 int vigil_heap__freed_ok(const struct vigil_block *b, uint64_t *bad) VIGIL_HID;
-/* Reports a heap-overflow found in a redzone. */
-void vigil_heap__report_overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
-				 uint32_t stack) VIGIL_HID;
 /* After reporting a heap error: --on-error abort ends the process here. */
 void vigil_heap__after_error(void) VIGIL_HID;
 

@@ -446,7 +446,7 @@ void vigil_leak__at_exit(void)
 		if (bad[i].freed)
 			vigil_heaperr__write_after_free(&bad[i].b, bad[i].off);
 		else
-			vigil_heap__report_overflow(&bad[i].b, bad[i].off, VIGIL_DETECT_EXIT, 0);
+			vigil_heaperr__overflow(&bad[i].b, bad[i].off, VIGIL_DETECT_EXIT, 0);
 	}
 	for (unsigned i = 0; i < w.n; i++) {
 		if (w.t[i].stopped && all_stopped)

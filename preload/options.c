@@ -37,7 +37,6 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->report_reachable = 0;
 	o->leak_check = 1;
 	o->standalone = 1;
-	o->verbosity = 0;
 	o->on_error_abort = 0;
 	o->quarantine_bytes = 64ul << 20;
 	o->redzone = 16;
@@ -221,22 +220,19 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		o->max_findings = (unsigned)x;
 		return 0;
 	}
-	if (key_is(k, klen, "report_reachable") || key_is(k, klen, "leak_check") ||
-	    key_is(k, klen, "verbosity")) {
-		if (parse_ulong(v, vlen, 0, key_is(k, klen, "verbosity") ? 3 : 1, &x))
+	if (key_is(k, klen, "report_reachable") || key_is(k, klen, "leak_check")) {
+		if (parse_ulong(v, vlen, 0, 1, &x))
 			goto bad;
 		if (key_is(k, klen, "report_reachable"))
 			o->report_reachable = (int)x;
-		else if (key_is(k, klen, "leak_check"))
-			o->leak_check = (int)x;
 		else
-			o->verbosity = (int)x;
+			o->leak_check = (int)x;
 		return 0;
 	}
 	err_set(err, errlen, "unknown option '", k, klen,
 		"' (known: out, checks, mode, on_error, stack_depth, free_stack_depth, max_stacks, "
 		"max_blocks, "
-		"max_findings, report_reachable, leak_check, verbosity, quarantine_mb, redzone, "
+		"max_findings, report_reachable, leak_check, quarantine_mb, redzone, "
 		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms)");
 	return -EINVAL;
 bad:

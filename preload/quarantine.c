@@ -3,6 +3,8 @@
  * are picked by the freeing thread, not by address: the real allocator hands the
  * same addresses out again, so address shards that stop receiving frees would hold
  * their blocks forever and never check them. */
+#include <errno.h>
+
 #include "ialloc.h"
 #include "lock.h"
 #include "quarantine.h"
@@ -38,10 +40,10 @@ static int grow(struct shard *s)
 	struct vigil_qentry *r;
 
 	if (ncap > MAX_RING)
-		return -1;
+		return -ENOSPC;
 	r = vigil_ialloc(ncap * sizeof(*r));
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	for (unsigned i = 0; i < s->count; i++)
 		r[i] = s->ring[(s->head + i) % s->cap];
 	if (s->ring)

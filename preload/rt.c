@@ -131,8 +131,18 @@ void vigil_rt__after_fork_child(void)
 
 void vigil_rt__disable(const char *why)
 {
+	vigil_rt__disable_why(why, "");
+}
+
+void vigil_rt__disable_why(const char *what, const char *detail)
+{
+	char buf[1024];
+	size_t n = 0;
+
 	__atomic_store_n(&vigil_rt.state, VIGIL_DISABLED, __ATOMIC_RELEASE);
-	vigil_msg("vigil disabled: ", why);
+	vigil_fmt__str(buf, sizeof(buf), &n, what);
+	vigil_fmt__str(buf, sizeof(buf), &n, detail);
+	vigil_msg("vigil disabled: ", buf);
 }
 
 struct real_sym {
@@ -357,8 +367,7 @@ void vigil_rt__init(void)
 	}
 	vigil_options__defaults(&vigil_rt.opt);
 	if (vigil_options__from_env(&vigil_rt.opt, environ, err, sizeof(err))) {
-		vigil_msg("error: VIGIL_OPTIONS: ", err);
-		vigil_rt__disable("bad options");
+		vigil_rt__disable_why("VIGIL_OPTIONS: ", err);
 		goto out;
 	}
 	absolute_out();
@@ -368,8 +377,11 @@ void vigil_rt__init(void)
 	}
 	r = vigil_rt__start_log();
 	if (r) {
-		vigil_msg("error: cannot write the raw log under ", vigil_rt.opt.out);
-		vigil_rt__disable(strerror(-r));
+		size_t n = 0;
+		vigil_fmt__str(err, sizeof(err), &n, vigil_rt.opt.out);
+		vigil_fmt__str(err, sizeof(err), &n, ": ");
+		vigil_fmt__str(err, sizeof(err), &n, strerror(-r));
+		vigil_rt__disable_why("cannot write the raw log under ", err);
 		goto out;
 	}
 	vigil_signal__init();

@@ -43,7 +43,6 @@ struct vigil_real {
 	sighandler_t (*bsd_signal)(int, sighandler_t);
 	sighandler_t (*sysv_signal)(int, sighandler_t);
 	int (*pthread_create)(void *, const void *, void *(*)(void *), void *);
-	pid_t (*fork)(void);
 	void (*_exit)(int) __attribute__((noreturn));
 	int (*close)(int);
 	int (*close_range)(unsigned, unsigned, int);
@@ -91,7 +90,6 @@ struct vigil_rt {
 	struct vigil_options opt;
 	uintptr_t self_start, self_end; /* libvigil.so's own mapped range */
 	int exit_how;                   /* enum vigil_exit_how, 0 when unknown */
-	int exit_code;
 	int aborting;                   /* vigil itself aborts (--on-error abort) */
 	int real_is_glibc;              /* the real allocator is glibc's: its chunk
 					 * layout may be used in heuristics */
@@ -134,6 +132,7 @@ static inline void vigil_guard__leave(void)
 
 /* Steps vigil aside after an internal failure; says why once. */
 void vigil_rt__disable(const char *why) VIGIL_HIDDEN;
+void vigil_rt__disable_why(const char *what, const char *detail) VIGIL_HIDDEN;
 
 /* "vigil[pid]: <a><b>\n" on stderr with one write(2); capped in number. */
 void vigil_msg(const char *a, const char *b) VIGIL_HIDDEN;
@@ -160,8 +159,6 @@ void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns
 void vigil_heap__write_stats(void) VIGIL_HIDDEN;
 void vigil_standalone__report(void) VIGIL_HIDDEN;
 
-#endif
-
 /* _exit(): the end-of-process work of exit() minus the leak verdicts (as LSan, no
  * leak check on _exit), so stats and the exit record are written. */
 void vigil_rt__finish_underscore_exit(int code) VIGIL_HIDDEN;
@@ -176,3 +173,5 @@ void vigil_signal__lock(void) VIGIL_HIDDEN;
 void vigil_signal__unlock(int reset) VIGIL_HIDDEN;
 /* Fork child: per-thread caches hold the parent's values. */
 void vigil_rt__after_fork_child(void) VIGIL_HIDDEN;
+
+#endif

@@ -23,7 +23,6 @@ struct vigil_options {
 	int report_reachable;     /* write leak-reachable findings */
 	int leak_check;           /* run the exit-time leak scan */
 	int standalone;           /* no CLI: write a text report next to the raw log */
-	int verbosity;
 	/* heap errors (issue 3) */
 	int on_error_abort;       /* abort after reporting a heap error */
 	unsigned long quarantine_bytes; /* freed memory held back from reuse */
