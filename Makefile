@@ -59,6 +59,10 @@ CASE_BINS := $(CASE_C:tests/cases/%.c=$(BUILD)/tests/cases/%) \
 	$(CASE_CXX:tests/cases/%.cc=$(BUILD)/tests/cases/%)
 # Test programs: debug info, no optimisation, so lines in reports are exact.
 CASE_CFLAGS := -O0 -g -fno-omit-frame-pointer -fno-inline -pthread -Wall -Wno-unused
+# Shared objects the cases dlopen, in a directory of their own that only a case's
+# RUNPATH ($ORIGIN/lib) leads to.
+CASE_PLUGINS := $(patsubst tests/cases/plugins/%.c,$(BUILD)/tests/cases/lib/%.so,\
+	$(wildcard tests/cases/plugins/*.c))
 
 DEMO_BINS := $(BUILD)/demo/server $(BUILD)/demo/loadgen
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
@@ -100,6 +104,11 @@ $(BUILD)/tests/cases/%: tests/cases/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CASE_CFLAGS) -o $@ $< $(shell sed -n 's|^// *build-flags: *||p' $<)
 
+$(BUILD)/tests/cases/lib/%.so: tests/cases/plugins/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CASE_CFLAGS) -fPIC -shared -o $@ $<
+
 $(BUILD)/tests/cases/%: tests/cases/%.cc
 	$(call msg,CXX,$@)
 	@mkdir -p $(@D)
@@ -116,7 +125,7 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -pthread $(WARN) -o $@ $<
 
-cases: $(CASE_BINS)
+cases: $(CASE_BINS) $(CASE_PLUGINS)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -127,12 +136,12 @@ check-exports: $(BUILD)/libvigil.so
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-unit.sh $(UNIT_BINS)
 
-integration: all $(CASE_BINS)
+integration: all $(CASE_BINS) $(CASE_PLUGINS)
 	$(Q)tests/integration/run.sh
 
 # deps first and alone: nothing can compile on a machine that lacks the packages.
 test: deps
-	$(Q)$(MAKE) $(SUBMAKE_FLAGS) all $(UNIT_BINS) $(CASE_BINS)
+	$(Q)$(MAKE) $(SUBMAKE_FLAGS) all $(UNIT_BINS) $(CASE_BINS) $(CASE_PLUGINS)
 	$(Q)$(MAKE) $(SUBMAKE_FLAGS) check-exports
 	$(Q)$(MAKE) $(SUBMAKE_FLAGS) unit
 	$(Q)$(MAKE) $(SUBMAKE_FLAGS) integration

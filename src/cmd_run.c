@@ -74,7 +74,9 @@ static int absolute(const char *path, char *out, size_t len)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+/* Parents are made as `mkdir -p` would; the last directory gets mode when it is new,
+ * and keeps its own when it already exists (it may be shared on purpose). */
+static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -91,7 +93,7 @@ static int mkdir_p(const char *path)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
+	if (mkdir(buf, mode) && errno != EEXIST)
 		return -errno;
 	if (stat(buf, &st))
 		return -errno;
@@ -239,6 +241,11 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 				"in ../lib/vigil: %s\n", strerror(-err));
 		goto cleanup;
 	}
+	if (!vigil_launch__preloadable(preload)) {
+		fprintf(stderr, ERR_PREFIX "cannot preload '%s': the path contains ':' or a "
+				"space\n", preload);
+		goto cleanup;
+	}
 	env = vigil_launch__env(environ, preload, out, cli);
 	if (!env) {
 		fprintf(stderr, ERR_PREFIX "cannot build the environment: %s\n", strerror(ENOMEM));
@@ -257,9 +264,13 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 				"under vigil run, use -o/--output\n", getenv("VIGIL_OPTIONS"));
 		goto cleanup;
 	}
-	err = mkdir_p(out);
+	/* The raw logs and the reports hold the target's argv and paths: a new OUT and
+	 * raw/ are for the user alone, and raw/ is made so even when a run left it. */
+	err = mkdir_p(out, 0700);
 	if (!err)
-		err = mkdir_p(raw);
+		err = mkdir_p(raw, 0700);
+	if (!err && chmod(raw, 0700))
+		err = -errno;
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "cannot create output directory '%s': %s\n", cli->out,
 			strerror(-err));

@@ -581,6 +581,26 @@ static int merge(struct vigil_report *r, struct vigil_finding *into,
 	return merge_pids(r, into, from);
 }
 
+/* exec runs no exit handler, so the image it replaced leaves no EXIT record; the
+ * image that took over writes a log of its own under the same pid, started later.
+ * Only an image that said who it was counts: a log that lost its PROCESS record has no
+ * start time to order it by. procs must be sorted by start. */
+static void mark_execs(struct vigil_report *r)
+{
+	for (size_t i = 0; i < r->nprocs; i++) {
+		struct vigil_process *p = &r->procs[i];
+
+		if (!p->exe || p->exit.kind != VIGIL_STATUS_UNKNOWN)
+			continue;
+		for (size_t j = i + 1; j < r->nprocs; j++)
+			if (r->procs[j].pid == p->pid && r->procs[j].exe &&
+			    r->procs[j].start_ns > p->start_ns) {
+				p->exit = (struct vigil_status){VIGIL_STATUS_EXEC, 0};
+				break;
+			}
+	}
+}
+
 int vigil_report__finish(struct vigil_report *r)
 {
 	size_t n = 0;
@@ -604,6 +624,7 @@ int vigil_report__finish(struct vigil_report *r)
 	r->nfindings = n;
 	sort(r->findings, n, sizeof(*r->findings), cmp_rank);
 	sort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
+	mark_execs(r);
 
 	memset(r->stats, 0, sizeof(r->stats));
 	r->stats_set = 0;
@@ -692,11 +713,13 @@ void vigil_report__infer_run(struct vigil_report *r)
 	r->command = root->argv;
 	r->ncommand = root->argc;
 	r->started = root->start_ns ? (int64_t)(root->start_ns / 1000000000ull) : -1;
-	r->exit = root->exit;
+	/* The run's end is a process's end: an image exec replaced did not end it. */
+	r->exit = root->exit.kind == VIGIL_STATUS_EXEC ? (struct vigil_status){0} : root->exit;
 	vigil_report__set_root(r, root->pid);
 	/* After exec the same pid has a later image: its exit is the run's. */
 	for (size_t i = 0; i < r->nprocs; i++)
 		if (r->procs[i].pid == root->pid && r->procs[i].start_ns >= root->start_ns &&
-		    r->procs[i].exit.kind != VIGIL_STATUS_UNKNOWN)
+		    r->procs[i].exit.kind != VIGIL_STATUS_UNKNOWN &&
+		    r->procs[i].exit.kind != VIGIL_STATUS_EXEC)
 			r->exit = r->procs[i].exit;
 }

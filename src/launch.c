@@ -2,6 +2,7 @@
 /* The launcher: the target's environment (the env contract with the preload), fork,
  * go-pipe handshake, execvpe, exec errors sent back on a CLOEXEC pipe, SIGTERM/SIGHUP
  * forwarded, orphans reaped as their subreaper. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -283,4 +284,12 @@ void vigil_launch__env_free(char **env)
 	for (size_t i = 0; env && env[i]; i++)
 		free(env[i]);
 	free(env);
+}
+
+bool vigil_launch__preloadable(const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if (*p == ':' || isspace((unsigned char)*p))
+			return false;
+	return true;
 }

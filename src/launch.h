@@ -4,6 +4,7 @@
 #ifndef VIGIL_LAUNCH_H
 #define VIGIL_LAUNCH_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "cli.h"
@@ -30,6 +31,10 @@ struct vigil_child {
 char **vigil_launch__env(char *const *base, const char *preload, const char *out,
 			 const struct vigil_cli *cli);
 void vigil_launch__env_free(char **env);
+
+/* Whether path survives LD_PRELOAD as one entry: ld.so splits the list at ':' and
+ * spaces, so a path holding either would be preloaded as pieces. */
+bool vigil_launch__preloadable(const char *path);
 
 /* Runs argv[0] (searched in PATH) with envp until it exits, reaping any orphaned
  * descendant along the way (vigil is their subreaper). Returns 0 once the child has

@@ -18,6 +18,7 @@ enum vigil_status_kind {
 	VIGIL_STATUS_UNKNOWN = 0,
 	VIGIL_STATUS_CODE,   /* exited with value */
 	VIGIL_STATUS_SIGNAL, /* killed by signal value */
+	VIGIL_STATUS_EXEC,   /* the image was replaced by exec: a later log goes on */
 };
 
 struct vigil_status {
@@ -123,7 +124,9 @@ int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l);
  * that cannot be read becomes a note, not an error. */
 int vigil_report__add_dir(struct vigil_report *r, const char *dir);
 
-/* Dedupes and sorts findings, sums stats. Call once, after the last add. */
+/* Dedupes and sorts findings, sums stats, and marks as replaced by exec every image
+ * with no end of its own that a later image of the same pid followed. Call once,
+ * after the last add. */
 int vigil_report__finish(struct vigil_report *r);
 
 /* new + add_dir + finish. NULL with errno set (ENOENT: no such dir). */

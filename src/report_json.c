@@ -93,6 +93,8 @@ static json_t *status(struct vigil_status st)
 		return json_pack("{s:i}", "code", st.value);
 	case VIGIL_STATUS_SIGNAL:
 		return json_pack("{s:i}", "signal", st.value);
+	case VIGIL_STATUS_EXEC:
+		return json_pack("{s:b}", "exec", 1);
 	case VIGIL_STATUS_UNKNOWN:
 		break;
 	}
@@ -322,7 +324,8 @@ int vigil_json__write_atomic(const json_t *j, const char *path)
 	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) ||
 	    write(fd, "\n", 1) != 1)
 		err = errno ? -errno : -EIO;
-	if (!err && (fchmod(fd, 0644) || fsync(fd)))
+	/* Owner only, whatever the umask: the report holds the target's argv. */
+	if (!err && (fchmod(fd, 0600) || fsync(fd)))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;

@@ -49,6 +49,8 @@ static void print_status(FILE *f, const json_t *exit)
 		fprintf(f, "exit code %lld", (long long)v);
 	else if (jint(exit, "signal", &v))
 		fprintf(f, "killed by signal %lld", (long long)v);
+	else if (json_is_true(json_object_get(exit, "exec")))
+		fprintf(f, "replaced by exec");
 	else
 		fprintf(f, "exit status unknown");
 }
@@ -387,7 +389,8 @@ int vigil_text__write_atomic(const json_t *report, const char *path)
 		return err;
 	}
 	err = vigil_text__render(report, f);
-	if (!err && (fchmod(fd, 0644) || fsync(fd)))
+	/* Owner only, whatever the umask: the report holds the target's argv. */
+	if (!err && (fchmod(fd, 0600) || fsync(fd)))
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;

@@ -8,6 +8,7 @@
 // expect-none: crash
 // expect-none: * severity=error
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include <iostream>
 #include <map>
 #include <memory>

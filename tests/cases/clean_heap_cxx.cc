@@ -11,6 +11,7 @@
 // expect-none: bad-alloc-size
 // expect-stdout: cxx: 0 failures
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include <cstdint>
 #include <cstdio>
 #include <map>

@@ -11,6 +11,7 @@
 // expect-stdout: 100000 blocks, 0 failures
 // expect-report[base,guard,canary]: stats.allocs>=140000
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>

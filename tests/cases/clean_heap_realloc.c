@@ -10,6 +10,7 @@
 // expect-none: bad-alloc-size
 // expect-stdout: 2000 chains, 0 failures
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

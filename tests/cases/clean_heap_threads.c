@@ -11,6 +11,7 @@
 // expect-stdout: 8 threads, 0 failures
 // expect-report[base,guard,canary]: stats.allocs>=240000
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 // expect-none: bad-alloc-size
 // expect-stdout: strings clean, checksum 1119223703
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>

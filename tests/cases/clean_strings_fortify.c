@@ -9,4 +9,5 @@
 // expect-none: bad-alloc-size
 // expect-stdout: strings clean, checksum 1119223703
 // expect-exit: 0
+// expect-report: stats.leak_scan_ns>0
 #include "clean_strings.c"

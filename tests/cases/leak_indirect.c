@@ -3,7 +3,7 @@
  * so they are direct leaks; the entries are reachable only through leaked tables, so
  * they are indirect and must not be reported as direct leaks of their own. */
 // expect: leak function=make_table line=32 details.direct_bytes>0
-// expect: leak details.indirect_bytes>0
+// expect: leak function=make_entry line=23 details.indirect_bytes>0
 // expect-none: leak function=make_entry details.direct_bytes>0
 // expect-none: crash
 // expect-exit: 0

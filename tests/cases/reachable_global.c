@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* Not a leak: blocks still referenced at exit from globals (.bss and .data), from a
  * function-local static, and through a chain of heap blocks hanging off a global. A
- * conservative scan must find them all reachable. */
+ * conservative scan must find them all reachable; with report_reachable=1 each one is
+ * a leak-reachable finding, so a leak scan that never ran cannot pass. */
+// variant: reachable VIGIL_OPTIONS=report_reachable=1
 // expect-none: leak
 // expect-none: crash
 // expect-none: * severity=error
 // expect-exit: 0
+// expect[reachable]: leak-reachable function=load_config line=47
+// expect[reachable]: leak-reachable function=load_config line=52
+// expect[reachable]: leak-reachable function=load_config line=61
+// expect[reachable]: leak-reachable function=cached_greeting line=38
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* Not a leak: the main thread keeps its per-thread cache in thread-local storage, and
  * a second thread still running at exit keeps one on its stack and one in its TLS.
- * TLS and the stacks of live threads are roots of the leak scan. */
+ * TLS and the stacks of live threads are roots of the leak scan; with
+ * report_reachable=1 both blocks are leak-reachable findings, so a leak scan that
+ * never ran cannot pass. */
+// variant: reachable VIGIL_OPTIONS=report_reachable=1
 // expect-none: leak
 // expect-none: crash
 // expect-exit: 0
+// expect[reachable]: leak-reachable function=thread_cache line=32
+// expect[reachable]: leak-reachable function=resident line=43
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

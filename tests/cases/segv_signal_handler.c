@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Like segv_own_handler.c, but the handler is installed with signal(), which glibc
  * implements without going through the exported sigaction symbol. Whatever vigil does
- * about that, the program's handler must run and its exit status 3 must survive. */
+ * about that, the program's handler must run, its exit status 3 must survive, and
+ * the fault it handled is not a crash finding. */
 // expect-stdout: handler ran: SIGSEGV
 // expect-none: leak
+// expect-none: crash
 // expect-exit: 3
 #include <signal.h>
 #include <stdio.h>

@@ -289,7 +289,97 @@ class Runner:
                            % (t.rc, b"make_record" in t.out))
         self.result("report-rerender", reasons)
 
+    def _modes(self, paths):
+        """Reasons the files and directories in paths {path: mode} have other modes."""
+        reasons = []
+        for path, want in paths.items():
+            try:
+                have = os.stat(path).st_mode & 0o7777
+            except OSError as e:
+                reasons.append("%s: %s" % (path, e.strerror))
+                continue
+            if have != want:
+                reasons.append("%s is %o, expected %o" % (os.path.relpath(path, self.tmp),
+                                                          have, want))
+        return reasons
+
+    def report_permissions(self):
+        # The raw logs and reports hold the target's argv: a new OUT and raw/ are the
+        # user's alone, and so are the reports; an OUT that already existed keeps its
+        # mode (it may be shared on purpose), but its raw/ is made private again.
+        new = os.path.join(self.tmp, "perm-new", "out")
+        r = vtest.run([vtest.VIGIL, "run", "-o", new, "--", "true"])
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        reasons += self._modes({new: 0o700, os.path.join(new, "raw"): 0o700,
+                                os.path.join(new, "report.json"): 0o600,
+                                os.path.join(new, "report.txt"): 0o600,
+                                os.path.dirname(new): 0o755})
+        old = os.path.join(self.tmp, "perm-old")
+        os.makedirs(os.path.join(old, "raw"))
+        os.chmod(old, 0o755)
+        os.chmod(os.path.join(old, "raw"), 0o755)
+        r = vtest.run([vtest.VIGIL, "run", "-o", old, "--", "true"])
+        if r.rc != 0:
+            reasons.append("existing OUT: exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err)))
+        reasons += self._modes({old: 0o755, os.path.join(old, "raw"): 0o700,
+                                os.path.join(old, "report.json"): 0o600})
+        self.result("report-permissions", reasons)
+
+    def raw_log_permissions(self):
+        # Written by the preload, not by vigil: owner only, like the reports.
+        out = self.outdir("perm-logs")
+        r = vtest.run([vtest.VIGIL, "run", "-o", out, "--", "sh", "-c", "true | cat"])
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        raw = os.path.join(out, "raw")
+        logs = sorted(os.listdir(raw)) if os.path.isdir(raw) else []
+        if not logs:
+            reasons.append("no raw logs in %s" % raw)
+        reasons += self._modes({os.path.join(raw, n): 0o600 for n in logs})
+        self.result("raw-log-permissions", reasons)
+
     # --- bad input ------------------------------------------------------------------
+
+    def _one_line_exit_2(self, argv, env, marker):
+        """Reasons argv is not refused with exit 2, one 'vigil: ' line on stderr, nothing
+        on stdout and nothing launched (marker absent)."""
+        if os.path.exists(marker):
+            os.unlink(marker)
+        r = vtest.run(argv, env=vtest.clean_env(env))
+        err = r.err.decode("utf-8", "replace")
+        lines = err.splitlines()
+        reasons = []
+        if r.timed_out:
+            reasons.append("timed out")
+        if r.rc != 2:
+            reasons.append("exit %d, expected 2" % r.rc)
+        if len(lines) != 1 or not err.endswith("\n"):
+            reasons.append("stderr has %d lines, expected exactly one: %r"
+                           % (len(lines), err[:300]))
+        elif not lines[0].startswith("vigil: "):
+            reasons.append("stderr line does not start with 'vigil: ': %r" % lines[0])
+        if r.out:
+            reasons.append("wrote to stdout: %r" % r.out[:100])
+        if os.path.exists(marker):
+            reasons.append("the program was launched anyway")
+        return reasons, lines
+
+    def preload_path_separators(self):
+        # LD_PRELOAD is split at ':' and spaces: an install path holding one would
+        # preload pieces of it, so vigil refuses to start the program at all.
+        marker = os.path.join(self.tmp, "launched")
+        for label, dirname in (("colon", "lib:vigil"), ("space", "lib vigil")):
+            where = os.path.join(self.tmp, dirname)
+            os.makedirs(where)
+            for f in ("vigil", "libvigil.so"):
+                shutil.copy2(os.path.join(os.path.dirname(vtest.VIGIL), f), where)
+            argv = [os.path.join(where, "vigil"), "run", "-o", self.outdir("sep-" + label),
+                    "--", "touch", marker]
+            reasons, lines = self._one_line_exit_2(argv, None, marker)
+            want = ("vigil: error: cannot preload '%s': the path contains ':' or a space"
+                    % os.path.join(os.path.realpath(where), "libvigil.so"))
+            if lines and lines[0] != want:
+                reasons.append("stderr %r, expected %r" % (lines[0], want))
+            self.result("bad-input preload-path-with-" + label, reasons)
 
     def bad_input(self):
         marker = os.path.join(self.tmp, "launched")
@@ -314,25 +404,7 @@ class Runner:
             ("unknown-command", ["frobnicate"], None),
         ]
         for name, args, env in cases:
-            if os.path.exists(marker):
-                os.unlink(marker)
-            r = vtest.run([vtest.VIGIL] + args, env=vtest.clean_env(env))
-            err = r.err.decode("utf-8", "replace")
-            lines = err.splitlines()
-            reasons = []
-            if r.timed_out:
-                reasons.append("timed out")
-            if r.rc != 2:
-                reasons.append("exit %d, expected 2" % r.rc)
-            if len(lines) != 1 or not err.endswith("\n"):
-                reasons.append("stderr has %d lines, expected exactly one: %r"
-                               % (len(lines), err[:300]))
-            elif not lines[0].startswith("vigil: "):
-                reasons.append("stderr line does not start with 'vigil: ': %r" % lines[0])
-            if r.out:
-                reasons.append("wrote to stdout: %r" % r.out[:100])
-            if os.path.exists(marker):
-                reasons.append("the program was launched anyway")
+            reasons, _ = self._one_line_exit_2([vtest.VIGIL] + args, env, marker)
             self.result("bad-input " + name, reasons)
 
 
@@ -343,7 +415,8 @@ def main():
     t = Runner()
     programs = (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
                 t.sigterm)
-    rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.bad_input)
+    rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.report_permissions,
+            t.raw_log_permissions, t.bad_input, t.preload_path_separators)
     plan = [(MODES[0], programs + rest)] + [(m, programs) for m in MODES[1:]]
     for mode, tests in plan:
         t.set_mode(mode)

@@ -8,10 +8,13 @@ Header syntax (one per line, anywhere in the source):
   // expect-none: KIND|* [CONSTRAINT...] no finding of KIND (any kind: *) satisfies them
   // expect-exit: N                     exit status of `vigil run` (default 0)
   // expect-stdout: TEXT                the program's stdout contains the line TEXT
-  // expect-process: NAME code=N|signal=N
-                                        the process NAME ended so (processes[].exit)
-  // expect-report: PATH OP VALUE       a value of report.json, by a dotted path:
-                                        run.config.mode=canary, stats.allocs>=1000
+  // expect-process: NAME code=N|signal=N|exec
+                                        the process NAME ended so (processes[].exit of
+                                        its last image); exec: it has several images
+                                        and exec replaced all but the last
+  // expect-report: PATH OP VALUE       a value of report.json, by a dotted path where
+                                        a number indexes a list: run.config.mode=canary,
+                                        stats.allocs>=1000, processes.1.argv.0=x
   // vigil-args: ARG...                 options for `vigil run` (before the `--`)
   // vigil-env: NAME=VALUE              set in the environment of `vigil run`
   // variant: VNAME [ARG...] [NAME=VALUE...]
@@ -19,10 +22,13 @@ Header syntax (one per line, anywhere in the source):
                                         these `vigil run` options added to the
                                         vigil-args ones and these variables set (a
                                         variable also in vigil-env takes this value)
-CONSTRAINT is KEY OP VALUE with OP one of = != > >= < <=; a value with spaces is
-quoted, shell-style: details.where="a stack".
+CONSTRAINT is KEY OP VALUE with OP one of = != > >= < <= ~ (~: a regular expression
+the whole text must match; for details and expect-report only); a value with spaces
+or backslashes is quoted, shell-style: details.where="a stack". A boolean of
+report.json compares with = and != against true or false.
   function, line, file  the top-most frame of the selected stack that lies in the
-                        case's own source file (C++ names match up to the '(')
+                        case's own source file, or in the file named by file= (a
+                        plugin's source, say); C++ names match up to the '('
   role                  selects the stack by role (default: the finding's first stack)
   severity, count       the finding's fields
   details.NAME          a key of the finding's details (a missing key never matches;
@@ -55,7 +61,7 @@ CASES_BIN = os.path.join(vtest.ROOT, "build", "tests", "cases")
 _DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|"
                         r"expect-process|expect-report|vigil-args|vigil-env|variant)"
                         r"(?:\[([\w,-]+)\])?:\s*(.*?)\s*$")
-_CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<)(.+)$")
+_CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<|~)(.+)$")
 _CASE_VAR = re.compile(r"^vigil-case: (\w+)=(\S+)$")
 _ENV_WORD = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$")
 _VARIANT_NAME = re.compile(r"^[\w-]+$")
@@ -86,8 +92,19 @@ def parse_constraints(kind, words):
         if key not in ("function", "line", "file", "role", "severity", "count",
                        "pids-include", "pids-exclude") and not key.startswith("details."):
             raise SpecError("unknown constraint key %r" % key)
+        if op == "~" and not key.startswith("details."):
+            raise SpecError("%s cannot take '~': %r" % (key, w))
+        _check_regex(op, val)
         cons.append((key, op, val))
     return {"kind": kind, "constraints": cons, "text": " ".join([kind] + words)}
+
+
+def _check_regex(op, val):
+    if op == "~":
+        try:
+            re.compile(val)
+        except re.error as e:
+            raise SpecError("bad regular expression %r: %s" % (val, e))
 
 
 def read_directives(path):
@@ -160,15 +177,19 @@ def parse_spec(path, variant=BASE):
         elif what == "expect-stdout":
             spec["stdout"].append(rest)
         elif what == "expect-process":
-            m = re.fullmatch(r"(\w+)\s+(code|signal)=(\d+)", rest)
+            m = re.fullmatch(r"(\w+)\s+(?:(code|signal)=(\d+)|(exec))", rest)
             if not m:
                 raise SpecError("bad expect-process %r" % rest)
-            spec["process"].append((m.group(1), m.group(2), int(m.group(3))))
+            if m.group(4):
+                spec["process"].append((m.group(1), "exec", True))
+            else:
+                spec["process"].append((m.group(1), m.group(2), int(m.group(3))))
         elif what == "expect-report":
             words = _words(rest)
             m = _CONSTRAINT.match(words[0]) if len(words) == 1 else None
             if not m:
                 raise SpecError("bad expect-report %r" % rest)
+            _check_regex(m.group(2), m.group(3))
             spec["report"].append(m.groups())
         else:
             words = _words(rest)
@@ -185,15 +206,22 @@ def parse_spec(path, variant=BASE):
 def _report_value(rep, path):
     v = rep
     for part in path.split("."):
-        if not isinstance(v, dict) or part not in v:
+        if isinstance(v, list) and re.fullmatch(r"\d+", part) and int(part) < len(v):
+            v = v[int(part)]
+        elif isinstance(v, dict) and part in v:
+            v = v[part]
+        else:
             return None
-        v = v[part]
     return v
 
 
 def value_matches(have, op, val):
-    """A number compares as one (text that reads as a number too), anything else
-    only with = and != against the text."""
+    """A number compares as one (text that reads as a number too), a boolean as
+    true or false, text with = and != or matches a regular expression with ~."""
+    if op == "~":
+        return isinstance(have, str) and re.fullmatch(val, have) is not None
+    if isinstance(have, bool):
+        return op in ("=", "!=") and (("true" if have else "false") == val) == (op == "=")
     if isinstance(have, str) and _num(have) is not None:
         have = _num(have)
     if isinstance(have, int) and not isinstance(have, bool):
@@ -232,7 +260,7 @@ def select_stack(finding, role):
 
 
 def own_frame(stack, source):
-    """The top-most frame of stack that lies in the case's own source file."""
+    """The top-most frame of stack that lies in the source file named source."""
     for fr in (stack or {}).get("frames") or []:
         f = fr.get("file")
         if isinstance(f, str) and os.path.basename(f) == source:
@@ -251,18 +279,16 @@ def finding_matches(f, e, source, case_vars):
         st = select_stack(f, role)
         if st is None:
             return "no %s stack" % (role or "first")
-        frame = own_frame(st, source)
+        where = next((v for k, _, v in frame_keys if k == "file"), source)
+        frame = own_frame(st, where)
         if frame is None:
-            return "no frame in %s in its %s stack" % (source, role or "first")
+            return "no frame in %s in its %s stack" % (where, role or "first")
     for key, op, val in e["constraints"]:
-        if key == "role":
+        if key in ("role", "file"):  # they chose the stack and the frame
             continue
         if key == "function":
             if not function_matches(frame.get("function"), val):
                 return "function %r" % frame.get("function")
-        elif key == "file":
-            if os.path.basename(frame.get("file") or "") != val:
-                return "file %r" % frame.get("file")
         elif key == "line":
             want = _num(val)
             have = frame.get("line")
@@ -353,6 +379,10 @@ def check_outcome(spec, o):
         ends = [p.get("exit") for p in rep.get("processes") or [] if p.get("pid") == pid]
         if pid is None:
             reasons.append("program printed no 'vigil-case: %s=PID'" % name)
+        elif how == "exec":
+            if len(ends) < 2 or any(e != {"exec": True} for e in ends[:-1]):
+                reasons.append("process %s=%d images end %r, expected each but the last "
+                               "replaced by exec" % (name, pid, ends))
         elif not ends or ends[-1] != {how: val}:
             reasons.append("process %s=%d exit %r, expected %r"
                            % (name, pid, ends[-1] if ends else "(absent)", {how: val}))
@@ -418,7 +448,12 @@ def _synthetic_outcome():
            "run": {"command": ["prog"], "started": "t", "ended": "t", "mode": "full",
                    "checks": ["heap"], "bpf": False, "exit": {"code": 0}},
            "processes": [{"pid": 100, "ppid": 1, "exe": "/x/prog", "argv": ["prog"],
-                          "exit": {"code": 0}}],
+                          "exit": {"code": 0}, "log": "prog.100.log"},
+                         {"pid": 101, "ppid": 100, "exe": "/x/prog", "argv": ["prog"],
+                          "exit": {"exec": True}, "log": "prog.101.log"},
+                         {"pid": 101, "ppid": 100, "exe": "/x/prog",
+                          "argv": ["prog", "again"], "exit": {"code": 0},
+                          "log": "prog.101.1.log"}],
            "findings": [
                {"id": "a", "kind": "leak", "severity": "error", "count": 1, "pids": [100],
                 "message": "m", "details": {"direct_bytes": 64},
@@ -433,8 +468,10 @@ def _synthetic_outcome():
                 "stacks": [{"role": "free", "tid": 100, "frames": frames[2:]},
                            {"role": "allocation", "tid": 100, "frames": frames}]}],
            "stats": {}}
-    return {"rc": 0, "stdout": "vigil-case: child=101\n", "stderr": "/out", "report": rep,
-            "report_txt": "make_it main", "problems": vtest.validate_report(rep),
+    return {"rc": 0, "stdout": "vigil-case: child=101\nvigil-case: parent=100\n",
+            "stderr": "/out", "report": rep,
+            "report_txt": "make_it main helper_in_libc",
+            "problems": vtest.validate_report(rep),
             "outdir": "/out"}
 
 
@@ -489,13 +526,18 @@ def _check_variants():
                ("run.config.sample_bytes", "=", "1"),
                ("run.config.quarantine_bytes", "=", str(2 << 20))]:
         reasons.append("run.config expectations %r" % (cfg,))
-    for bad in ("// expect[nosuch]: leak\n", "// variant: base --mode canary\n",
-                "// vigil-env: lowercase=1\n"):
+    bad_headers = [(b, lambda p: parse_variants(read_directives(p))) for b in (
+        "// expect[nosuch]: leak\n", "// variant: base --mode canary\n",
+        "// vigil-env: lowercase=1\n")]
+    bad_headers += [(b, parse_spec) for b in (
+        "// expect: leak line~1[0-9]\n", "// expect-report: run.mode~(full\n",
+        "// expect-process: child exec=1\n")]
+    for bad, parse in bad_headers:
         fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
         with os.fdopen(fd, "w") as f:
             f.write(bad)
         try:
-            parse_variants(read_directives(path))
+            parse(path)
             reasons.append("accepted %r" % bad.strip())
         except SpecError:
             pass
@@ -512,10 +554,19 @@ def self_check(live):
                        report=["run.mode=full", "run.mode!=canary", "run.exit.code<1"]),
                  _spec(expect=['double-free function=main line=20 '
                                'details.free_op="operator delete" details.block_addr=4096',
-                               "double-free role=allocation function=make_it line=10"])]
+                               "double-free role=allocation function=make_it line=10",
+                               "double-free details.free_op~operator.*",
+                               "leak file=libc.c function=helper_in_libc line=3"]),
+                 _spec(process=[("child", "exec", True), ("child", "code", 0)],
+                       report=["processes.1.log~prog[.][0-9]+[.]log",
+                               "processes.2.log~prog[.]101[.]1[.]log",
+                               "processes.1.exit.exec=true", "processes.2.argv.1=again"])]
     must_fail = {
         "wrong line": _spec(expect=["leak function=make_it line=11"]),
         "wrong function": _spec(expect=["leak function=make_i line=10"]),
+        "function of the case's file looked for in another file":
+            _spec(expect=["leak file=libc.c function=make_it"]),
+        "file absent from the stack": _spec(expect=["leak file=plugin.c"]),
         "caller frame instead of the top-most in-file frame":
             _spec(expect=["leak function=main line=20"]),
         "detail out of range": _spec(expect=["leak details.direct_bytes>64"]),
@@ -525,7 +576,14 @@ def self_check(live):
         "wrong exit status": _spec(exit_=139),
         "missing stdout line": _spec(stdout=["handler ran"]),
         "pid not in finding": _spec(expect=["leak pids-include=child"]),
-        "wrong process exit": _spec(process=[("child", "code", 0)]),
+        "wrong process exit": _spec(process=[("child", "code", 1)]),
+        "exec expected of a process with one image":
+            _spec(process=[("parent", "exec", True)]),
+        "report list index out of range": _spec(report=["processes.3.log~.*"]),
+        "report text does not match the expression":
+            _spec(report=["processes.1.log~prog[.]101[.]1[.]log"]),
+        "expression matching a prefix only": _spec(report=["processes.2.log~prog[.]101"]),
+        "report boolean differs": _spec(report=["processes.1.exit.exec=false"]),
         "mangled C++ name": _spec(expect=["crash function=Widget::create line=30"]),
         "wrong text detail": _spec(expect=['double-free details.free_op="operator new"']),
         "text detail cut at a space": _spec(expect=["double-free details.free_op=operator"]),

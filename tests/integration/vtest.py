@@ -82,8 +82,9 @@ def _is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _check_exit(where, e, errors, optional=False):
-    if e is None and optional:
+def _check_exit(where, e, errors, process=False):
+    """A process may also have no known end (null), or have been replaced by exec."""
+    if process and (e is None or e == {"exec": True}):
         return
     if not isinstance(e, dict) or not (_is_int(e.get("code")) or _is_int(e.get("signal"))):
         errors.append("%s.exit is not {code: int} or {signal: int}: %r" % (where, e))
@@ -189,7 +190,7 @@ def validate_report(rep):
                 errors.append("%s.exe is not a string: %r" % (w, p.get("exe")))
             if not isinstance(p.get("argv"), list):
                 errors.append("%s.argv is not a list: %r" % (w, p.get("argv")))
-            _check_exit(w, p.get("exit"), errors, optional=True)
+            _check_exit(w, p.get("exit"), errors, process=True)
     findings = rep.get("findings")
     if not isinstance(findings, list):
         errors.append("findings is not a list")

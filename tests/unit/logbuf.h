@@ -30,13 +30,21 @@ static inline void lb_version(struct logbuf *b)
 	lb_add(b, vigil_rawlog__enc_version(b->data + b->len, sizeof(b->data) - b->len, 1, 0));
 }
 
-/* argv given as one string with NULs between arguments, argc of them. */
+/* argv given as one string with NULs between arguments, argc of them; the image
+ * started start_s seconds after the epoch. */
+static inline void lb_process_at(struct logbuf *b, uint32_t pid, uint32_t ppid,
+				 const char *exe, const char *argv, size_t argv_len,
+				 uint32_t argc, uint64_t start_s)
+{
+	lb_add(b, vigil_rawlog__enc_process(b->data + b->len, sizeof(b->data) - b->len, pid, 0,
+					    pid, ppid, start_s * 1000000000ull, exe, argv,
+					    argv_len, argc, 1, 0));
+}
+
 static inline void lb_process(struct logbuf *b, uint32_t pid, uint32_t ppid, const char *exe,
 			      const char *argv, size_t argv_len, uint32_t argc)
 {
-	lb_add(b, vigil_rawlog__enc_process(b->data + b->len, sizeof(b->data) - b->len, pid, 0,
-					    pid, ppid, 1700000000ull * 1000000000ull, exe, argv,
-					    argv_len, argc, 1, 0));
+	lb_process_at(b, pid, ppid, exe, argv, argv_len, argc, 1700000000ull);
 }
 
 static inline void lb_module(struct logbuf *b, uint16_t kind, uint64_t base, uint64_t start,

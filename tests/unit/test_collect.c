@@ -516,3 +516,63 @@ Test(collect, exit_status_and_run_inference)
 	cr_expect_eq(r->started, 1700000000);
 	vigil_report__free(r);
 }
+
+static const struct vigil_process *image(const struct vigil_report *r, const char *log)
+{
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (!strcmp(r->procs[i].log, log))
+			return &r->procs[i];
+	cr_assert_fail("no process with log %s", log);
+	return NULL;
+}
+
+/* exec leaves no EXIT record behind: an image followed by a later one of the same pid
+ * was replaced, one with no successor just has no known end. */
+Test(collect, images_replaced_by_exec)
+{
+	struct logbuf sh = {.len = 0}, again = {.len = 0}, prog = {.len = 0};
+	struct logbuf lost = {.len = 0}, other = {.len = 0};
+	static const char argv[] = "sh";
+	struct vigil_report *r;
+
+	lb_version(&sh);
+	lb_process_at(&sh, 200, 50, "/bin/sh", argv, sizeof(argv), 1, 1700000000);
+	lb_version(&again);
+	lb_process_at(&again, 200, 50, "/bin/sh", argv, sizeof(argv), 1, 1700000001);
+	lb_version(&prog);
+	lb_process_at(&prog, 200, 50, "/usr/bin/prog", argv, sizeof(argv), 1, 1700000002);
+	lb_exit(&prog, VIGIL_EXIT_RETURN, 4, 0);
+	/* Damaged before its PROCESS record: no start to order it by. */
+	lb_version(&lost);
+	lb_version(&other);
+	lb_process_at(&other, 201, 200, "/usr/bin/prog", argv, sizeof(argv), 1, 1700000003);
+	r = from_logs((struct logbuf *const[]){&prog, &other, &lost, &again, &sh},
+		      (const char *const[]){"prog.200.log", "prog.201.log", "x.200.2.log",
+					    "sh.200.1.log", "sh.200.log"}, 5);
+	cr_expect_eq(image(r, "sh.200.log")->exit.kind, VIGIL_STATUS_EXEC);
+	cr_expect_eq(image(r, "sh.200.1.log")->exit.kind, VIGIL_STATUS_EXEC);
+	cr_expect_eq(image(r, "prog.200.log")->exit.kind, VIGIL_STATUS_CODE);
+	cr_expect_eq(image(r, "prog.200.log")->exit.value, 4);
+	cr_expect_eq(image(r, "x.200.2.log")->exit.kind, VIGIL_STATUS_UNKNOWN);
+	cr_expect_eq(image(r, "prog.201.log")->exit.kind, VIGIL_STATUS_UNKNOWN);
+	/* Images in the order they ran. */
+	cr_expect_str_eq(r->procs[1].log, "sh.200.log");
+	cr_expect_str_eq(r->procs[2].log, "sh.200.1.log");
+	cr_expect_str_eq(r->procs[3].log, "prog.200.log");
+	vigil_report__infer_run(r);
+	cr_expect_eq(r->exit.kind, VIGIL_STATUS_CODE);
+	cr_expect_eq(r->exit.value, 4);
+	cr_expect_str_eq(r->command[0], "sh");
+	vigil_report__free(r);
+
+	/* The launcher's status goes to the last image only; the run's exit is never an
+	 * exec. */
+	r = from_logs((struct logbuf *const[]){&sh, &again},
+		      (const char *const[]){"sh.200.log", "sh.200.1.log"}, 2);
+	vigil_report__infer_run(r);
+	cr_expect_eq(r->exit.kind, VIGIL_STATUS_UNKNOWN);
+	vigil_report__set_exit(r, 200, (struct vigil_status){VIGIL_STATUS_SIGNAL, 9});
+	cr_expect_eq(image(r, "sh.200.log")->exit.kind, VIGIL_STATUS_EXEC);
+	cr_expect_eq(image(r, "sh.200.1.log")->exit.kind, VIGIL_STATUS_SIGNAL);
+	vigil_report__free(r);
+}

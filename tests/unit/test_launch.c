@@ -162,3 +162,14 @@ Test(launch, env_contract)
 	vigil_launch__env_free(e);
 	vigil_launch__env_free(NULL);
 }
+
+/* ld.so splits LD_PRELOAD at ':' and spaces: such a path would load as pieces. */
+Test(launch, preloadable_paths)
+{
+	cr_expect(vigil_launch__preloadable("/usr/local/lib/vigil/libvigil.so"));
+	cr_expect(vigil_launch__preloadable("/opt/v-1.0_x/libvigil.so"));
+	cr_expect_not(vigil_launch__preloadable("/opt/a:b/libvigil.so"));
+	cr_expect_not(vigil_launch__preloadable("/opt/my build/libvigil.so"));
+	cr_expect_not(vigil_launch__preloadable("/opt/tab\there/libvigil.so"));
+	cr_expect_not(vigil_launch__preloadable("/opt/nl\n/libvigil.so"));
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "logbuf.h"
 #include "rawlog_read.h"
@@ -379,6 +380,61 @@ Test(report_json, atomic_write_leaves_no_temporary)
 	cr_expect_eq(files, 1);
 	snprintf(path, sizeof(path), "%s/nodir/report.json", dir);
 	cr_expect_lt(vigil_json__write_atomic(j, path), 0);
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+/* The reports hold the target's argv: owner only, whatever the umask. */
+Test(report_json, written_for_the_owner_only)
+{
+	struct vigil_report *r = sample();
+	json_t *j = vigil_report__to_json(r);
+	char path[128];
+	struct stat st;
+	mode_t old = umask(0);
+
+	cr_assert_not_null(j);
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	cr_assert_eq(vigil_json__write_atomic(j, path), 0);
+	umask(old);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+/* Each image of an exec'ing pid is a process of its own; the replaced ones say so. */
+Test(report_json, exec_replaced_image)
+{
+	struct logbuf a = {.len = 0}, b = {.len = 0};
+	static const char argv[] = "sh";
+	struct vigil_report *r = vigil_report__new();
+	const struct logbuf *logs[2] = {&a, &b};
+	static const char *const names[2] = {"/o/raw/sh.77.log", "/o/raw/prog.77.log"};
+	json_t *j, *procs;
+
+	lb_version(&a);
+	lb_process_at(&a, 77, 1, "/bin/sh", argv, sizeof(argv), 1, 1700000000);
+	lb_version(&b);
+	lb_process_at(&b, 77, 1, "/usr/bin/prog", argv, sizeof(argv), 1, 1700000001);
+	lb_exit(&b, VIGIL_EXIT_RETURN, 0, 0);
+	for (int k = 0; k < 2; k++) {
+		struct vigil_plog *l = vigil_plog__parse(logs[k]->data, logs[k]->len, names[k]);
+
+		cr_assert_eq(vigil_report__add_log(r, l), 0);
+		vigil_plog__free(l);
+	}
+	cr_assert_eq(vigil_report__finish(r), 0);
+	r->command = run_argv;
+	r->ncommand = 1;
+	j = roundtrip(r);
+	procs = json_object_get(j, "processes");
+	cr_assert_eq(json_array_size(procs), 2);
+	cr_expect_str_eq(s(json_array_get(procs, 0), "log"), "sh.77.log");
+	cr_expect(json_is_true(json_object_get(json_object_get(json_array_get(procs, 0), "exit"),
+					       "exec")));
+	cr_expect_eq(json_object_size(json_object_get(json_array_get(procs, 0), "exit")), 1);
+	cr_expect_eq(i(json_object_get(json_array_get(procs, 1), "exit"), "code"), 0);
 	json_decref(j);
 	vigil_report__free(r);
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "logbuf.h"
 #include "rawlog_read.h"
@@ -253,4 +255,39 @@ Test(report_text, odd_documents_do_not_crash)
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
 		free(render(docs[i]));
+}
+
+/* Every image of a pid is listed; one that exec replaced says so rather than
+ * "exit status unknown". */
+Test(report_text, exec_replaced_image)
+{
+	char *out = render(
+		"{\"processes\": ["
+		" {\"pid\": 7, \"ppid\": 1, \"exe\": \"/bin/sh\", \"exit\": {\"exec\": true}},"
+		" {\"pid\": 7, \"ppid\": 1, \"exe\": \"/usr/bin/prog\", \"exit\": {\"code\": 0}},"
+		" {\"pid\": 8, \"ppid\": 7, \"exe\": \"/usr/bin/prog\", \"exit\": null}]}");
+
+	EXPECT_LINE(out, "process 7 (parent 1) /bin/sh: replaced by exec");
+	EXPECT_LINE(out, "process 7 (parent 1) /usr/bin/prog: exit code 0");
+	EXPECT_LINE(out, "process 8 (parent 7) /usr/bin/prog: exit status unknown");
+	free(out);
+}
+
+Test(report_text, written_for_the_owner_only)
+{
+	char dir[] = "/tmp/vigil-text-XXXXXX", path[64];
+	json_t *j = json_loads(doc, 0, NULL);
+	struct stat st;
+	mode_t old = umask(0);
+
+	cr_assert_not_null(j);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	cr_assert_eq(vigil_text__write_atomic(j, path), 0);
+	umask(old);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	cr_expect_eq(unlink(path), 0);
+	cr_expect_eq(rmdir(dir), 0);
+	json_decref(j);
 }
