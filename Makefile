@@ -33,7 +33,7 @@ PRELOAD_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial
 	-fno-omit-frame-pointer -fno-stack-protector -fexceptions
 PRELOAD_LDFLAGS := -shared -Wl,--version-script=preload/libvigil.map -Wl,-z,nodelete \
 	-Wl,-z,now
-PRELOAD_LIBS := -lunwind -ldl -lpthread -lm
+PRELOAD_LIBS := -ldl -lpthread -lm
 
 CLI_CFLAGS := $(CFLAGS_COMMON)
 CLI_LIBS   := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -ldw -lelf -lunwind -ljansson) -lstdc++

@@ -2,8 +2,7 @@
 /* Capturing stacks is the dominant cost of the heap checks: unwind.c walks with a
  * per-PC rule cache and a per-thread memo of the last walk, and the result is
  * interned so each distinct stack is stored and written once. */
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
+#include <errno.h>
 #include <string.h>
 
 #include "modmap.h"
@@ -19,48 +18,52 @@ static uint32_t raw_next = 0xffffffffu;
 
 int vigil_stack__init(unsigned max_stacks)
 {
-	/* The global cache sits behind one mutex: a fork while another thread holds it
-	 * would leave the child's unwinder locked forever. Per-thread caches take no
-	 * shared lock. */
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	vigil_stacks = vigil_stacktab__new(max_stacks);
 	return vigil_stacks ? 0 : -ENOMEM;
 }
 
 /* A thread allocates and frees from a handful of sites over and over: the last few
- * stacks it interned are remembered so a repeat skips the table's hash and lock. */
+ * stacks it interned are remembered so a repeat skips the table's hash and lock. Per
+ * thread (every thread's stack pays for static TLS) only their ids are kept, and
+ * where the table holds their pcs, which stay put: a repeat is compared there. */
 #define RECENT 4
 
 struct recent {
+	const uintptr_t *pcs;
+	uintptr_t sig; /* the two innermost pcs: tells paths into one call site apart */
 	uint32_t id;
-	unsigned depth;
-	uintptr_t pcs[VIGIL_STACK_DEPTH_MAX];
+	uint32_t depth;
 };
 
 static __thread struct recent recent[RECENT];
 static __thread unsigned recent_next;
 
+static inline uintptr_t sig_of(const uintptr_t *pcs, unsigned n)
+{
+	return pcs[0] ^ (n > 1 ? pcs[1] << 1 : 0);
+}
+
 uint32_t vigil_stack__capture_depth(unsigned depth)
 {
 	uintptr_t pcs[VIGIL_STACK_DEPTH_MAX];
-	unsigned n = vigil_unwind__capture(pcs, depth, 1);
+	unsigned n = vigil_unwind__capture(pcs, depth, 1), have_n;
+	const uintptr_t *have;
 	struct recent *r;
+	uintptr_t sig;
 	uint32_t id;
 
 	if (!n)
 		return 0;
+	sig = sig_of(pcs, n);
 	for (unsigned i = 0; i < RECENT; i++) {
 		r = &recent[i];
-		if (r->depth == n && r->id && r->pcs[0] == pcs[0] &&
-		    !memcmp(r->pcs, pcs, n * sizeof(*pcs)))
+		if (r->id && r->depth == n && r->sig == sig && !memcmp(r->pcs, pcs, n * sizeof(*pcs)))
 			return r->id;
 	}
 	id = vigil_stacktab__intern(vigil_stacks, pcs, n);
-	if (id) {
+	if (id && !vigil_stacktab__get(vigil_stacks, id, &have, &have_n) && have_n == n) {
 		r = &recent[recent_next++ % RECENT];
-		r->id = id;
-		r->depth = n;
-		memcpy(r->pcs, pcs, n * sizeof(*pcs));
+		*r = (struct recent){.pcs = have, .sig = sig, .id = id, .depth = n};
 	}
 	return id;
 }
@@ -72,18 +75,7 @@ uint32_t vigil_stack__capture(void)
 
 unsigned vigil_stack__from_ucontext(void *uc, uintptr_t *pcs, unsigned max)
 {
-	unw_cursor_t c;
-	unw_word_t ip;
-	unsigned n = 0;
-
-	if (unw_init_local2(&c, (unw_context_t *)uc, UNW_INIT_SIGNAL_FRAME) < 0)
-		return 0;
-	do {
-		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
-			break;
-		pcs[n++] = (uintptr_t)ip;
-	} while (n < max && unw_step(&c) > 0);
-	return n;
+	return vigil_unwind__from_context(uc, pcs, max);
 }
 
 static void write_stack_rec(uint32_t id, const uintptr_t *pcs, unsigned depth)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Stack capture (libunwind's fast path, raw pcs only, vigil's own frames stripped),
+/* Stack capture (unwind.c's rule cache, raw pcs only, vigil's own frames stripped),
  * the process-wide stack table, and writing stacks to the raw log. */
 #ifndef VIGIL_STACK_H
 #define VIGIL_STACK_H

@@ -9,6 +9,7 @@
 #include "lock.h"
 #include "rt.h"
 #include "thread.h"
+#include "unwind.h"
 
 #define MAX_THREADS 4096
 
@@ -36,6 +37,7 @@ static void on_thread_exit(void *unused)
 	}
 	if (my_altstack)
 		vigil_signal__altstack_free(my_altstack);
+	vigil_unwind__thread_exit();
 	my_slot = NULL;
 	my_altstack = NULL;
 	vigil_guard__leave();

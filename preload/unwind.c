@@ -1,61 +1,75 @@
 // SPDX-License-Identifier: MIT
-/* Stack capture from a per-pc cache of unwind rules. unw_backtrace costs about 3x a
- * malloc+free pair at depth 20: unw_getcontext, a cursor init and a per-thread cache
- * behind pthread_getspecific on every call. Here a return address maps to the rule
+/* Stack walking from a per-pc cache of unwind rules, with no unwinding library in the
+ * target: libunwind, once initialised, keeps a pipe for validating addresses, so the
+ * program's fds shift, and one that closes fds >= 3 and opens files gets its files
+ * read and written by every later libunwind call. A return address maps to the rule
  * that recovers its caller's frame, in the forms GCC and clang emit for nearly all
  * x86-64 code: CFA = RSP+k, RBP+k or *(RBP+k) (stack realignment), return address
- * at CFA+k, caller's RBP unchanged or saved at CFA+k or RBP+k. Each frame is then one
- * hashed load and two or three stack loads.
+ * at CFA+k, caller's RBP unchanged or saved at CFA+k or RBP+k. Each frame is then
+ * one hashed load and two or three stack loads.
  *
  * The cache is a global table of 8192 slots, two probes per key within one cache
  * line, each slot under its own sequence count: readers never write and never wait;
  * a writer that finds a slot busy skips caching. Rules come on a miss from the
  * object's .eh_frame_hdr (found with _dl_find_object, lock-free) and a small DWARF
  * CFA interpreter. A generation number in every slot makes vigil_unwind__flush O(1).
- * Anything else - signal frames, other CFA registers or expressions, pcs with no
- * CFI, a stack the thread's bounds do not hold - is cached as "fallback", and the
- * whole capture is redone by unw_backtrace, so results never differ from it. Every
- * stack read is checked against the thread's stack bounds, and each CFA must be
- * above the last, so a corrupt stack ends the walk instead of faulting.
+ * glibc's signal trampoline gets a rule of its own: the walk goes on from the
+ * registers the kernel saved in the signal frame. Anything else - other CFA
+ * registers or expressions, a pc with no CFI - ends the walk at the last frame it
+ * could prove. Every stack read lies in the thread's stack above the current frame
+ * and each CFA must be above the last, so a corrupt stack ends the walk instead of
+ * faulting; off the thread's known stack (signal stacks, coroutines, a crash before
+ * the bounds were known) each page is checked readable before it is read.
  *
- * A walk from the cache still costs a chain of dependent loads per frame, about what
- * libunwind's own fast path costs. What makes captures cheap is that consecutive
- * ones in a thread share most of their frames: each thread keeps its last walk (the
- * state of every frame and the stack words read to reach it). When the walk reaches
- * a state the last one passed through (same sp, pc and bp), the frames above are
- * taken from it for as long as the words it read still hold the same values -
- * independent loads, no chain - and the walk resumes from the rules where they do
- * not. Same state and same words give the same frames, so this too is exact. */
-#define UNW_LOCAL_ONLY
+ * A walk from the cache still costs a chain of dependent loads per frame. What makes
+ * captures cheap is that consecutive ones in a thread share most of their frames:
+ * each thread keeps its last walk (the state of every frame and the stack words read
+ * to reach it). When the walk reaches a state the last one passed through (same sp,
+ * pc and bp), the frames above are taken from it for as long as the words it read
+ * still hold the same values - independent loads, no chain - and the walk resumes
+ * from the rules where they do not. Same state and same words give the same frames,
+ * so this too is exact. The memo lives outside static TLS (allocated on a thread's
+ * first capture), which every thread's stack would otherwise pay for. */
 #include <dlfcn.h>
-#include <libunwind.h>
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
 
+#include "ialloc.h"
 #include "unwind.h"
 
+/* The values keep the switch in the walk a short compare chain: the ones that end a
+ * walk are adjacent. */
 enum rule_kind {
 	RULE_NONE = 0,
-	RULE_RSP,       /* CFA = RSP + cfa_off */
-	RULE_RBP,       /* CFA = RBP + cfa_off */
-	RULE_RBP_DEREF, /* CFA = *(RBP + cfa_off): DW_OP_breg6 k; DW_OP_deref */
-	RULE_END,       /* return address undefined: the outermost frame */
-	RULE_FALLBACK,  /* not walkable here: unw_backtrace takes the stack */
+	RULE_UNSUPPORTED, /* CFI this walker does not follow */
+	RULE_END,         /* return address undefined: the outermost frame */
+	RULE_CFA,         /* a frame to step, as the flags below say */
+	RULE_SIGNAL,      /* the key is glibc's sigreturn trampoline */
+	RULE_NO_CFI,      /* no FDE covers the pc */
 };
 
 #define RULE_KIND_MASK 0x0f
-#define RULE_RBP_AT_CFA 0x10 /* caller's RBP saved at CFA + rbp_off */
-#define RULE_RBP_AT_RBP 0x20 /* caller's RBP saved at RBP + rbp_off */
+#define RULE_CFA_RBP 0x10    /* CFA = RBP + cfa_off, else RSP + cfa_off */
+#define RULE_CFA_DEREF 0x20  /* CFA = *(RBP + cfa_off): DW_OP_breg6 k; DW_OP_deref */
+#define RULE_RBP_AT_CFA 0x40 /* caller's RBP saved at CFA + rbp_off */
+#define RULE_RBP_AT_RBP 0x80 /* caller's RBP saved at RBP + rbp_off */
 
 struct rule {
 	int32_t cfa_off;
 	int16_t rbp_off;
 	int8_t ra_off; /* the return address is at CFA + ra_off */
-	uint8_t kind;  /* enum rule_kind | RULE_RBP_AT_* */
+	uint8_t kind;  /* enum rule_kind | RULE_CFA_* | RULE_RBP_AT_* */
 };
 _Static_assert(sizeof(struct rule) == sizeof(uint64_t), "a rule is one atomic word");
 
-/* key is a return address; its rule is the CFI row at key - 1, inside the call. */
+/* key is a return address; its rule is the CFI row at key - 1, inside the call. An
+ * interrupted pc is looked up as pc + 1, for the row at pc itself. */
 struct slot {
 	uint64_t tag; /* generation << 32 | sequence; sequence odd while being written */
 	uint64_t key;
@@ -68,12 +82,12 @@ struct slot {
 
 static struct slot cache[CACHE_SLOTS] __attribute__((aligned(64)));
 static uint32_t cache_gen = 1;
-static uint64_t n_fills, n_fallbacks;
+static uint64_t n_fills, n_truncated;
 
 /* Code of the object this file is linked into, for skip_own. */
 static uintptr_t own_lo, own_hi;
 
-/* The calling thread's stack; hi == 1 when it could not be found. */
+/* The calling thread's stack; hi == 1 when it could not be found, 0 until looked up. */
 static __thread uintptr_t stack_lo, stack_hi;
 
 /* The walk of this thread's previous capture: each frame's state and the stack
@@ -96,15 +110,27 @@ struct memo {
 };
 
 /* Two walks: the previous one is read while the next is written. */
-static __thread struct memo memo[2];
-static __thread unsigned memo_cur, memo_busy;
+struct thread_memo {
+	struct memo m[2];
+	unsigned cur;
+};
 
-/* unw_backtrace's own frames and ours above the caller, beyond max. */
-#define FALLBACK_SLACK 16
-#define FALLBACK_BUF 256
+static __thread struct thread_memo *tmemo;
+/* Non-zero while a capture runs in this thread (a signal handler's capture then
+ * leaves the memo alone), and for good once the thread has given its memo back. */
+static __thread unsigned memo_busy;
 
-/* unw_backtrace stops at a return address this low (libunwind x86_64 Gtrace.c). */
+/* Stop at a return address this low, as libunwind does (x86_64 Gtrace.c). */
 #define PC_MIN 0x4000
+/* Off the thread's known stack, how far above sp a walk may read. */
+#define PROBE_SPAN (8ul << 20)
+#define PAGE 4096ul
+/* Signal frames one walk goes through: a corrupt frame cannot make it loop. */
+#define SIG_MAX 8
+
+/* glibc's __restore_rt (sysdeps/unix/sysv/linux/x86_64/libc_sigaction.c):
+ * mov $15 (rt_sigreturn), %rax; syscall. */
+static const uint8_t sigreturn_code[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
 
 static inline unsigned slot_of(uint64_t key)
 {
@@ -167,7 +193,7 @@ void vigil_unwind__flush(void)
 void vigil_unwind__stats(struct vigil_unwind_stats *out)
 {
 	out->fills = __atomic_load_n(&n_fills, __ATOMIC_RELAXED);
-	out->fallbacks = __atomic_load_n(&n_fallbacks, __ATOMIC_RELAXED);
+	out->truncated = __atomic_load_n(&n_truncated, __ATOMIC_RELAXED);
 }
 
 /* ---- reading .eh_frame_hdr and .eh_frame ---- */
@@ -600,13 +626,11 @@ static int fits(int64_t v, int64_t lo, int64_t hi)
 	return v >= lo && v <= hi;
 }
 
-static void rule_from_row(const struct cfa_row *row, const struct cie *ci, struct rule *r)
+static void rule_from_row(const struct cfa_row *row, struct rule *r)
 {
 	int64_t k;
 
-	r->kind = RULE_FALLBACK;
-	if (ci->signal)
-		return;
+	r->kind = RULE_UNSUPPORTED;
 	if (row->ra.how == HOW_UNDEF) {
 		r->kind = RULE_END;
 		return;
@@ -619,11 +643,11 @@ static void rule_from_row(const struct cfa_row *row, const struct cie *ci, struc
 		if (expr_breg6(row->cfa_expr, row->cfa_expr_len, 1, &k) || !fits(k, INT32_MIN, INT32_MAX))
 			return;
 		r->cfa_off = (int32_t)k;
-		r->kind = RULE_RBP_DEREF;
+		r->kind = RULE_CFA | RULE_CFA_RBP | RULE_CFA_DEREF;
 	} else if ((row->cfa_reg == DW_REG_RSP || row->cfa_reg == DW_REG_RBP) &&
 		   fits(row->cfa_off, INT32_MIN, INT32_MAX)) {
 		r->cfa_off = (int32_t)row->cfa_off;
-		r->kind = row->cfa_reg == DW_REG_RSP ? RULE_RSP : RULE_RBP;
+		r->kind = RULE_CFA | (row->cfa_reg == DW_REG_RBP ? RULE_CFA_RBP : 0);
 	} else {
 		return;
 	}
@@ -650,11 +674,12 @@ static void rule_from_row(const struct cfa_row *row, const struct cie *ci, struc
 	case HOW_OTHER:
 		break;
 	}
-	r->kind = RULE_FALLBACK;
+	r->kind = RULE_UNSUPPORTED;
 }
 
-/* The FDE covering addr through the object's binary search table. */
-static const uint8_t *find_fde(uintptr_t addr)
+/* The FDE that may cover addr, from the object's binary search table: 0, -ENOENT when
+ * no CFI can cover it, -ENOTSUP for a table this does not read. */
+static int find_fde(uintptr_t addr, const uint8_t **fde)
 {
 	struct dl_find_object o;
 	const uint8_t *h;
@@ -665,27 +690,27 @@ static const uint8_t *find_fde(uintptr_t addr)
 	int64_t rel;
 
 	if (_dl_find_object((void *)addr, &o) || !o.dlfo_eh_frame)
-		return NULL;
+		return -ENOENT;
 	h = o.dlfo_eh_frame;
 	/* The header's extent is not recorded: its table is bounded by its count. */
 	c = (struct rd){h, h + 4 + 8 + 8, 0};
 	if (rd_fixed(&c, 1) != 1)
-		return NULL;
+		return -ENOTSUP;
 	ptr_enc = (uint8_t)rd_fixed(&c, 1);
 	cnt_enc = (uint8_t)rd_fixed(&c, 1);
 	tab_enc = (uint8_t)rd_fixed(&c, 1);
 
-	/* Linkers only write datarel|sdata4 tables; without one, libunwind decides. */
+	/* Linkers only write datarel|sdata4 tables. */
 	if (ptr_enc == PE_OMIT || cnt_enc == PE_OMIT || tab_enc != (PE_DATAREL | 0x0b))
-		return NULL;
+		return -ENOTSUP;
 	rd_enc(&c, ptr_enc, (uintptr_t)h);
 	count = rd_enc(&c, cnt_enc, (uintptr_t)h);
-	if (c.bad || !count)
-		return NULL;
+	if (c.bad)
+		return -ENOTSUP;
 	tab = (const int32_t *)c.p;
 	rel = (int64_t)(addr - (uintptr_t)h);
-	if (rel < tab[0])
-		return NULL;
+	if (!count || rel < tab[0])
+		return -ENOENT;
 	lo = 0;
 	hi = count;
 	while (hi - lo > 1) {
@@ -696,21 +721,23 @@ static const uint8_t *find_fde(uintptr_t addr)
 		else
 			hi = mid;
 	}
-	return h + tab[2 * lo + 1];
+	*fde = h + tab[2 * lo + 1];
+	return 0;
 }
 
 static void rule_for(uintptr_t addr, struct rule *r)
 {
-	const uint8_t *fde = find_fde(addr);
+	const uint8_t *fde;
 	struct cfa_vm vm;
 	struct cie ci;
 	struct rd c, ins;
 	uintptr_t start, range;
 	uint32_t cie_off;
+	int err = find_fde(addr, &fde);
 
 	memset(r, 0, sizeof(*r));
-	r->kind = RULE_FALLBACK;
-	if (!fde || rd_entry(fde, &c))
+	r->kind = err == -ENOENT ? RULE_NO_CFI : RULE_UNSUPPORTED;
+	if (err || rd_entry(fde, &c))
 		return;
 	cie_off = (uint32_t)rd_fixed(&c, 4);
 	if (c.bad || !cie_off || parse_cie(fde + 4 - cie_off, &ci))
@@ -724,8 +751,20 @@ static void rule_for(uintptr_t addr, struct rule *r)
 			return;
 		c.p += alen;
 	}
-	if (c.bad || addr < start || addr - start >= range)
+	if (c.bad)
 		return;
+	if (addr < start || addr - start >= range) {
+		r->kind = RULE_NO_CFI;
+		return;
+	}
+	/* A signal frame ('S'): followed only where it is the trampoline whose frame
+	 * layout is known, and whose code the FDE covers, so it can be read. */
+	if (ci.signal) {
+		if (addr + 1 + sizeof(sigreturn_code) <= start + range &&
+		    !memcmp((const void *)(addr + 1), sigreturn_code, sizeof(sigreturn_code)))
+			r->kind = RULE_SIGNAL;
+		return;
+	}
 
 	memset(&vm, 0, sizeof(vm));
 	vm.ci = &ci;
@@ -741,7 +780,117 @@ static void rule_for(uintptr_t addr, struct rule *r)
 	vm.nsaved = 0;
 	if (vm_run(&vm, &c) < 0)
 		return;
-	rule_from_row(&vm.row, &ci, r);
+	rule_from_row(&vm.row, r);
+}
+
+static inline void lookup(uintptr_t key, uint32_t gen, struct rule *r)
+{
+	if (__builtin_expect(!cache_get(key, gen, r), 0)) {
+		rule_for(key - 1, r);
+		cache_put(key, gen, r);
+		__atomic_add_fetch(&n_fills, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* ---- reading the stack ---- */
+
+/* Where a walk may read: the words at [sp, lim] directly. With lim 0 (off the
+ * thread's known stack, or in a fault handler) any word below top, once its page is
+ * found readable. */
+struct bounds {
+	uintptr_t lim;
+	uintptr_t top;          /* no CFA lies above it */
+	uintptr_t ok_lo, ok_hi; /* the pages last found readable */
+};
+
+static void bounds_for(struct bounds *b, uintptr_t sp, int probe)
+{
+	int known = sp >= stack_lo && sp < stack_hi;
+
+	b->top = known ? stack_hi : sp + PROBE_SPAN;
+	b->lim = known && !probe ? stack_hi - sizeof(uintptr_t) : 0;
+	b->ok_lo = 0;
+	b->ok_hi = 0;
+}
+
+/* Whether the page holding a is readable. rt_sigprocmask copies the new mask in
+ * before it looks at `how`, so with an invalid one it fails with EFAULT or EINVAL
+ * and changes nothing: no fd, unlike libunwind's pipe. Abseil's AddressIsReadable
+ * (absl/debugging/internal/address_is_readable.cc) does the same. */
+static int page_readable(uintptr_t a)
+{
+	int saved = errno, ok;
+
+	ok = syscall(SYS_rt_sigprocmask, ~0, (void *)(a & ~(PAGE - 1)), NULL, sizeof(uint64_t)) &&
+	     errno == EINVAL;
+	errno = saved;
+	return ok;
+}
+
+static __attribute__((noinline)) int load_checked(struct bounds *b, uintptr_t sp, uintptr_t a,
+						  uintptr_t *v)
+{
+	uintptr_t lo = a & ~(PAGE - 1), hi = (a + sizeof(*v) + PAGE - 1) & ~(PAGE - 1);
+
+	if (b->lim || a < sp || a > b->top - sizeof(*v))
+		return 0;
+	if (a < b->ok_lo || a + sizeof(*v) > b->ok_hi) {
+		for (uintptr_t p = lo; p < hi; p += PAGE)
+			if (!page_readable(p))
+				return 0;
+		b->ok_lo = lo;
+		b->ok_hi = hi;
+	}
+	memcpy(v, (const void *)a, sizeof(*v));
+	return 1;
+}
+
+/* The word at a, if it lies in the stack above the current frame's sp. lim is
+ * b->lim, passed apart so that it stays in a register. */
+static inline int load(struct bounds *b, uintptr_t lim, uintptr_t sp, uintptr_t a, uintptr_t *v)
+{
+	if (__builtin_expect(a >= sp && a <= lim, 1)) {
+		*v = *(const uintptr_t *)a;
+		return 1;
+	}
+	return load_checked(b, sp, a, v);
+}
+
+/* An interrupted pc with no CFI: a leaf in code without it, or a call through a bad
+ * pointer (pc 0). Either way the return address may be at sp; it is believed only
+ * where it is code with CFI. */
+static __attribute__((noinline)) int leaf_return(struct bounds *b, uintptr_t lim, uintptr_t sp,
+						 uint32_t gen, uintptr_t *ra)
+{
+	struct rule r;
+
+	if (!load(b, lim, sp, sp, ra))
+		return 0;
+	lookup(*ra, gen, &r);
+	return (r.kind & RULE_KIND_MASK) != RULE_NO_CFI;
+}
+
+#define UC_GREG(r) offsetof(ucontext_t, uc_mcontext.gregs[r])
+
+/* Out of a signal handler through the frame the kernel built: the handler returns to
+ * the trampoline with sp at the saved ucontext (struct rt_sigframe { char *pretcode;
+ * struct ucontext uc; ... }, arch/x86/include/asm/sigframe.h; glibc's ucontext_t has
+ * the kernel's layout), which holds the interrupted frame's registers. */
+static int cross_signal(struct bounds *b, uintptr_t *sp, uintptr_t *bp, uintptr_t *pc)
+{
+	uintptr_t uc = *sp, nsp, nbp, npc;
+
+	if (!load(b, b->lim, uc, uc + UC_GREG(REG_RSP), &nsp) ||
+	    !load(b, b->lim, uc, uc + UC_GREG(REG_RBP), &nbp) ||
+	    !load(b, b->lim, uc, uc + UC_GREG(REG_RIP), &npc))
+		return 0;
+	/* The handler may have run on another stack: bounds follow the new sp, checked
+	 * unless it lies above this frame on the stack already walked. */
+	bounds_for(b, nsp, !b->lim || nsp <= uc);
+	*sp = nsp;
+	*bp = nbp;
+	*pc = npc;
+	return 1;
 }
 
 /* ---- the walk ---- */
@@ -777,80 +926,54 @@ static void stack_init(void)
 	pthread_attr_destroy(&a);
 }
 
-/* Redoes the capture with unw_backtrace and keeps what lies beyond our caller,
- * whose return address is ra0. */
-static __attribute__((noinline)) unsigned fallback(uintptr_t *pcs, unsigned max, uintptr_t ra0,
-						  uintptr_t olo, uintptr_t ohi)
-{
-	void *buf[FALLBACK_BUF];
-	unsigned want = max + FALLBACK_SLACK, n = 0, i;
-	int nb;
-
-	__atomic_add_fetch(&n_fallbacks, 1, __ATOMIC_RELAXED);
-	nb = unw_backtrace(buf, (int)(want < FALLBACK_BUF ? want : FALLBACK_BUF));
-	for (i = 0; i < (unsigned)nb && i < FALLBACK_SLACK; i++)
-		if ((uintptr_t)buf[i] == ra0)
-			break;
-	for (; i < (unsigned)nb && n < max; i++) {
-		uintptr_t pc = (uintptr_t)buf[i];
-
-		if (n || pc < olo || pc >= ohi)
-			pcs[n++] = pc;
-	}
-	return n;
-}
-
-static inline int on_stack(uintptr_t a, uintptr_t sp, uintptr_t hi)
-{
-	return a >= sp && a <= hi - sizeof(uintptr_t);
-}
-
 /* Appends pc unless it is one of the leading frames inside [olo, ohi); returns
  * true once max pcs are held. */
 static inline int emit(uintptr_t *pcs, unsigned *n, unsigned max, uintptr_t pc, uintptr_t olo,
 		       uintptr_t ohi)
 {
-	if (*n || pc < olo || pc >= ohi)
+	if (__builtin_expect(*n || pc < olo || pc >= ohi, 1))
 		pcs[(*n)++] = pc;
 	return *n == max;
 }
 
-unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
+static void memo_keep(struct thread_memo *tm, struct memo *w, const struct memo *old, unsigned t,
+		      unsigned old_len, uint32_t gen)
 {
-	uintptr_t ip, sp, bp, cfa, ra, a, hi, olo = 0, ohi = 0;
+	t = t < MEMO_MAX ? t + 1 : MEMO_MAX;
+	/* Stopped early on the kept memo: what lies beyond still holds. */
+	if (w == old && t < old_len)
+		t = old_len;
+	w->len = t;
+	w->gen = gen;
+	if (w != old)
+		tm->cur ^= 1;
+}
+
+/* Walks up from the frame (sp, bp) whose rule is keyed by key, appending to pcs[n..]
+ * the return address (or, past a signal frame, the interrupted pc) of each caller.
+ * exact: key - 1 is an interrupted pc, not a call. With tm, the walk follows and
+ * records the thread's memo (only on the thread's known stack: the memo's words are
+ * read unchecked). */
+static inline __attribute__((always_inline)) unsigned
+walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintptr_t key, int exact,
+     struct bounds *b, struct thread_memo *tm, uintptr_t olo, uintptr_t ohi)
+{
 	uint32_t gen = __atomic_load_n(&cache_gen, __ATOMIC_ACQUIRE);
-	struct memo *old, *w;
-	unsigned n = 0, j = 0, t = 0, old_len = 0, rec;
-	uint64_t key;
+	struct memo *old = NULL, *w = NULL;
+	unsigned j = 0, t = 0, old_len = 0, nsig = 0;
+	int rec = tm != NULL;
+	uintptr_t cfa, ra, a, lim = b->lim, top = b->top;
 	struct rule r;
 
-	/* One instant of this frame: the CFI row at ip describes exactly these sp, bp. */
-	__asm__ volatile("leaq 0(%%rip), %0\n\t"
-			 "movq %%rsp, %1\n\t"
-			 "movq %%rbp, %2"
-			 : "=r"(ip), "=r"(sp), "=r"(bp));
-	if (!max)
-		return 0;
-	if (skip_own)
-		own_range(&olo, &ohi);
-	if (__builtin_expect(!stack_hi, 0))
-		stack_init();
-	hi = stack_hi;
-	if (sp < stack_lo || sp >= hi)
-		return fallback(pcs, max, (uintptr_t)__builtin_return_address(0), olo, ohi);
-
-	/* A capture in a signal handler that interrupted one here neither reads nor
-	 * writes the memo. */
-	rec = !memo_busy;
-	memo_busy++;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	old = &memo[memo_cur];
-	w = &memo[memo_cur ^ 1];
-	if (rec && old->gen == gen)
-		old_len = old->len;
-	key = ip + 1;
-	if (rec)
+	if (n >= max)
+		return n;
+	if (rec) {
+		old = &tm->m[tm->cur];
+		w = &tm->m[tm->cur ^ 1];
+		if (old->gen == gen)
+			old_len = old->len;
 		w->f[0] = (struct memo_frame){.sp = sp, .pc = key, .bp = bp};
+	}
 
 	for (;;) {
 		/* Where this state is one the previous capture passed through, the frames
@@ -890,58 +1013,75 @@ unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 			sp = f->sp;
 			key = f->pc;
 			bp = f->bp;
+			exact = 0;
 		}
 
-		if (__builtin_expect(!cache_get(key, gen, &r), 0)) {
-			rule_for(key - 1, &r);
-			cache_put(key, gen, &r);
-			__atomic_add_fetch(&n_fills, 1, __ATOMIC_RELAXED);
-		}
-		switch (r.kind & RULE_KIND_MASK) {
-		case RULE_RSP:
-			cfa = sp + (intptr_t)r.cfa_off;
+		lookup(key, gen, &r);
+		switch ((enum rule_kind)(r.kind & RULE_KIND_MASK)) {
+		case RULE_CFA:
 			break;
-		case RULE_RBP:
-			cfa = bp + (intptr_t)r.cfa_off;
-			break;
-		case RULE_RBP_DEREF:
-			a = bp + (intptr_t)r.cfa_off;
-			if (!on_stack(a, sp, hi))
+		case RULE_SIGNAL:
+			if (++nsig > SIG_MAX || !cross_signal(b, &sp, &bp, &ra))
+				goto truncated;
+			lim = b->lim;
+			top = b->top;
+			/* The memo's frames are steps from a CFA; this one is not. */
+			if (rec) {
+				memo_keep(tm, w, old, t, old_len, gen);
+				rec = 0;
+			}
+			old_len = 0;
+			key = ra + 1;
+			exact = 1;
+			if (emit(pcs, &n, max, ra, olo, ohi))
 				goto done;
-			cfa = *(const uintptr_t *)a;
-			break;
+			continue;
+		case RULE_NO_CFI:
+			/* Only exact frames get here without ending the walk, and they are
+			 * past a signal frame or from a context: the memo is not in use. */
+			if (!exact || !leaf_return(b, lim, sp, gen, &ra))
+				goto truncated;
+			sp += sizeof(uintptr_t);
+			exact = 0;
+			if (ra < PC_MIN || emit(pcs, &n, max, ra, olo, ohi))
+				goto done;
+			key = ra;
+			continue;
+		case RULE_NONE:
+		case RULE_UNSUPPORTED:
 		case RULE_END:
-			goto done;
-		default:
-			__atomic_signal_fence(__ATOMIC_SEQ_CST);
-			memo_busy--;
-			return fallback(pcs, max, (uintptr_t)__builtin_return_address(0), olo, ohi);
+			if ((r.kind & RULE_KIND_MASK) == RULE_END)
+				goto done;
+			goto truncated;
 		}
-		if (cfa <= sp || cfa > hi)
-			goto done;
-		struct memo_frame m = {.sp = cfa, .ra_off = r.ra_off};
+		struct memo_frame m = {.ra_off = r.ra_off};
 
-		a = cfa + (intptr_t)r.ra_off;
-		if (!on_stack(a, sp, hi))
-			goto done;
-		ra = *(const uintptr_t *)a;
-		if ((r.kind & RULE_KIND_MASK) == RULE_RBP_DEREF) {
+		cfa = (r.kind & RULE_CFA_RBP ? bp : sp) + (intptr_t)r.cfa_off;
+		if (r.kind & RULE_CFA_DEREF) {
+			a = cfa;
+			if (!load(b, lim, sp, a, &cfa))
+				goto truncated;
 			m.flags |= MEMO_DEREF;
-			m.deref_rel = (int16_t)(bp + (intptr_t)r.cfa_off - cfa);
-			if (bp + (intptr_t)r.cfa_off - cfa != (uintptr_t)(intptr_t)m.deref_rel)
+			m.deref_rel = (int16_t)(a - cfa);
+			if (a - cfa != (uintptr_t)(intptr_t)m.deref_rel)
 				rec = 0;
 		}
+		if (cfa <= sp || cfa > top)
+			goto truncated;
+		m.sp = cfa;
+		if (!load(b, lim, sp, cfa + (intptr_t)r.ra_off, &ra))
+			goto truncated;
 		if (r.kind & (RULE_RBP_AT_CFA | RULE_RBP_AT_RBP)) {
 			a = (r.kind & RULE_RBP_AT_CFA ? cfa : bp) + (intptr_t)r.rbp_off;
-			if (!on_stack(a, sp, hi))
-				goto done;
-			bp = *(const uintptr_t *)a;
+			if (!load(b, lim, sp, a, &bp))
+				goto truncated;
 			m.flags |= MEMO_RBP;
 			m.rbp_rel = (int16_t)(a - cfa);
 			if (a - cfa != (uintptr_t)(intptr_t)m.rbp_rel)
 				rec = 0;
 		}
 		sp = cfa;
+		exact = 0;
 		if (ra < PC_MIN)
 			goto done;
 		m.pc = ra;
@@ -952,20 +1092,76 @@ unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 			goto done;
 		key = ra;
 	}
+truncated:
+	__atomic_add_fetch(&n_truncated, 1, __ATOMIC_RELAXED);
 done:
-	if (rec) {
-		t = t < MEMO_MAX ? t + 1 : MEMO_MAX;
-		/* Stopped early on the kept memo: what lies beyond still holds. */
-		if (w == old && t < old_len)
-			t = old_len;
-		w->len = t;
-		w->gen = gen;
-		if (w != old)
-			memo_cur ^= 1;
+	if (rec)
+		memo_keep(tm, w, old, t, old_len, gen);
+	return n;
+}
+
+unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
+{
+	uintptr_t ip, sp, bp, olo = 0, ohi = 0;
+	struct thread_memo *tm = NULL;
+	struct bounds b;
+	unsigned n;
+	int rec;
+
+	/* One instant of this frame: the CFI row at ip describes exactly these sp, bp. */
+	__asm__ volatile("leaq 0(%%rip), %0\n\t"
+			 "movq %%rsp, %1\n\t"
+			 "movq %%rbp, %2"
+			 : "=r"(ip), "=r"(sp), "=r"(bp));
+	if (!max)
+		return 0;
+	if (skip_own)
+		own_range(&olo, &ohi);
+	if (__builtin_expect(!stack_hi, 0))
+		stack_init();
+	bounds_for(&b, sp, 0);
+
+	/* A capture in a signal handler that interrupted one here neither reads nor
+	 * writes the memo, nor allocates it. */
+	rec = !memo_busy;
+	memo_busy++;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (rec && b.lim) {
+		if (__builtin_expect(!tmemo, 0))
+			tmemo = vigil_ialloc(sizeof(*tmemo));
+		tm = tmemo;
 	}
+	n = walk(pcs, 0, max, sp, bp, ip + 1, 0, &b, tm, olo, ohi);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	memo_busy--;
 	return n;
+}
+
+unsigned vigil_unwind__from_context(const void *ucontext, uintptr_t *pcs, unsigned max)
+{
+	const ucontext_t *uc = ucontext;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	uintptr_t bp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+	struct bounds b;
+
+	if (!max)
+		return 0;
+	pcs[0] = pc;
+	/* Every page is checked: the fault may come from a wild sp, or the thread's
+	 * bounds may be unknown, and finding them here is not async-signal-safe. */
+	bounds_for(&b, sp, 1);
+	return walk(pcs, 1, max, sp, bp, pc + 1, 1, &b, NULL, 0, 0);
+}
+
+void vigil_unwind__thread_exit(void)
+{
+	struct thread_memo *tm = tmemo;
+
+	/* For good: captures from later TLS destructors walk without a memo. */
+	memo_busy++;
+	tmemo = NULL;
+	vigil_ifree(tm, sizeof(*tm));
 }
 
 int vigil_unwind__on_stack(uintptr_t addr)

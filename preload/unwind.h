@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Fast stack capture: return addresses of the calling thread's stack from a cache of
- * per-pc unwind rules, identical to unw_backtrace's but a fraction of its cost. */
+/* Stack walking with no unwinding library: return addresses of the calling thread's
+ * stack, or of an interrupted context, from a cache of per-pc unwind rules. */
 #ifndef VIGIL_UNWIND_H
 #define VIGIL_UNWIND_H
 
@@ -8,24 +8,34 @@
 
 /* Fills pcs with at most max return addresses, innermost first: pcs[0] is the return
  * address into the caller of this function. With skip_own, leading frames inside the
- * object that holds this code (libvigil.so) are dropped first. Returns the count.
- * Takes no lock on the hot path; may call malloc once per thread (stack bounds) and
- * unw_backtrace for stacks it cannot walk itself, so callers hold the vigil guard. */
+ * object that holds this code (libvigil.so) are dropped first. Returns the count; a
+ * walk that cannot go on returns the frames it has. Takes no lock on the hot path;
+ * the first call in a thread allocates (stack bounds, the walk memo), so callers hold
+ * the vigil guard. */
 unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 	__attribute__((visibility("hidden"), noinline));
+
+/* The same from a signal handler's ucontext: pcs[0] is the interrupted pc itself,
+ * the rest are return addresses (interrupted pcs past nested signal frames).
+ * Async-signal-safe: no lock, no allocation, every stack page checked readable. */
+unsigned vigil_unwind__from_context(const void *ucontext, uintptr_t *pcs, unsigned max)
+	__attribute__((visibility("hidden")));
 
 /* Forgets every cached rule: called after dlclose, when code can move. */
 void vigil_unwind__flush(void) __attribute__((visibility("hidden")));
 /* True when addr lies in the calling thread's stack (the bounds the walk uses; the
  * first call in a thread may allocate: call it inside the guard). */
 int vigil_unwind__on_stack(uintptr_t addr) __attribute__((visibility("hidden")));
+/* Gives back the calling thread's memo; later captures in it walk without one. */
+void vigil_unwind__thread_exit(void) __attribute__((visibility("hidden")));
 
 /* Counters for the STATS record and tests: unwind rules computed from CFI (cache
- * misses) and captures handed to unw_backtrace. Hits are not counted: a shared
- * counter on the hot path would cost more than the lookup. */
+ * misses) and walks that ended at a frame they could not step through (no CFI, CFI
+ * not followed, a read outside the stack). Hits are not counted: a shared counter on
+ * the hot path would cost more than the lookup. */
 struct vigil_unwind_stats {
 	uint64_t fills;
-	uint64_t fallbacks;
+	uint64_t truncated;
 };
 
 void vigil_unwind__stats(struct vigil_unwind_stats *out) __attribute__((visibility("hidden")));

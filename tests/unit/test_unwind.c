@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for preload/unwind.c: every capture is compared with unw_backtrace taken
- * in the same frame, over the frame layouts compilers emit, and the fast path is
- * checked to have done the walk (no fallback) where it should. */
+/* Unit tests for preload/unwind.c: every capture is compared with libunwind's walk
+ * from the same frame or context, over the frame layouts compilers emit, signal frames
+ * and foreign stacks, and checked to have reached the outermost frame (no truncated
+ * walk) where it should. */
 #define UNW_LOCAL_ONLY
 #include <alloca.h>
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <libunwind.h>
+#include <limits.h>
 #include <link.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "unwind.h"
 
@@ -20,21 +25,21 @@
 
 static volatile unsigned sink;
 
-static uint64_t fallbacks(void)
+static uint64_t truncations(void)
 {
 	struct vigil_unwind_stats st;
 
 	vigil_unwind__stats(&st);
-	return st.fallbacks;
+	return st.truncated;
 }
 
 /* Captures both ways from this one frame. pcs[0] of each is a return address into
  * this function from two different calls; everything above it must be identical. */
-static __attribute__((noinline)) unsigned check_here(unsigned max, int may_fall_back)
+static __attribute__((noinline)) unsigned check_here(unsigned max, int may_truncate)
 {
 	void *ref[REF_MAX];
 	uintptr_t got[REF_MAX];
-	uint64_t fb = fallbacks();
+	uint64_t tr = truncations();
 	int nr = unw_backtrace(ref, (int)(max < REF_MAX ? max : REF_MAX));
 	unsigned ng = vigil_unwind__capture(got, max < REF_MAX ? max : REF_MAX, 0);
 
@@ -43,8 +48,8 @@ static __attribute__((noinline)) unsigned check_here(unsigned max, int may_fall_
 	for (unsigned i = 1; i < ng; i++)
 		cr_assert_eq(got[i], (uintptr_t)ref[i], "frame %u: %#lx != %#lx", i,
 			     (unsigned long)got[i], (unsigned long)ref[i]);
-	if (!may_fall_back)
-		cr_assert_eq(fallbacks(), fb, "the fast path fell back");
+	if (!may_truncate)
+		cr_assert_eq(truncations(), tr, "the walk stopped short");
 	return ng;
 }
 
@@ -57,6 +62,15 @@ static __attribute__((noinline)) unsigned recurse(unsigned depth)
 	n = recurse(depth - 1);
 	sink += depth; /* no tail call */
 	return n;
+}
+
+static __attribute__((noinline)) void recurse_then(unsigned depth, int sig)
+{
+	if (depth)
+		recurse_then(depth - 1, sig);
+	else
+		raise(sig);
+	sink += depth;
 }
 
 Test(unwind, recursion_depth_50_matches_unw_backtrace)
@@ -281,28 +295,262 @@ static volatile sig_atomic_t sig_n;
 static void on_usr1(int sig)
 {
 	(void)sig;
-	sig_n = check_here(REF_MAX, 1);
+	sig_n = check_here(REF_MAX, 0);
 }
 
-Test(unwind, signal_frame_falls_back_and_matches)
+static __attribute__((noinline)) void raise_usr1(void)
+{
+	raise(SIGUSR1);
+	sink++;
+}
+
+Test(unwind, capture_in_a_handler_crosses_the_signal_frame)
 {
 	struct sigaction sa = {.sa_handler = on_usr1};
-	uint64_t fb = fallbacks();
 
 	sigaction(SIGUSR1, &sa, NULL);
-	raise(SIGUSR1);
-	cr_assert_gt(sig_n, 3);
-	cr_assert_gt(fallbacks(), fb);
+	raise_usr1();
+	cr_assert_gt(sig_n, 5);
+}
+
+/* The handler runs on its own stack, outside the thread's known bounds: every read is
+ * checked, and the walk moves to the thread's stack at the signal frame. */
+static void on_altstack(int sig, const struct sigaction *proto)
+{
+	static char alt[64 * 1024];
+	stack_t ss = {.ss_sp = alt, .ss_size = sizeof(alt)}, old;
+	struct sigaction sa = *proto;
+
+	sa.sa_flags |= SA_ONSTACK;
+	cr_assert_eq(sigaltstack(&ss, &old), 0);
+	cr_assert_eq(sigaction(sig, &sa, NULL), 0);
+	raise(sig);
+	cr_assert_eq(sigaltstack(&old, NULL), 0);
+}
+
+Test(unwind, capture_on_an_alternate_signal_stack)
+{
+	struct sigaction sa = {.sa_handler = on_usr1};
+
+	sig_n = 0;
+	on_altstack(SIGUSR1, &sa);
+	cr_assert_gt(sig_n, 5);
+}
+
+/* vigil_unwind__from_context against libunwind from the same ucontext: pcs[0] is the
+ * interrupted pc itself, then return addresses, identical throughout. */
+static unsigned compare_context(void *uc, unsigned max)
+{
+	uintptr_t got[REF_MAX];
+	uintptr_t ref[REF_MAX];
+	unsigned nr = 0, ng;
+	unw_cursor_t c;
+	unw_word_t ip;
+
+	cr_assert_geq(unw_init_local2(&c, (unw_context_t *)uc, UNW_INIT_SIGNAL_FRAME), 0);
+	do {
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
+			break;
+		ref[nr++] = (uintptr_t)ip;
+	} while (nr < max && unw_step(&c) > 0);
+	ng = vigil_unwind__from_context(uc, got, max);
+	cr_assert_eq(ng, nr, "from_context found %u frames, libunwind %u", ng, nr);
+	for (unsigned i = 0; i < ng; i++)
+		cr_assert_eq(got[i], ref[i], "frame %u: %#lx != %#lx", i, (unsigned long)got[i],
+			     (unsigned long)ref[i]);
+	return ng;
+}
+
+static volatile unsigned ctx_n;
+static volatile uint64_t ctx_truncated;
+
+static void on_usr2(int sig, siginfo_t *si, void *uc)
+{
+	uint64_t tr = truncations();
+
+	(void)sig;
+	(void)si;
+	ctx_n = compare_context(uc, REF_MAX);
+	ctx_truncated = truncations() - tr;
+}
+
+Test(unwind, from_context_in_a_handler_matches_libunwind)
+{
+	struct sigaction sa = {.sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO};
+
+	cr_assert_eq(sigaction(SIGUSR2, &sa, NULL), 0);
+	ctx_n = 0;
+	recurse_then(12, SIGUSR2);
+	cr_assert_gt(ctx_n, 12);
+	cr_assert_eq(ctx_truncated, 0);
+	ctx_n = 0;
+	on_altstack(SIGUSR2, &sa);
+	cr_assert_gt(ctx_n, 2);
+	cr_assert_eq(ctx_truncated, 0);
+}
+
+Test(unwind, from_context_bounded_by_max)
+{
+	uintptr_t pcs[4];
+	ucontext_t uc;
+
+	memset(pcs, 0xa5, sizeof(pcs));
+	cr_assert_eq(getcontext(&uc), 0);
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 0), 0);
+	cr_assert_eq(pcs[0], (uintptr_t)0xa5a5a5a5a5a5a5a5ull);
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 1), 1);
+	cr_assert_eq(pcs[1], (uintptr_t)0xa5a5a5a5a5a5a5a5ull);
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 3), 3);
+	cr_assert_eq(pcs[3], (uintptr_t)0xa5a5a5a5a5a5a5a5ull);
+}
+
+/* Real faults, as the crash handler sees them: a store through NULL in a frame with
+ * CFI, and a call through a NULL pointer, where pc is 0 and only the return address
+ * at sp leads on. */
+static sigjmp_buf fault_jb;
+static uintptr_t fault_pcs[REF_MAX];
+static volatile unsigned fault_n;
+
+static void on_segv_compare(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	fault_n = compare_context(uc, REF_MAX);
+	siglongjmp(fault_jb, 1);
+}
+
+static void on_segv_capture(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	fault_n = vigil_unwind__from_context(uc, fault_pcs, REF_MAX);
+	siglongjmp(fault_jb, 1);
+}
+
+static int *volatile null_int;
+static void (*volatile null_fn)(void);
+
+static __attribute__((noinline)) void store_null(unsigned depth)
+{
+	if (depth)
+		store_null(depth - 1);
+	else
+		*null_int = 1;
+	sink++;
+}
+
+static void *volatile ref_ra[REF_MAX];
+static volatile int ref_n;
+
+static __attribute__((noinline)) void call_null(void)
+{
+	ref_n = unw_backtrace((void **)ref_ra, REF_MAX);
+	null_fn();
+	sink++;
+}
+
+static void with_handler(void (*fn)(int, siginfo_t *, void *), struct sigaction *old)
+{
+	struct sigaction sa = {.sa_sigaction = fn, .sa_flags = SA_SIGINFO | SA_NODEFER};
+
+	cr_assert_eq(sigaction(SIGSEGV, &sa, old), 0);
+}
+
+Test(unwind, from_context_of_a_fault_matches_libunwind)
+{
+	struct sigaction old;
+
+	with_handler(on_segv_compare, &old);
+	fault_n = 0;
+	if (!sigsetjmp(fault_jb, 1))
+		store_null(7);
+	sigaction(SIGSEGV, &old, NULL);
+	cr_assert_gt(fault_n, 8);
+}
+
+Test(unwind, from_context_of_a_call_through_null)
+{
+	struct sigaction old;
+	unsigned n;
+
+	with_handler(on_segv_capture, &old);
+	fault_n = 0;
+	if (!sigsetjmp(fault_jb, 1))
+		call_null();
+	sigaction(SIGSEGV, &old, NULL);
+	n = fault_n;
+	/* ref_ra[0] returns into call_null just before the faulting call, whose own
+	 * return address is the next frame; the callers above are the same. */
+	cr_assert_gt(n, 3);
+	cr_assert_eq(fault_pcs[0], 0);
+	cr_assert_gt(fault_pcs[1], (uintptr_t)ref_ra[0]);
+	cr_assert_lt(fault_pcs[1], (uintptr_t)ref_ra[0] + 64);
+	cr_assert_eq(n - 1, (unsigned)ref_n);
+	for (unsigned i = 2; i < n; i++)
+		cr_assert_eq(fault_pcs[i], (uintptr_t)ref_ra[i - 1], "frame %u", i);
+}
+
+static void on_usr1_fault(int sig)
+{
+	(void)sig;
+	store_null(3);
+}
+
+/* A fault inside a signal handler: the walk from the fault's context goes through the
+ * handler's signal frame into the code it interrupted. */
+Test(unwind, from_context_through_a_nested_signal_frame)
+{
+	struct sigaction usr1 = {.sa_handler = on_usr1_fault}, old_usr1, old;
+
+	with_handler(on_segv_compare, &old);
+	cr_assert_eq(sigaction(SIGUSR1, &usr1, &old_usr1), 0);
+	fault_n = 0;
+	if (!sigsetjmp(fault_jb, 1))
+		recurse_then(6, SIGUSR1);
+	sigaction(SIGSEGV, &old, NULL);
+	sigaction(SIGUSR1, &old_usr1, NULL);
+	cr_assert_gt(fault_n, 12);
+}
+
+/* A context whose pc has no CFI, with a stack that runs into a page that cannot be
+ * read: the walk believes the return address at sp only where it is code, and stops
+ * at the page instead of faulting. */
+Test(unwind, from_context_stops_at_unreadable_and_unknown)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	uintptr_t *slot, pcs[8];
+	ucontext_t uc;
+
+	cr_assert_neq(m, MAP_FAILED);
+	cr_assert_eq(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+	slot = (uintptr_t *)(m + page) - 1;
+	cr_assert_eq(getcontext(&uc), 0);
+	uc.uc_mcontext.gregs[REG_RIP] = 0;
+	uc.uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)slot;
+	uc.uc_mcontext.gregs[REG_RBP] = (greg_t)(uintptr_t)slot;
+
+	*slot = (uintptr_t)m; /* data, not code */
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 8), 1);
+	*slot = (uintptr_t)__builtin_return_address(0);
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 8), 2);
+	cr_assert_eq(pcs[1], *slot);
+	uc.uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)(m + page + 64);
+	cr_assert_eq(vigil_unwind__from_context(&uc, pcs, 8), 1);
+	munmap(m, (size_t)page * 2);
 }
 
 static ucontext_t uc_main, uc_co;
 
+/* makecontext returns into __start_context's first byte: the call before it has no
+ * CFI, so both walks end there. */
 static void co_entry(void)
 {
 	check_here(REF_MAX, 1);
 }
 
-Test(unwind, foreign_stack_falls_back_and_matches)
+Test(unwind, foreign_stack_is_walked_and_matches)
 {
 	static char stack[256 * 1024];
 
@@ -366,6 +614,14 @@ static __attribute__((noinline)) unsigned compare_quiet(void)
 	return 0;
 }
 
+static __attribute__((noinline)) unsigned compare_quiet_depth(unsigned depth)
+{
+	unsigned r = depth ? compare_quiet_depth(depth - 1) : compare_quiet();
+
+	sink += r;
+	return r;
+}
+
 static __attribute__((noinline)) unsigned mixed(unsigned depth, unsigned seed)
 {
 	unsigned r;
@@ -425,4 +681,33 @@ Test(unwind, concurrent_threads_and_flushes)
 		pthread_join(t[i], NULL);
 	for (unsigned i = 0; i < 4; i++)
 		cr_assert_eq(w[i].bad, 0, "thread %u: %u captures differ", i, w[i].bad);
+}
+
+/* A thread whose stack is PTHREAD_STACK_MIN: the walk's memo is not static TLS carved
+ * from it, and a thread past its exit hook still captures, without one. */
+static void *small_main(void *arg)
+{
+	unsigned *bad = arg;
+	uintptr_t pcs[16];
+
+	for (unsigned i = 0; i < 200; i++)
+		*bad += compare_quiet_depth(i % 7);
+	vigil_unwind__thread_exit();
+	*bad += compare_quiet_depth(3);
+	*bad += vigil_unwind__capture(pcs, 16, 0) < 2;
+	return NULL;
+}
+
+Test(unwind, thread_with_a_minimal_stack)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	unsigned bad = 0;
+
+	cr_assert_eq(pthread_attr_init(&a), 0);
+	cr_assert_eq(pthread_attr_setstacksize(&a, PTHREAD_STACK_MIN), 0);
+	cr_assert_eq(pthread_create(&t, &a, small_main, &bad), 0);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	pthread_attr_destroy(&a);
+	cr_assert_eq(bad, 0, "%u captures differ", bad);
 }
