@@ -1,117 +1,410 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs each benchmark in bench/ natively and under `vigil run` in the same run,
-# interleaved, and reports medians and the ratio to native (and, when installed,
-# valgrind memcheck and heaptrack for comparison).
-# Usage: scripts/bench.sh [--no-build]   (RUNS=5, TOOLS="vigil valgrind heaptrack";
-# native always runs, it is the baseline)
+# Runs the benchmarks natively, under `vigil run` (full and canary), heaptrack and
+# valgrind memcheck, interleaved in one run; prints one markdown table of medians and
+# ratios to native and writes it to build/bench/results.md. See bench/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-runs=${RUNS:-5}
-tools=${TOOLS:-vigil valgrind heaptrack}
-ncpu=$(nproc)
-[ "$ncpu" -ge 2 ] || ncpu=2
+usage() {
+	cat >&2 <<'EOF'
+usage: scripts/bench.sh [--no-build] [FILTER...]
+  FILTER: run only benchmarks whose id contains one of the words
+          (ids: malloc-t1 malloc-t2 redis); default: all
+  env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary heaptrack valgrind"
+       BENCH_MALLOC_OPS=2000000  BENCH_DEPTH=20
+       BENCH_REDIS_N=100000 (requests per test at -P 1; -P 16 sends 5 times as many,
+       memcheck a tenth of both)  BENCH_NO_INSTALL=1
+EOF
+	exit 2
+}
 
-if [ "${1:-}" != "--no-build" ]; then
-	make -s --no-print-directory all build/bench/malloc_bench
+runs=${BENCH_RUNS:-5}
+tools_wanted=${BENCH_TOOLS:-native vigil canary heaptrack valgrind}
+malloc_ops=${BENCH_MALLOC_OPS:-2000000}
+depth=${BENCH_DEPTH:-20}
+redis_n=${BENCH_REDIS_N:-100000}
+out_dir=build/bench
+build=1
+filters=()
+
+for arg in "$@"; do
+	case "$arg" in
+	--no-build) build=0 ;;
+	-h | --help) usage ;;
+	-*)
+		echo "vigil: error: unknown option '$arg'" >&2
+		exit 2
+		;;
+	*) filters+=("$arg") ;;
+	esac
+done
+for v in BENCH_RUNS:runs BENCH_MALLOC_OPS:malloc_ops BENCH_DEPTH:depth BENCH_REDIS_N:redis_n; do
+	val=${v#*:}
+	if ! [[ ${!val} =~ ^[1-9][0-9]{0,8}$ ]]; then
+		echo "vigil: error: ${v%%:*} '${!val}': not a positive integer" >&2
+		exit 2
+	fi
+done
+
+selected() {
+	local f
+	[ ${#filters[@]} -eq 0 ] && return 0
+	for f in "${filters[@]}"; do
+		[[ $1 == *"$f"* ]] && return 0
+	done
+	return 1
+}
+
+benches=()
+for b in malloc-t1 malloc-t2 redis; do
+	if selected "$b"; then
+		benches+=("$b")
+	fi
+done
+if [ ${#benches[@]} -eq 0 ]; then
+	echo "vigil: error: no benchmark matches '${filters[*]}'" >&2
+	exit 2
 fi
 
-# name|command line: single-threaded, then one thread per CPU.
-benches=(
-	"malloc_bench -t 1|build/bench/malloc_bench -t 1 -n 2000000"
-	"malloc_bench -t $ncpu|build/bench/malloc_bench -t $ncpu -n 2000000"
-)
+if [ "$build" = 1 ]; then
+	make -s --no-print-directory all build/bench/malloc_bench
+fi
+mkdir -p "$out_dir"
+logs=$out_dir/logs
+rm -rf "$logs"
+mkdir -p "$logs"
 
-avail=(native)
-for tool in $tools; do
+# Installs a Debian package when its command is missing; never fails the bench.
+apt_updated=0
+ensure_cmd() {
+	local cmd=$1 pkg=$2
+	command -v "$cmd" >/dev/null && return 0
+	[ -n "${BENCH_NO_INSTALL:-}" ] && return 1
+	[ "$(id -u)" = 0 ] || return 1
+	echo "bench: installing $pkg" >&2
+	if [ "$apt_updated" = 0 ]; then
+		apt-get update -qq >/dev/null 2>&1 || true
+		apt_updated=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >"$logs/apt-$pkg.log" 2>&1 || true
+	command -v "$cmd" >/dev/null
+}
+
+if [[ " ${benches[*]} " == *" redis "* ]]; then
+	if ! ensure_cmd redis-server redis-server || ! ensure_cmd redis-benchmark redis-tools ||
+		! ensure_cmd redis-cli redis-tools; then
+		echo "bench: redis-server/redis-tools missing and not installable: skipping redis" >&2
+		benches=("${benches[@]/redis/}")
+		read -r -a benches <<<"${benches[*]}"
+	fi
+fi
+
+# Tool status: "ok" or the text shown in its column instead of figures.
+declare -A status
+tools=(native vigil canary heaptrack valgrind)
+declare -A label=([native]=native [vigil]="vigil full" [canary]="vigil canary"
+	[heaptrack]=heaptrack [valgrind]="memcheck")
+for tool in "${tools[@]}"; do
+	if [[ " $tools_wanted " != *" $tool "* ]]; then
+		status[$tool]="not run"
+		continue
+	fi
 	case "$tool" in
-	native) ;;
-	vigil)
-		if [ -x build/vigil ] && [ -f build/libvigil.so ]; then
-			avail+=(vigil)
+	native) status[$tool]=ok ;;
+	vigil | canary)
+		if ! [ -x build/vigil ] || ! [ -f build/libvigil.so ]; then
+			status[$tool]="absent (not built)"
+		elif [ "$tool" = vigil ]; then
+			status[$tool]=ok
 		else
-			echo "bench: build/vigil or build/libvigil.so missing: skipping vigil" >&2
+			rc=0
+			build/vigil run --mode canary -o "$logs/canary-probe" -- true >/dev/null 2>&1 || rc=$?
+			rm -rf "$logs/canary-probe"
+			case "$rc" in
+			0) status[$tool]=ok ;;
+			2) status[$tool]="n/a (not implemented)" ;;
+			*) status[$tool]="failed (probe exit $rc)" ;;
+			esac
 		fi
 		;;
-	valgrind | heaptrack)
-		if command -v "$tool" >/dev/null; then
-			avail+=("$tool")
+	heaptrack | valgrind)
+		if ensure_cmd "$tool" "$tool"; then
+			status[$tool]=ok
+		else
+			status[$tool]=absent
 		fi
-		;;
-	*)
-		echo "vigil: error: unknown tool '$tool' in TOOLS" >&2
-		exit 2
 		;;
 	esac
 done
+status[native]=ok
+active=()
+for tool in "${tools[@]}"; do
+	if [ "${status[$tool]}" = ok ]; then
+		active+=("$tool")
+	fi
+done
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server_pid=
+cleanup() {
+	if [ -n "$server_pid" ]; then
+		kill -- "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
-# Runs one command under one tool; prints "<loop seconds> <wall seconds>".
-run_one() {
-	local tool=$1
-	shift
-	local t0 t1 out
-	local -a wrap=()
-
-	case "$tool" in
-	native) ;;
+# The command prefix that runs a program under a tool.
+wrap_for() {
+	case "$1" in
+	native) wrap=() ;;
 	vigil) wrap=(build/vigil run -o "$work/vigil-out" --) ;;
-	valgrind) wrap=(valgrind --tool=memcheck -q --leak-check=full --error-exitcode=0) ;;
+	canary) wrap=(build/vigil run --mode canary -o "$work/vigil-out" --) ;;
 	heaptrack) wrap=(heaptrack -o "$work/heaptrack") ;;
+	valgrind) wrap=(valgrind --tool=memcheck -q --leak-check=full) ;;
 	esac
+}
+
+# Keeps a failed run's output for the report; "$1" names it.
+keep_log() {
+	local f="$logs/$1.log"
+	{
+		echo "== $2"
+		cat "$work/out" "$work/err" 2>/dev/null || true
+		cat "$work/redis.log" "$work/vigil-out/report.txt" 2>/dev/null || true
+	} >>"$f"
+	echo "bench: $1 failed, see $f" >&2
+}
+
+raw=$out_dir/raw.txt
+: >"$raw"
+
+# One malloc_bench run: appends "bench|tool|metric|value" lines to $raw.
+run_malloc() {
+	local name=$1 threads=$2 tool=$3 t0 t1 line rc=0
+	wrap_for "$tool"
 	rm -rf "$work/vigil-out" "$work"/heaptrack*
 	t0=$(date +%s.%N)
-	if ! "${wrap[@]}" "$@" >"$work/out" 2>"$work/err"; then
-		cat "$work/out" "$work/err" >&2
-		echo "vigil: error: benchmark failed under $tool: $*" >&2
-		exit 1
-	fi
+	"${wrap[@]}" build/bench/malloc_bench -t "$threads" -d "$depth" -n "$malloc_ops" \
+		>"$work/out" 2>"$work/err" || rc=$?
 	t1=$(date +%s.%N)
-	out=$(grep -o 'seconds=[0-9.]*' "$work/out" | tail -n 1)
-	if [ -z "$out" ]; then
-		cat "$work/out" "$work/err" >&2
-		echo "vigil: error: no 'seconds=' line from $* under $tool" >&2
-		exit 1
+	line=$(grep -E '^threads=.* seconds=' "$work/out" | tail -n 1 || true)
+	if [ "$rc" != 0 ] || [ -z "$line" ]; then
+		keep_log "${name// /}-$tool" "exit $rc: ${wrap[*]} malloc_bench -t $threads"
+		echo "$name|$tool|fail|1" >>"$raw"
+		return
 	fi
-	awk -v l="${out#seconds=}" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s %.4f\n", l, b - a }'
+	awk -v n="$name" -v t="$tool" -v a="$t0" -v b="$t1" -v l="$line" 'BEGIN {
+		k = split(l, f, " ")
+		for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+		printf "%s|%s|loop|%s\n%s|%s|wall|%.4f\n%s|%s|rss|%s\n", n, t, v["seconds"],
+			n, t, b - a, n, t, v["maxrss_kb"]
+	}' >>"$raw"
 }
 
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+free_port() {
+	local port
+	while :; do
+		port=$((20000 + RANDOM % 30000))
+		if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+			echo "$port"
+			return
+		fi
+	done
 }
 
-results="$work/results"
-: >"$results"
-for b in "${benches[@]}"; do
-	name=${b%%|*}
-	read -r -a cmd <<<"${b#*|}"
-	printf 'bench: %s: %d runs of %s\n' "$name" "$runs" "${avail[*]}" >&2
-	for ((i = 1; i <= runs; i++)); do
-		for tool in "${avail[@]}"; do
-			read -r loop wall < <(run_one "$tool" "${cmd[@]}")
-			echo "$name|$tool|$loop|$wall" >>"$results"
+# Starts redis-server under the wrap and waits for PONG; sets port and server_pid.
+# Another server on this machine can take the port between the check and the bind:
+# then it tries another one.
+start_redis() {
+	local attempt i
+
+	for ((attempt = 0; attempt < 3; attempt++)); do
+		rm -f "$work/redis.log"
+		port=$(free_port)
+		"${wrap[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' \
+			--appendonly no --daemonize no --dir "$work" --logfile "$work/redis.log" \
+			>"$work/out" 2>"$work/err" &
+		server_pid=$!
+		for ((i = 0; i < 600; i++)); do
+			if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
+				return 0
+			fi
+			kill -0 "$server_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+		server_pid=
+		grep -q 'Address already in use' "$work/redis.log" 2>/dev/null || return 1
+	done
+	return 1
+}
+
+# One redis-server lifetime under a tool: -P 1 then -P 16, then its peak RSS.
+run_redis() {
+	local tool=$1 port n p i rc=0 pid line
+	wrap_for "$tool"
+	rm -rf "$work/vigil-out" "$work"/heaptrack* "$work/out" "$work/err"
+	if ! start_redis; then
+		keep_log "redis-$tool" "server did not answer on port $port under ${wrap[*]}"
+		echo "redis|$tool|fail|1" >>"$raw"
+		return
+	fi
+	# Not measured: warms the server's allocator and the CPUs' idle states.
+	timeout 60 redis-benchmark -h 127.0.0.1 -p "$port" -n 5000 -t set -P 1 -q >/dev/null 2>&1 || true
+	for p in 1 16; do
+		n=$((p == 1 ? redis_n : redis_n * 5))
+		[ "$tool" = valgrind ] && n=$((n / 10))
+		if ! timeout 600 redis-benchmark -h 127.0.0.1 -p "$port" -n "$n" -t set,get,lpush -P "$p" --csv \
+			>"$work/rb" 2>>"$work/err"; then
+			echo "redis-benchmark -P $p failed" >>"$work/err"
+			rc=1
+		fi
+		while IFS=, read -r test rps _; do
+			test=${test//\"/}
+			rps=${rps//\"/}
+			[[ $rps =~ ^[0-9.]+$ ]] && echo "redis $test -P $p|$tool|rps|$rps" >>"$raw"
+		done <"$work/rb"
+	done
+	pid=$(redis-cli -p "$port" info server 2>/dev/null | tr -d '\r' |
+		sed -n 's/^process_id:\([0-9]*\)$/\1/p')
+	line=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+	if [ -n "$line" ]; then
+		echo "redis peak RSS|$tool|rss|$line" >>"$raw"
+	fi
+	redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+	for ((i = 0; i < 1200; i++)); do
+		kill -0 "$server_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$server_pid" 2>/dev/null; then
+		echo "server did not exit within 120 s of SHUTDOWN: killed" >>"$work/err"
+		kill "$server_pid" 2>/dev/null || true
+		rc=1
+	fi
+	wait "$server_pid" || rc=$?
+	server_pid=
+	if [ "$rc" != 0 ]; then
+		keep_log "redis-$tool" "exit $rc: ${wrap[*]} redis-server (port $port)"
+		echo "redis|$tool|fail|1" >>"$raw"
+	fi
+}
+
+printf 'bench: %s; %d interleaved runs of: %s\n' "${benches[*]}" "$runs" "${active[*]}" >&2
+for ((r = 1; r <= runs; r++)); do
+	for b in "${benches[@]}"; do
+		printf 'bench: run %d/%d: %s\n' "$r" "$runs" "$b" >&2
+		for tool in "${active[@]}"; do
+			case "$b" in
+			malloc-t1) run_malloc "malloc -t 1" 1 "$tool" ;;
+			malloc-t2) run_malloc "malloc -t 2" 2 "$tool" ;;
+			redis) run_redis "$tool" ;;
+			esac
 		done
 	done
 done
 
-echo
-echo "Median of $runs interleaved runs on $(nproc) CPUs ($(uname -r)); loop = time the benchmark"
-echo "measures itself, wall = whole process including start-up, exit-time leak scan and report."
-echo
-echo "| benchmark | tool | loop (s) | loop vs native | wall (s) | wall vs native |"
-echo "|---|---|---:|---:|---:|---:|"
-for b in "${benches[@]}"; do
-	name=${b%%|*}
-	base_loop=$(awk -F'|' -v n="$name" '$1 == n && $2 == "native" { print $3 }' "$results" | median)
-	base_wall=$(awk -F'|' -v n="$name" '$1 == n && $2 == "native" { print $4 }' "$results" | median)
-	for tool in "${avail[@]}"; do
-		loop=$(awk -F'|' -v n="$name" -v t="$tool" '$1 == n && $2 == t { print $3 }' "$results" | median)
-		wall=$(awk -F'|' -v n="$name" -v t="$tool" '$1 == n && $2 == t { print $4 }' "$results" | median)
-		awk -v n="$name" -v t="$tool" -v l="$loop" -v w="$wall" -v bl="$base_loop" -v bw="$base_wall" \
-			'BEGIN { printf "| %s | %s | %.3f | %.2fx | %.3f | %.2fx |\n", n, t, l, l / bl, w, w / bw }'
+# Median of the values of one bench|tool|metric, empty when there are none.
+median() {
+	awk -F'|' -v b="$1" -v t="$2" -v m="$3" '$1 == b && $2 == t && $3 == m { print $4 }' "$raw" |
+		sort -g | awk '{ v[NR] = $1 } END {
+			if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+failures() {
+	awk -F'|' -v b="$1" -v t="$2" '$1 == b && $2 == t && $3 == "fail"' "$raw" | wc -l
+}
+
+# One table cell: value with unit, and its ratio to native.
+cell() {
+	local row=$1 tool=$2 metric=$3 group=$4 v base nf note=
+	if [ "${status[$tool]}" != ok ]; then
+		printf '%s' "${status[$tool]}"
+		return
+	fi
+	nf=$(failures "$group" "$tool")
+	[ "$nf" -gt 0 ] && note=" ($nf/$runs runs failed)"
+	v=$(median "$row" "$tool" "$metric")
+	if [ -z "$v" ]; then
+		printf 'failed%s' "$note"
+		return
+	fi
+	base=$(median "$row" native "$metric")
+	case "$metric" in
+	loop | wall)
+		awk -v v="$v" -v b="$base" -v t="$tool" 'BEGIN {
+			printf "%.1f ms", v * 1000
+			if (t != "native" && b > 0) printf " (%.2fx)", v / b }'
+		;;
+	rss)
+		awk -v v="$v" -v b="$base" -v t="$tool" 'BEGIN {
+			printf "%.1f MB", v / 1024
+			if (t != "native" && b > 0) printf " (%+.1f MB, %.2fx)", (v - b) / 1024, v / b }'
+		;;
+	rps)
+		awk -v v="$v" -v b="$base" -v t="$tool" 'BEGIN {
+			printf "%.1fk/s", v / 1000
+			if (t != "native" && b > 0) printf " (%.0f%%)", 100 * v / b }'
+		;;
+	esac
+	if [ "$tool" = valgrind ] && [ "$metric" = rps ]; then
+		printf ' †'
+	fi
+	printf '%s' "$note"
+}
+
+table=$out_dir/results.md
+{
+	echo "Median of $runs interleaved runs, $(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r),"
+	echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo
+	printf '| benchmark |'
+	for tool in "${tools[@]}"; do printf ' %s |' "${label[$tool]}"; done
+	printf '\n|---|'
+	for tool in "${tools[@]}"; do printf -- '---:|'; done
+	echo
+	rows=()
+	for b in "${benches[@]}"; do
+		case "$b" in
+		malloc-t1 | malloc-t2)
+			name="malloc -t ${b#malloc-t}"
+			rows+=("$name|loop|$name|$name -d $depth, loop"
+				"$name|wall|$name|$name -d $depth, whole process"
+				"$name|rss|$name|$name -d $depth, peak RSS")
+			;;
+		redis)
+			for p in 1 16; do
+				for t in SET GET LPUSH; do
+					rows+=("redis $t -P $p|rps|redis|redis $t -P $p")
+				done
+			done
+			rows+=("redis peak RSS|rss|redis|redis-server peak RSS")
+			;;
+		esac
 	done
-done
+	for r in "${rows[@]}"; do
+		IFS='|' read -r row metric group title <<<"$r"
+		printf '| %s |' "$title"
+		for tool in "${tools[@]}"; do printf ' %s |' "$(cell "$row" "$tool" "$metric" "$group")"; done
+		echo
+	done
+	echo
+	echo "loop: the benchmark's own timing of its allocation loops (ratio: time vs native, lower"
+	echo "is better); whole process: wall clock of the command, including start-up and the tool's"
+	echo "exit work (leak scan, report). req/s (ratio: throughput as a fraction of native, higher"
+	echo "is better). Peak RSS: VmHWM of the benchmarked process itself."
+	if [[ " ${benches[*]} " == *" redis "* ]]; then
+		echo "redis: redis-benchmark -n $redis_n at -P 1, -n $((redis_n * 5)) at -P 16, 50 clients,"
+		echo "from a separate process on the same CPUs; † memcheck ran a tenth of the requests"
+		echo "(requests per second still compare). redis-server's peak RSS depends on -n (LPUSH"
+		echo "grows one list): compare native and vigil."
+	fi
+} >"$table"
+if [ -n "$(ls -A "$logs")" ]; then
+	echo "bench: failure logs in $logs" >&2
+fi
+echo
+cat "$table"
