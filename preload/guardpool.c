@@ -28,7 +28,7 @@ struct slot {
 	uint8_t op;
 };
 
-static uintptr_t base, end;
+uintptr_t vigil_guardpool_lo, vigil_guardpool_hi;
 static unsigned nslots;
 static struct slot *slots;
 static unsigned *ring; /* free slot indices, FIFO */
@@ -38,7 +38,7 @@ static unsigned flip;
 
 static uintptr_t page_of(unsigned i)
 {
-	return base + (2 * (uintptr_t)i + 1) * PAGE;
+	return vigil_guardpool_lo + (2 * (uintptr_t)i + 1) * PAGE;
 }
 
 int vigil_guardpool__init(unsigned n)
@@ -62,25 +62,18 @@ int vigil_guardpool__init(unsigned n)
 		ring[i] = i;
 	ring_count = n;
 	nslots = n;
-	base = (uintptr_t)m;
-	__atomic_store_n(&end, base + len, __ATOMIC_RELEASE);
+	vigil_guardpool_lo = (uintptr_t)m;
+	__atomic_store_n(&vigil_guardpool_hi, vigil_guardpool_lo + len, __ATOMIC_RELEASE);
 	return 0;
-}
-
-int vigil_guardpool__owns(const void *p)
-{
-	uintptr_t a = (uintptr_t)p;
-
-	return a >= base && a < __atomic_load_n(&end, __ATOMIC_ACQUIRE);
 }
 
 static long slot_of(uintptr_t a)
 {
 	uintptr_t off;
 
-	if (a < base || a >= end)
+	if (a < vigil_guardpool_lo || a >= vigil_guardpool_hi)
 		return -1;
-	off = (a - base) / PAGE;
+	off = (a - vigil_guardpool_lo) / PAGE;
 	return off & 1 ? (long)(off / 2) : -1;
 }
 

@@ -15,8 +15,17 @@
 #define VIGIL_HID __attribute__((visibility("hidden")))
 
 int vigil_guardpool__init(unsigned nslots) VIGIL_HID;
-/* Cheap range test, safe in any state. */
-int vigil_guardpool__owns(const void *p) VIGIL_HID;
+
+/* The pool's address range, set once by init (0, 0 without a pool). */
+extern uintptr_t vigil_guardpool_lo VIGIL_HID, vigil_guardpool_hi VIGIL_HID;
+
+/* Cheap range test, safe in any state: it sits on every free. */
+static inline int vigil_guardpool__owns(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	return a >= vigil_guardpool_lo && a < __atomic_load_n(&vigil_guardpool_hi, __ATOMIC_ACQUIRE);
+}
 /* A block on a guarded page, or NULL (no free slot, too big, alignment too big). */
 void *vigil_guardpool__alloc(size_t size, size_t align, unsigned op, uint32_t stack,
 			     uint32_t tid) VIGIL_HID;

@@ -24,20 +24,21 @@
 #include "unwind.h"
 #include "vigil/finding.h"
 
-#define MAGIC 0x5649474c5f534d38ull /* "8MS_LGIV": bit 3 set, never a chunk size */
+#define MAGIC VIGIL_HEAP_MAGIC
 #define PREFIX 16u
 #define GUARD_SLOTS 1024
 #define MAX_EVICT 32
 
 struct vigil_heaptab *vigil_heap;
+int vigil_heap_canary;
 static struct vigil_quarantine *quarantine;
-static unsigned long nallocs, nfrees, untracked_frees;
+static unsigned long untracked_frees;
 
 /* Per-thread sampling state: bytes left before the next canary sample, and
  * allocations left before the next guard-page block. */
-static __thread long sample_left;
-static __thread unsigned growth_tick;
-static __thread unsigned long guard_left;
+__thread long vigil_heap_sample_left;
+__thread unsigned vigil_heap_growth_tick;
+__thread unsigned long vigil_heap_guard_left;
 static __thread uint64_t rng;
 
 static uint64_t next_rand(void)
@@ -68,6 +69,7 @@ static unsigned long next_guard_gap(void)
 
 int vigil_heap__init(void)
 {
+	vigil_heap_canary = vigil_rt.opt.mode == VIGIL_MODE_CANARY;
 	vigil_heap = vigil_heaptab__new(vigil_rt.opt.max_blocks);
 	quarantine = vigil_quarantine__new(vigil_rt.opt.quarantine_bytes);
 	if (!vigil_heap || !quarantine)
@@ -173,7 +175,6 @@ static int track(void *p, size_t size, unsigned op, uint32_t stack, unsigned fla
 	};
 
 	r = vigil_heaptab__insert(vigil_heap, &b);
-	__atomic_add_fetch(&nallocs, 1, __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -186,14 +187,14 @@ static void *alloc(size_t size, size_t align, unsigned op, int zero)
 
 	if (size > vigil_rt.opt.alloc_size_limit)
 		vigil_heaperr__bad_size(size, 0);
-	if (!(++growth_tick & 1023))
+	if (!(++vigil_heap_growth_tick & 1023))
 		vigil_growth__tick();
-	/* guard_left 0 means "draw the next gap": the allocation that brings it back
+	/* vigil_heap_guard_left 0 means "draw the next gap": the allocation that brings it back
 	 * to 0 is the sampled one, so guard_rate=1 guards every allocation. */
 	if (vigil_rt.opt.guard_rate) {
-		if (!guard_left)
-			guard_left = next_guard_gap();
-		if (--guard_left == 0) {
+		if (!vigil_heap_guard_left)
+			vigil_heap_guard_left = next_guard_gap();
+		if (--vigil_heap_guard_left == 0) {
 			stack = vigil_stack__capture();
 			p = size ? vigil_guardpool__alloc(size, align, op, stack,
 							  (uint32_t)vigil_gettid())
@@ -207,14 +208,14 @@ static void *alloc(size_t size, size_t align, unsigned op, int zero)
 		}
 	}
 	if (canary() && align < 4096) {
-		if (!sample_left)
-			sample_left = next_sample_gap(); /* this thread's first allocation */
-		sample_left -= (long)size;
-		if (sample_left > 0)
+		if (!vigil_heap_sample_left)
+			vigil_heap_sample_left = next_sample_gap(); /* this thread's first allocation */
+		vigil_heap_sample_left -= (long)size;
+		if (vigil_heap_sample_left > 0)
 			return real_alloc(size, align, zero);
-		sample_left += next_sample_gap();
-		if (sample_left <= 0)
-			sample_left = 1;
+		vigil_heap_sample_left += next_sample_gap();
+		if (vigil_heap_sample_left <= 0)
+			vigil_heap_sample_left = 1;
 	} else if (canary()) {
 		return real_alloc(size, align, zero);
 	}
@@ -364,7 +365,6 @@ static void release_checked(const struct vigil_block *b, unsigned op, uint32_t s
 		vigil_heaperr__mismatch(b, op, stack);
 	if (!(b->flags & VIGIL_BLOCK_REPORTED) && !vigil_heap__redzone_ok(b, &bad))
 		vigil_heaperr__overflow(b, bad, detected_by, stack);
-	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
 	quarantine_block(b);
 }
 
@@ -395,7 +395,6 @@ static void free_guarded(void *p, unsigned op, uint32_t stack)
 	vigil_heaptab__remove(vigil_heap, (uintptr_t)p, NULL);
 	if (!op_matches(b.kind, op))
 		vigil_heaperr__mismatch(&b, op, stack);
-	__atomic_add_fetch(&nfrees, 1, __ATOMIC_RELAXED);
 }
 
 void vigil_heap__free(void *p, unsigned op)
@@ -477,15 +476,13 @@ size_t vigil_heap__usable(void *p)
 void *vigil_heap__realloc_passive(void *p, size_t size)
 {
 	int found = 0;
-	size_t old;
+	size_t old = 0;
 	void *np;
 
 	if (!vigil_guardpool__owns(p) && !is_prefixed(p))
 		return vigil_real.realloc(p, size);
 	if (vigil_heap)
 		old = tracked_size(p, &found);
-	if (!found)
-		old = 0;
 	np = vigil_real.malloc(size);
 	if (np) {
 		vigil_real.memcpy(np, p, old < size ? old : size);
@@ -597,8 +594,8 @@ void vigil_heap__write_stats(void)
 
 	vigil_heaptab__stats(vigil_heap, &hs);
 #define KV(k, v) kv[n++] = (struct vigil_rec_kv){.key = (k), .value = (v)}
-	KV(VIGIL_KEY_ALLOCS, __atomic_load_n(&nallocs, __ATOMIC_RELAXED));
-	KV(VIGIL_KEY_FREES, __atomic_load_n(&nfrees, __ATOMIC_RELAXED));
+	KV(VIGIL_KEY_ALLOCS, hs.allocs);
+	KV(VIGIL_KEY_FREES, hs.frees);
 	KV(VIGIL_KEY_LIVE_BYTES, hs.live_bytes);
 	KV(VIGIL_KEY_QUARANTINE_BYTES, vigil_quarantine__bytes(quarantine));
 	KV(VIGIL_KEY_UNTRACKED_FREES, __atomic_load_n(&untracked_frees, __ATOMIC_RELAXED));

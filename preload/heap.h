@@ -8,7 +8,9 @@
 
 #include <stddef.h>
 
+#include "guardpool.h"
 #include "heaptab.h"
+#include "rt.h"
 
 extern struct vigil_heaptab *vigil_heap __attribute__((visibility("hidden")));
 
@@ -17,7 +19,82 @@ extern struct vigil_heaptab *vigil_heap __attribute__((visibility("hidden")));
 #define VIGIL_RZ_BYTE 0xfa
 #define VIGIL_FREED_BYTE 0xfd
 
+/* Marks a canary sample: the word before the block. Bit 3 set, so it is never a
+ * glibc chunk size (a multiple of 16 with flags in bits 0-2). */
+#define VIGIL_HEAP_MAGIC 0x5649474c5f534d38ull
+
 int vigil_heap__init(void) VIGIL_HID;
+
+/* Set once at init: canary mode, and whether the real allocator is glibc's. */
+extern int vigil_heap_canary VIGIL_HID;
+
+/* Per-thread sampling state (heap.c): bytes left before the next canary sample,
+ * allocations left before the next guard-page block, allocations since the last
+ * heap-growth look. */
+extern __thread long vigil_heap_sample_left VIGIL_HID;
+extern __thread unsigned long vigil_heap_guard_left VIGIL_HID;
+extern __thread unsigned vigil_heap_growth_tick VIGIL_HID;
+
+/* Canary mode's common case, inline in malloc: this allocation is not sampled for
+ * anything, so it goes straight to the real allocator. It takes only the steps that
+ * cannot trigger a sample; the next one that might goes the long way (heap.c). */
+static inline int vigil_heap__canary_pass(size_t size)
+{
+	if (!vigil_heap_canary || size > vigil_rt.opt.alloc_size_limit ||
+	    !((vigil_heap_growth_tick + 1) & 1023) ||
+	    (vigil_rt.opt.guard_rate && vigil_heap_guard_left <= 1) ||
+	    vigil_heap_sample_left <= (long)size)
+		return 0;
+	vigil_heap_growth_tick++;
+	if (vigil_rt.opt.guard_rate)
+		vigil_heap_guard_left--;
+	vigil_heap_sample_left -= (long)size;
+	return 1;
+}
+
+/* Canary mode's common free, inline: a block that is no sample, not in the guard
+ * pool and plainly a real allocator's block (aligned, a plausible header, not near
+ * this thread's stack) goes straight back. Anything else takes the long way, which
+ * also reports what cannot be a block. */
+static inline int vigil_heap__canary_free_pass(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, sp = (uintptr_t)__builtin_frame_address(0);
+	uint64_t w;
+
+	if (!vigil_heap_canary || (a & 15) || !(a & 4095) || vigil_guardpool__owns(p) ||
+	    (a - sp < (8u << 20) || sp - a < (8u << 20)))
+		return 0;
+	w = *(const volatile uint64_t *)(a - 8);
+	if (w == VIGIL_HEAP_MAGIC)
+		return 0;
+	if (!vigil_rt.real_is_glibc)
+		return 1;
+	w &= ~7ull;
+	return w >= 32 && !(w & 15) && w < (1ull << 48);
+}
+
+/* Could p be the start of a block vigil checks? Inline, for the hot wrappers: the
+ * calls that cannot concern a tracked block cost a few loads. A 16-byte aligned p
+ * not at a page start has its previous word on the same page, so reading it is safe. */
+static inline int vigil_heap__maybe_block(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	uint64_t w;
+
+	if (!a || (a & 15))
+		return 0;
+	if (vigil_guardpool__owns(p))
+		return 1;
+	if (!(a & 4095))
+		return !vigil_heap_canary;
+	w = *(const volatile uint64_t *)(a - 8); /* volatile: not the program's object */
+	if (vigil_heap_canary)
+		return w == VIGIL_HEAP_MAGIC;
+	if (!vigil_rt.real_is_glibc)
+		return 1;
+	w &= ~7ull;
+	return w >= 32 && !(w & 15) && w < (1ull << 48);
+}
 
 /* Only while vigil_rt__active(): the allocating side. align 0 means malloc's.
  * Returns what the real call would, errno included. */

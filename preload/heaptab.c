@@ -29,6 +29,9 @@ struct shard {
 	uint64_t live_bytes;
 	unsigned long freed;
 	uint64_t freed_bytes;
+	/* Counted under the shard lock already held: a shared counter would bounce
+	 * between the cores of every allocating thread. */
+	unsigned long allocs, frees;
 	struct slot *slots;
 } __attribute__((aligned(64)));
 
@@ -144,6 +147,7 @@ int vigil_heaptab__insert(struct vigil_heaptab *t, const struct vigil_block *b)
 		s->freed_bytes += b->size;
 	} else {
 		s->live_bytes += b->size;
+		s->allocs++;
 	}
 	vigil_lock__release(&s->lock);
 	return 0;
@@ -184,6 +188,7 @@ int vigil_heaptab__remove(struct vigil_heaptab *t, uintptr_t ptr, struct vigil_b
 		s->freed_bytes -= size_of(&s->slots[j]);
 	} else {
 		s->live_bytes -= size_of(&s->slots[j]);
+		s->frees++;
 	}
 	s->n--;
 	/* Backward shift: pull later members of the probe run into the hole. */
@@ -259,6 +264,7 @@ int vigil_heaptab__mark_freed(struct vigil_heaptab *t, uintptr_t ptr, uint32_t f
 			s->live_bytes -= size_of(sl);
 			s->freed++;
 			s->freed_bytes += size_of(sl);
+			s->frees++;
 			r = 0;
 			break;
 		}
@@ -359,6 +365,8 @@ void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *st)
 		st->live_bytes += s->live_bytes;
 		st->freed_blocks += s->freed;
 		st->freed_bytes += s->freed_bytes;
+		st->allocs += s->allocs;
+		st->frees += s->frees;
 		vigil_lock__release(&s->lock);
 	}
 	st->overflow = __atomic_load_n(&t->overflow, __ATOMIC_RELAXED);

@@ -73,6 +73,8 @@ struct vigil_heap_stats {
 	uint64_t live_bytes;
 	unsigned long freed_blocks; /* in quarantine */
 	uint64_t freed_bytes;
+	unsigned long allocs;       /* blocks ever inserted live */
+	unsigned long frees;        /* blocks freed (marked or removed live) */
 	unsigned long overflow;
 };
 void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *s) VIGIL_HID;

@@ -18,7 +18,7 @@ static inline void check(const void *p, size_t n)
 {
 	int saved;
 
-	if (((uintptr_t)p & 15) || !n || !vigil_rt__active())
+	if (!vigil_heap__maybe_block(p) || !n || !vigil_rt__active())
 		return;
 	saved = errno;
 	vigil_heap__check_call(p, n, 1);

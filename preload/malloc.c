@@ -26,6 +26,8 @@ VIGIL_EXPORT void *malloc(size_t size)
 {
 	if (!vigil_rt__active())
 		return vigil_real.malloc ? vigil_real.malloc(size) : early_alloc(size, 16);
+	if (vigil_heap__canary_pass(size))
+		return vigil_real.malloc(size);
 	return vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
 }
 
@@ -47,6 +49,8 @@ VIGIL_EXPORT void *calloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (vigil_heap__canary_pass(n * size))
+		return vigil_real.calloc(n, size);
 	return vigil_heap__alloc(n * size, 0, VIGIL_OP_MALLOC, 1);
 }
 
@@ -54,6 +58,10 @@ VIGIL_EXPORT void free(void *p)
 {
 	if (!p || vigil_boot__owns(p))
 		return;
+	if (vigil_rt__active() && vigil_heap__canary_free_pass(p)) {
+		vigil_real.free(p);
+		return;
+	}
 	vigil_heap__free(p, VIGIL_OP_FREE);
 }
 
@@ -75,6 +83,9 @@ static void *do_realloc(void *old, size_t size)
 		return boot_realloc(old, size);
 	if (!vigil_rt__active())
 		return vigil_heap__realloc_passive(old, size);
+	/* Canary, an unsampled block: the real realloc, and the result stays unsampled. */
+	if (vigil_heap__canary_free_pass(old))
+		return vigil_real.realloc(old, size);
 	return vigil_heap__realloc(old, size);
 }
 

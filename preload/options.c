@@ -41,7 +41,7 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->quarantine_bytes = 64ul << 20;
 	o->redzone = 16;
 	o->free_fill_max = 64;
-	o->guard_rate = 1000;
+	o->guard_rate = 5000;
 	o->sample_bytes = 1ul << 20;
 	o->alloc_size_limit = 1ul << 40;
 	o->growth_interval_ms = 1000;

@@ -18,7 +18,7 @@ char *gets(char *s);
  * a block costs neither an errno save nor a second formatting pass. */
 static inline int maybe_block(const void *p)
 {
-	return !((uintptr_t)p & 15);
+	return vigil_heap__maybe_block(p);
 }
 
 static inline void check(const void *p, size_t n)

@@ -89,11 +89,11 @@ static inline char *real_strncat(char *d, const char *s, size_t n)
 	return d;
 }
 
-/* check_call's own first test, repeated here so that a pointer that cannot start a
- * block costs neither an errno save nor a length count. */
+/* check_call's own first tests, inline, so that a pointer that cannot start a
+ * block costs neither a call, an errno save nor a length count. */
 static inline int maybe_block(const void *p)
 {
-	return !((uintptr_t)p & 15);
+	return vigil_heap__maybe_block(p);
 }
 
 static inline void check(const void *p, size_t n, int write)
