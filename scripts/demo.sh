@@ -19,6 +19,7 @@ head_lines=80
 expect=(
 	leak:handle_get
 	leak:conn_new
+	heap-overflow:handle_stats
 )
 
 if [ "${1:-}" != "--no-build" ]; then

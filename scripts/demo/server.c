@@ -316,13 +316,24 @@ static void handle_del(struct conn *c, const char *key)
 
 static void handle_stats(struct conn *c)
 {
-	int live;
+	long keys = atomic_load(&nkeys), requests = atomic_load(&nrequests);
+	int live, n;
+	char *text;
 
 	pthread_mutex_lock(&slots_lock);
 	live = nconns_live;
 	pthread_mutex_unlock(&slots_lock);
-	reply(c, "STATS keys=%ld conns=%d requests=%ld", atomic_load(&nkeys), live,
-	      atomic_load(&nrequests));
+	n = snprintf(NULL, 0, "keys=%ld conns=%d requests=%ld", keys, live, requests);
+	/* PLANTED BUG (heap-overflow): no room for the NUL that sprintf writes after the
+	 * n characters; vigil reports it at the sprintf call. */
+	text = malloc((size_t)n);
+	if (!text) {
+		reply(c, "ERROR out of memory");
+		return;
+	}
+	sprintf(text, "keys=%ld conns=%d requests=%ld", keys, live, requests);
+	reply(c, "STATS %s", text);
+	free(text);
 }
 
 /* Splits "CMD ARG REST" in place; missing parts point at "". */
