@@ -601,6 +601,35 @@ static void mark_execs(struct vigil_report *r)
 	}
 }
 
+/* Limits that were hit lower what "no finding" means: the report says so. */
+static int note_limits(struct vigil_report *r)
+{
+	static const struct {
+		unsigned key;
+		const char *fmt;
+	} limits[] = {
+		{VIGIL_KEY_HEAP_OVERFLOW, "%" PRIu64 " allocations were not tracked: the block "
+					  "table was full (raise max_blocks)"},
+		{VIGIL_KEY_STACK_OVERFLOW, "%" PRIu64 " stacks were not kept: the stack table was "
+					   "full (raise max_stacks)"},
+		{VIGIL_KEY_FINDINGS_DROPPED, "%" PRIu64 " findings were dropped over max_findings"},
+		{VIGIL_KEY_THREADS_UNSTOPPED, "%" PRIu64 " threads could not be stopped for the "
+					      "leak scan (ptrace refused): it read their stacks "
+					      "while they ran"},
+	};
+	int err;
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		unsigned k = limits[i].key;
+		if (!(r->stats_set & (1ull << k)) || !r->stats[k])
+			continue;
+		err = vigil_report__add_note(r, limits[i].fmt, r->stats[k]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int vigil_report__finish(struct vigil_report *r)
 {
 	size_t n = 0;
@@ -642,7 +671,7 @@ int vigil_report__finish(struct vigil_report *r)
 			r->stats_set |= 1ull << k;
 		}
 	}
-	return 0;
+	return note_limits(r);
 }
 
 struct vigil_report *vigil_report__from_dir(const char *dir)

@@ -576,3 +576,30 @@ Test(collect, images_replaced_by_exec)
 	cr_expect_eq(image(r, "sh.200.1.log")->exit.kind, VIGIL_STATUS_SIGNAL);
 	vigil_report__free(r);
 }
+
+Test(collect, hit_limits_become_notes)
+{
+	struct logbuf a = {.len = 0}, b = {.len = 0};
+	static const char argv[] = "prog";
+	const struct vigil_rec_kv sa[2] = {{.key = VIGIL_KEY_HEAP_OVERFLOW, .value = 7},
+					   {.key = VIGIL_KEY_FINDINGS_DROPPED, .value = 0}};
+	const struct vigil_rec_kv sb[1] = {{.key = VIGIL_KEY_HEAP_OVERFLOW, .value = 5}};
+	struct vigil_report *r;
+	int heap = 0, dropped = 0;
+
+	lb_version(&a);
+	lb_process(&a, 200, 1, "/bin/prog", argv, sizeof(argv), 1);
+	lb_stats(&a, sa, 2);
+	lb_version(&b);
+	lb_process(&b, 201, 200, "/bin/prog", argv, sizeof(argv), 1);
+	lb_stats(&b, sb, 1);
+	r = from_logs((struct logbuf *const[]){&a, &b},
+		      (const char *const[]){"prog.200.log", "prog.201.log"}, 2);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		heap += !!strstr(r->notes[i], "12 allocations were not tracked");
+		dropped += !!strstr(r->notes[i], "dropped");
+	}
+	cr_expect_eq(heap, 1, "the summed overflow is noted once");
+	cr_expect_eq(dropped, 0, "a zero counter is no note");
+	vigil_report__free(r);
+}
