@@ -99,7 +99,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_OBJS)
 	$(Q)$(CC) $(CFLAGS_COMMON) -Isrc -Ipreload -o $@ $< $(UNIT_OBJS) \
 		-lcriterion $(CLI_LIBS) -lpthread
 
-$(BUILD)/tests/cases/%: tests/cases/%.c
+$(BUILD)/tests/cases/%: tests/cases/%.c $(wildcard tests/cases/include/*.h)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CASE_CFLAGS) -o $@ $< $(shell sed -n 's|^// *build-flags: *||p' $<)
@@ -109,7 +109,7 @@ $(BUILD)/tests/cases/lib/%.so: tests/cases/plugins/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CASE_CFLAGS) -fPIC -shared -o $@ $<
 
-$(BUILD)/tests/cases/%: tests/cases/%.cc
+$(BUILD)/tests/cases/%: tests/cases/%.cc $(wildcard tests/cases/include/*.h)
 	$(call msg,CXX,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(CASE_CFLAGS) -o $@ $< $(shell sed -n 's|^// *build-flags: *||p' $<)

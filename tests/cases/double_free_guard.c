@@ -5,37 +5,22 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: double-free function=flush_all line=51 details.size=64 details.alloc_op=malloc details.free_op=free
-// expect: double-free role=first-free function=flush_one line=45
-// expect: double-free role=allocation function=new_chunk line=40
+// expect: double-free function=flush_all line=36 details.size=64 details.alloc_op=malloc details.free_op=free
+// expect: double-free role=first-free function=flush_one line=30
+// expect: double-free role=allocation function=new_chunk line=25
 // expect-none: crash
 // expect-none: invalid-free
 // expect-stdout[base,canary]: flushed
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define CHUNK 64
-#define TRIES 64
 
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
-
-static char *new_chunk(void)
+static void *new_chunk(void)
 {
 	return malloc(CHUNK);
 }
@@ -51,26 +36,17 @@ static void flush_all(char **slots, int n)
 		free(slots[i]);
 }
 
+static int guarded(const void *p)
+{
+	return guard_probe_borders(p, CHUNK);
+}
+
 int main(void)
 {
-	char *tried[TRIES];
-	char *c = NULL;
-	int n = 0;
+	char *c = guard_probe_pick(new_chunk, guarded);
 
-	while (n < TRIES) {
-		tried[n] = new_chunk();
-		if (!tried[n])
-			return 1;
-		if (readable(tried[n] - 1) == 0 || readable(tried[n] + CHUNK) == 0) {
-			c = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!c) {
-		printf("no guarded chunk in %d tries\n", TRIES);
+		printf("no guarded chunk in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	flush_one(&c); /* the bug: the slot is not cleared */

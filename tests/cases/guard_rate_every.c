@@ -10,28 +10,14 @@
 // expect-stdout: thread: 64 of 64 guarded
 // expect-none: * severity=error
 // expect-exit: 0
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define N 64
 #define SIZE 48
-
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
 
 static void *count_guarded(void *who)
 {
@@ -41,7 +27,7 @@ static void *count_guarded(void *who)
 	for (int i = 0; i < N; i++)
 		b[i] = malloc(SIZE);
 	for (int i = 0; i < N; i++)
-		if (b[i] && (readable(b[i] - 1) == 0 || readable(b[i] + SIZE) == 0))
+		if (b[i] && guard_probe_borders(b[i], SIZE))
 			guarded++;
 	for (int i = 0; i < N; i++)
 		free(b[i]);

@@ -7,36 +7,21 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: heap-overflow function=seal_record line=46 details.detected_by="guard page" details.size=48 details.offset=48
-// expect: heap-overflow role=allocation function=new_record line=41
+// expect: heap-overflow function=seal_record line=31 details.detected_by="guard page" details.size=48 details.offset=48
+// expect: heap-overflow role=allocation function=new_record line=26
 // expect-none: crash
 // expect-stdout: guarded record found
 // expect-stdout[base,canary]: record sealed
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define RECORD_SIZE 48 /* a multiple of 16: right-aligned blocks end at the page end */
-#define TRIES 64
 
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
-
-static char *new_record(void)
+static void *new_record(void)
 {
 	return malloc(RECORD_SIZE);
 }
@@ -46,28 +31,18 @@ static void seal_record(char *r, size_t n)
 	r[n] = '\0';
 }
 
+/* A block whose end borders an inaccessible page. */
+static int guarded_end(const void *p)
+{
+	return guard_probe_readable((const char *)p + RECORD_SIZE) == 0;
+}
+
 int main(void)
 {
-	char *tried[TRIES];
-	char *r = NULL;
-	int n = 0;
+	char *r = guard_probe_pick(new_record, guarded_end);
 
-	/* Which blocks land on guard pages, and on which side, is the pool's business:
-	 * take the first one whose end borders an inaccessible page. */
-	while (n < TRIES) {
-		tried[n] = new_record();
-		if (!tried[n])
-			return 1;
-		if (readable(tried[n] + RECORD_SIZE) == 0) {
-			r = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!r) {
-		printf("no guarded record in %d tries\n", TRIES);
+		printf("no guarded record in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	printf("guarded record found\n");

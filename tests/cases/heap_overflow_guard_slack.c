@@ -6,37 +6,21 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: heap-overflow function=drop_key line=55 details.detected_by="redzone, checked at free" details.size=40 details.offset=40
-// expect: heap-overflow role=allocation function=new_key line=41
+// expect: heap-overflow function=drop_key line=39 details.detected_by="redzone, checked at free" details.size=40 details.offset=40
+// expect: heap-overflow role=allocation function=new_key line=25
 // expect-none: heap-overflow details.detected_by="guard page"
 // expect-none: crash
 // expect-stdout[base,canary]: guarded key found
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define KEY_SIZE 40 /* rounded to 48 in the pool: 8 bytes of slack */
-#define TRIES 64
 
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
-
-static char *new_key(void)
+static void *new_key(void)
 {
 	return malloc(KEY_SIZE);
 }
@@ -55,27 +39,19 @@ static void drop_key(char *k)
 	free(k);
 }
 
+/* A right-aligned block: the guard page starts 48 bytes after it. */
+static int guarded_slack(const void *p)
+{
+	return guard_probe_readable((const char *)p + 48) == 0 &&
+	       guard_probe_readable((const char *)p + KEY_SIZE) == 1;
+}
+
 int main(void)
 {
-	char *tried[TRIES];
-	char *k = NULL;
-	int n = 0;
+	char *k = guard_probe_pick(new_key, guarded_slack);
 
-	/* A right-aligned block: the guard page starts 48 bytes after it. */
-	while (n < TRIES) {
-		tried[n] = new_key();
-		if (!tried[n])
-			return 1;
-		if (readable(tried[n] + 48) == 0 && readable(tried[n] + KEY_SIZE) == 1) {
-			k = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!k) {
-		printf("no guarded key in %d tries\n", TRIES);
+		printf("no guarded key in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	printf("guarded key found\n");

@@ -6,35 +6,20 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: heap-overflow function=put_length line=44 details.detected_by="guard page" details.size=64 details.offset=-1
-// expect: heap-overflow role=allocation function=new_body line=39
+// expect: heap-overflow function=put_length line=29 details.detected_by="guard page" details.size=64 details.offset=-1
+// expect: heap-overflow role=allocation function=new_body line=24
 // expect-none: crash
 // expect-stdout[base,canary]: framed 64 bytes
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define BODY_SIZE 64
-#define TRIES 64
 
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
-
-static unsigned char *new_body(void)
+static void *new_body(void)
 {
 	return malloc(BODY_SIZE);
 }
@@ -44,27 +29,18 @@ static void put_length(unsigned char *body, size_t len)
 	body[-1] = (unsigned char)len;
 }
 
+/* A block whose start borders an inaccessible page. */
+static int guarded_start(const void *p)
+{
+	return guard_probe_readable((const char *)p - 1) == 0;
+}
+
 int main(void)
 {
-	unsigned char *tried[TRIES];
-	unsigned char *body = NULL;
-	int n = 0;
+	unsigned char *body = guard_probe_pick(new_body, guarded_start);
 
-	/* Take the first block whose start borders an inaccessible page. */
-	while (n < TRIES) {
-		tried[n] = new_body();
-		if (!tried[n])
-			return 1;
-		if (readable(tried[n] - 1) == 0) {
-			body = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!body) {
-		printf("no guarded body in %d tries\n", TRIES);
+		printf("no guarded body in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	for (int i = 0; i < BODY_SIZE; i++)

@@ -6,37 +6,22 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: invalid-free function=release_body line=46 details.where="the inside of a heap block" details.size=96 details.offset=16
-// expect: invalid-free role=allocation function=new_message line=41
+// expect: invalid-free function=release_body line=31 details.where="the inside of a heap block" details.size=96 details.offset=16
+// expect: invalid-free role=allocation function=new_message line=26
 // expect-none: crash
 // expect-none: double-free
 // expect-stdout[base,canary]: message done
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "include/guard_probe.h"
 
 #define MSG 96
-#define TRIES 64
 
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
-
-static char *new_message(void)
+static void *new_message(void)
 {
 	return malloc(MSG);
 }
@@ -46,26 +31,17 @@ static void release_body(char *body)
 	free(body);
 }
 
+static int guarded(const void *p)
+{
+	return guard_probe_borders(p, MSG);
+}
+
 int main(void)
 {
-	char *tried[TRIES];
-	char *m = NULL;
-	int n = 0;
+	char *m = guard_probe_pick(new_message, guarded);
 
-	while (n < TRIES) {
-		tried[n] = new_message();
-		if (!tried[n])
-			return 1;
-		if (readable(tried[n] - 1) == 0 || readable(tried[n] + MSG) == 0) {
-			m = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!m) {
-		printf("no guarded message in %d tries\n", TRIES);
+		printf("no guarded message in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	memset(m, 'm', MSG);

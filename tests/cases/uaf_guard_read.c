@@ -6,39 +6,23 @@
 // vigil-env: VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1:guard_rate=1
 // variant: abort --on-error abort
-// expect: use-after-free function=session_id line=61 details.detected_by="guard page" details.size=48 details.offset=0
-// expect: use-after-free role=free function=close_session line=56
-// expect: use-after-free role=allocation function=open_session line=45
+// expect: use-after-free function=session_id line=45 details.detected_by="guard page" details.size=48 details.offset=0
+// expect: use-after-free role=free function=close_session line=40
+// expect: use-after-free role=allocation function=open_session line=29
 // expect-none: crash
 // expect-stdout[base,canary]: read after close
 // expect-exit: 0
 // expect-exit[abort]: 134
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define TRIES 64
+#include "include/guard_probe.h"
 
 struct session {
 	long id;
 	char user[40];
 };
-
-/* Whether the byte at p can be read, found without touching it: write(2) from an
- * inaccessible address fails with EFAULT instead of faulting. */
-static int readable(const void *p)
-{
-	int fd[2], ok;
-
-	if (pipe(fd))
-		return -1;
-	ok = write(fd[1], p, 1) == 1 ? 1 : errno == EFAULT ? 0 : -1;
-	close(fd[0]);
-	close(fd[1]);
-	return ok;
-}
 
 static struct session *open_session(long id)
 {
@@ -61,33 +45,23 @@ static long session_id(const struct session *s)
 	return s->id;
 }
 
-static int guarded(const struct session *s)
+static void *open_any_session(void)
 {
-	return readable((const char *)s - 1) == 0 || readable(s + 1) == 0;
+	return open_session(7);
+}
+
+static int guarded(const void *p)
+{
+	return guard_probe_borders(p, sizeof(struct session));
 }
 
 int main(void)
 {
-	struct session *tried[TRIES];
-	struct session *s = NULL;
+	struct session *s = guard_probe_pick(open_any_session, guarded);
 	long stale;
-	int n = 0;
 
-	/* Take the first block with an inaccessible page on either side. */
-	while (n < TRIES) {
-		tried[n] = open_session(7);
-		if (!tried[n])
-			return 1;
-		if (guarded(tried[n])) {
-			s = tried[n];
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		free(tried[i]);
 	if (!s) {
-		printf("no guarded session in %d tries\n", TRIES);
+		printf("no guarded session in %d tries\n", GUARD_PROBE_TRIES);
 		return 2;
 	}
 	close_session(s);

@@ -5,13 +5,10 @@
 // expect-stdout: looping
 // expect-none: crash
 // expect-exit: 0
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-static volatile size_t sink;
+#include "include/alarm_loop.h"
 
 static void on_alarm(int sig)
 {
@@ -21,23 +18,5 @@ static void on_alarm(int sig)
 
 int main(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL))
-		return 1;
-	printf("looping\n");
-	fflush(stdout);
-	alarm(1);
-	for (size_t i = 0;; i++) {
-		char *p = malloc(16 + i % 512);
-
-		if (!p)
-			return 1;
-		p[0] = (char)i;
-		sink += (size_t)p[0];
-		free(p);
-	}
+	return alarm_loop(on_alarm);
 }
