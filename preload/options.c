@@ -29,7 +29,7 @@ void vigil_options__defaults(struct vigil_options *o)
 	memcpy(o->out, "vigil-report", sizeof("vigil-report"));
 	o->checks = VIGIL_CHECKS_AVAILABLE;
 	o->mode = VIGIL_MODE_FULL;
-	o->stack_depth = 32;
+	o->stack_depth = 16;
 	o->free_stack_depth = 8;
 	o->max_stacks = 1u << 20;
 	o->max_blocks = 1ul << 26;

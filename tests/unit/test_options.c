@@ -27,9 +27,9 @@ Test(options, parse_values)
 	char err[256];
 
 	vigil_options__defaults(&o);
-	cr_assert_eq(vigil_options__parse(&o, "stack_depth=16:report_reachable=1::leak_check=0",
+	cr_assert_eq(vigil_options__parse(&o, "stack_depth=24:report_reachable=1::leak_check=0",
 					  err, sizeof(err)), 0, "%s", err);
-	cr_expect_eq(o.stack_depth, 16);
+	cr_expect_eq(o.stack_depth, 24);
 	cr_expect_eq(o.report_reachable, 1);
 	cr_expect_eq(o.leak_check, 0);
 	cr_expect_eq(vigil_options__parse(&o, "", err, sizeof(err)), 0);
