@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* `vigil report DIR|FILE [--format text|json]`: re-render a saved run on stdout. A
- * directory without report.json but with raw/ is rebuilt from its raw logs (a run whose
- * vigil was killed before it could write the report). */
+ * directory is rebuilt from its raw logs when it has no report.json (vigil was killed
+ * before writing it) or when a raw log is newer than report.json (a daemonized
+ * descendant kept running, and writing, after `vigil run` rendered the report). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,6 +39,33 @@ static json_t *from_raw(const char *raw)
 	return j;
 }
 
+static int newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* True when some raw/<x>.log changed after the report was written. */
+static int raw_newer(const char *raw, const struct timespec *report)
+{
+	char p[PATH_MAX + 300];
+	struct dirent *d;
+	struct stat st;
+	int r = 0;
+	DIR *dir = opendir(raw);
+
+	if (!dir)
+		return 0;
+	while (!r && (d = readdir(dir))) {
+		size_t n = strlen(d->d_name);
+		if (n < 5 || strcmp(d->d_name + n - 4, ".log"))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", raw, d->d_name);
+		r = !stat(p, &st) && newer(&st.st_mtim, report);
+	}
+	closedir(dir);
+	return r;
+}
+
 static json_t *load(const char *path)
 {
 	char err[PATH_MAX + 256];
@@ -64,7 +93,7 @@ int vigil_cmd_report(const struct vigil_cli *cli)
 	} else {
 		snprintf(json, sizeof(json), "%s/report.json", path);
 		snprintf(raw, sizeof(raw), "%s/raw", path);
-		if (!stat(json, &st))
+		if (!stat(json, &st) && !raw_newer(raw, &st.st_mtim))
 			j = load(json);
 		else if (!stat(raw, &st) && S_ISDIR(st.st_mode))
 			j = from_raw(raw);

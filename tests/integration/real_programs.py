@@ -9,6 +9,7 @@ launches nothing."""
 
 import hashlib
 import json
+import time
 import os
 import random
 import shutil
@@ -289,6 +290,26 @@ class Runner:
                            % (t.rc, b"make_record" in t.out))
         self.result("report-rerender", reasons)
 
+    def report_after_daemon(self):
+        # A daemonized grandchild outlives `vigil run` and leaks after report.json was
+        # written: `vigil report DIR` must see the raw log newer than the report and
+        # render from the raw logs.
+        out = self.outdir("daemon")
+        case = os.path.join(vtest.ROOT, "build", "tests", "cases", "daemon_leak")
+        r = vtest.run([vtest.VIGIL, "run", "-o", out, "--", case])
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        time.sleep(3)
+        t = vtest.run([vtest.VIGIL, "report", out, "--format", "json"])
+        try:
+            rep = json.loads(t.out)
+            sizes = [f.get("details", {}).get("bytes") for f in rep.get("findings") or []
+                     if f.get("kind") == "leak"]
+            if 4321 not in sizes:
+                reasons.append("the daemon's leak of 4321 bytes is missing: %s" % sizes)
+        except ValueError as e:
+            reasons.append("vigil report --format json is not JSON: %s" % e)
+        self.result("report-after-daemon", reasons)
+
     def _modes(self, paths):
         """Reasons the files and directories in paths {path: mode} have other modes."""
         reasons = []
@@ -415,8 +436,9 @@ def main():
     t = Runner()
     programs = (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
                 t.sigterm)
-    rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.report_permissions,
-            t.raw_log_permissions, t.bad_input, t.preload_path_separators)
+    rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.report_after_daemon,
+            t.report_permissions, t.raw_log_permissions, t.bad_input,
+            t.preload_path_separators)
     plan = [(MODES[0], programs + rest)] + [(m, programs) for m in MODES[1:]]
     for mode, tests in plan:
         t.set_mode(mode)
