@@ -6,9 +6,8 @@
 
 #include <stdint.h>
 
+#include "hidden.h"
 #include "vigil/event.h"
-
-#define VIGIL_HID __attribute__((visibility("hidden")))
 
 /* Stacks whose id came from vigil_stack__write_raw are already written; the others
  * are interned ids and are written here if this log lacks them. */

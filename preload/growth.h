@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 /* Called now and then from the allocation path; takes a snapshot when one is due.
  * Cheap when none is. */

@@ -11,8 +11,7 @@
 #include <stdint.h>
 
 #include "heaptab.h"
-
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 int vigil_guardpool__init(unsigned nslots) VIGIL_HID;
 

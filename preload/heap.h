@@ -10,9 +10,10 @@
 
 #include "guardpool.h"
 #include "heaptab.h"
+#include "hidden.h"
 #include "rt.h"
 
-extern struct vigil_heaptab *vigil_heap __attribute__((visibility("hidden")));
+extern struct vigil_heaptab *vigil_heap VIGIL_HID;
 
 /* The byte pattern of redzones and of the slack of guard-page blocks, and the one
  * freed blocks are filled with while in quarantine. */

@@ -8,8 +8,7 @@
 #include <stdint.h>
 
 #include "heaptab.h"
-
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 void vigil_heaperr__double_free(const struct vigil_block *b, unsigned op, uint32_t stack) VIGIL_HID;
 void vigil_heaperr__mismatch(const struct vigil_block *b, unsigned op, uint32_t stack) VIGIL_HID;

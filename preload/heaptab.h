@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 enum vigil_block_state {
 	VIGIL_BLOCK_LIVE = 0,

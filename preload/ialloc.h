@@ -8,18 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hidden.h"
+
 /* Zeroed memory, 16-byte aligned, or NULL when mmap fails. */
-void *vigil_ialloc(size_t size) __attribute__((visibility("hidden")));
-void vigil_ifree(void *p, size_t size) __attribute__((visibility("hidden")));
+void *vigil_ialloc(size_t size) VIGIL_HID;
+void vigil_ifree(void *p, size_t size) VIGIL_HID;
 
 /* Copies up to max mapped ranges as lo,hi pairs; returns how many. */
-unsigned vigil_ialloc__ranges(uintptr_t (*out)[2], unsigned max) __attribute__((visibility("hidden")));
+unsigned vigil_ialloc__ranges(uintptr_t (*out)[2], unsigned max) VIGIL_HID;
 
-size_t vigil_ialloc__mapped_bytes(void) __attribute__((visibility("hidden")));
+size_t vigil_ialloc__mapped_bytes(void) VIGIL_HID;
 
 /* fork(2) support: the lock is taken before fork and released or reset after. */
-void vigil_ialloc__lock(void) __attribute__((visibility("hidden")));
-void vigil_ialloc__unlock(void) __attribute__((visibility("hidden")));
-void vigil_ialloc__reset_lock(void) __attribute__((visibility("hidden")));
+void vigil_ialloc__lock(void) VIGIL_HID;
+void vigil_ialloc__unlock(void) VIGIL_HID;
+void vigil_ialloc__reset_lock(void) VIGIL_HID;
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 struct vigil_map {
 	uintptr_t lo, hi;

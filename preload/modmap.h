@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 int vigil_modmap__init(void) VIGIL_HID;
 /* Writes every cached module to the (new) raw log. */
@@ -20,8 +20,6 @@ void vigil_modmap__ensure(const uintptr_t *pcs, unsigned n, int may_scan) VIGIL_
 /* Visits the writable PT_LOAD ranges of every module except libvigil itself. */
 void vigil_modmap__foreach_writable(void (*fn)(uintptr_t lo, uintptr_t hi, void *ctx),
 				    void *ctx) VIGIL_HID;
-
-
 
 /* fork(2): held across fork by fork.c. */
 void vigil_modmap__lock(void) VIGIL_HID;

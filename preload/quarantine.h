@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 struct vigil_qentry {
 	uintptr_t ptr;

@@ -9,9 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hidden.h"
 #include "vigil/event.h"
-
-#define VIGIL_HID __attribute__((visibility("hidden")))
 
 /* Opens OUT/raw/<exe>.<pid>[.N].log, creating the dirs. 0 or -errno. The fd is
  * CLOEXEC and >= 3. Replaces any log this process had (fork child). */

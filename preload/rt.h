@@ -13,9 +13,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "hidden.h"
 #include "vigil/options.h"
 
-#define VIGIL_HIDDEN __attribute__((visibility("hidden")))
 #define VIGIL_EXPORT __attribute__((visibility("default")))
 
 enum vigil_state {
@@ -95,12 +95,12 @@ struct vigil_rt {
 					 * layout may be used in heuristics */
 };
 
-extern struct vigil_rt vigil_rt VIGIL_HIDDEN;
-extern struct vigil_real vigil_real VIGIL_HIDDEN;
-extern __thread int vigil_guard VIGIL_HIDDEN;
+extern struct vigil_rt vigil_rt VIGIL_HID;
+extern struct vigil_real vigil_real VIGIL_HID;
+extern __thread int vigil_guard VIGIL_HID;
 
 /* Initialises on first use from any interposer or the constructor. */
-void vigil_rt__init(void) VIGIL_HIDDEN;
+void vigil_rt__init(void) VIGIL_HID;
 
 static inline int vigil_rt__state(void)
 {
@@ -131,47 +131,47 @@ static inline void vigil_guard__leave(void)
 }
 
 /* Steps vigil aside after an internal failure; says why once. */
-void vigil_rt__disable(const char *why) VIGIL_HIDDEN;
-void vigil_rt__disable_why(const char *what, const char *detail) VIGIL_HIDDEN;
+void vigil_rt__disable(const char *why) VIGIL_HID;
+void vigil_rt__disable_why(const char *what, const char *detail) VIGIL_HID;
 
 /* "vigil[pid]: <a><b>\n" on stderr with one write(2); capped in number. */
-void vigil_msg(const char *a, const char *b) VIGIL_HIDDEN;
+void vigil_msg(const char *a, const char *b) VIGIL_HID;
 
-uint64_t vigil_now_ns(void) VIGIL_HIDDEN;
-pid_t vigil_gettid(void) VIGIL_HIDDEN;
+uint64_t vigil_now_ns(void) VIGIL_HID;
+pid_t vigil_gettid(void) VIGIL_HID;
 
 /* Bootstrap arena for allocations made while the real allocator is unknown. */
-void *vigil_boot__alloc(size_t size, size_t align) VIGIL_HIDDEN;
-int vigil_boot__owns(const void *p) VIGIL_HIDDEN;
+void *vigil_boot__alloc(size_t size, size_t align) VIGIL_HID;
+int vigil_boot__owns(const void *p) VIGIL_HID;
 
 /* Formatting without stdio: appends to buf at *n, never past cap - 1. */
-void vigil_fmt__str(char *buf, size_t cap, size_t *n, const char *s) VIGIL_HIDDEN;
-void vigil_fmt__u64(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HIDDEN;
-void vigil_fmt__hex(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HIDDEN;
+void vigil_fmt__str(char *buf, size_t cap, size_t *n, const char *s) VIGIL_HID;
+void vigil_fmt__u64(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HID;
+void vigil_fmt__hex(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HID;
 
 /* Per-module hooks called by rt.c at the lifecycle points. */
-void vigil_signal__init(void) VIGIL_HIDDEN;
-void vigil_thread__init(void) VIGIL_HIDDEN;
-void vigil_fork__init(void) VIGIL_HIDDEN;
-void vigil_leak__at_exit(void) VIGIL_HIDDEN;
+void vigil_signal__init(void) VIGIL_HID;
+void vigil_thread__init(void) VIGIL_HID;
+void vigil_fork__init(void) VIGIL_HID;
+void vigil_leak__at_exit(void) VIGIL_HID;
 /* Threads the last leak scan stopped / could not stop, and its duration. */
-void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns) VIGIL_HIDDEN;
-void vigil_heap__write_stats(void) VIGIL_HIDDEN;
-void vigil_standalone__report(void) VIGIL_HIDDEN;
+void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns) VIGIL_HID;
+void vigil_heap__write_stats(void) VIGIL_HID;
+void vigil_standalone__report(void) VIGIL_HID;
 
 /* _exit(): the end-of-process work of exit() minus the leak verdicts (as LSan, no
  * leak check on _exit), so stats and the exit record are written. */
-void vigil_rt__finish_underscore_exit(int code) VIGIL_HIDDEN;
+void vigil_rt__finish_underscore_exit(int code) VIGIL_HID;
 /* Opens a fresh raw log and writes its opening records (start and fork child). */
-int vigil_rt__start_log(void) VIGIL_HIDDEN;
+int vigil_rt__start_log(void) VIGIL_HID;
 /* Gives the calling thread an alternate signal stack unless it has one; returns it
  * (NULL if none was set) so the thread's exit can free it. */
-void *vigil_signal__altstack(void) VIGIL_HIDDEN;
-void vigil_signal__altstack_free(void *sp) VIGIL_HIDDEN;
+void *vigil_signal__altstack(void) VIGIL_HID;
+void vigil_signal__altstack_free(void *sp) VIGIL_HID;
 /* fork(2): the lock on the program's view of signal dispositions. */
-void vigil_signal__lock(void) VIGIL_HIDDEN;
-void vigil_signal__unlock(int reset) VIGIL_HIDDEN;
+void vigil_signal__lock(void) VIGIL_HID;
+void vigil_signal__unlock(int reset) VIGIL_HID;
 /* Fork child: per-thread caches hold the parent's values. */
-void vigil_rt__after_fork_child(void) VIGIL_HIDDEN;
+void vigil_rt__after_fork_child(void) VIGIL_HID;
 
 #endif

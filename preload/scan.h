@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 enum vigil_scan_state {
 	VIGIL_SCAN_UNSEEN = 0, /* not reached (yet) */

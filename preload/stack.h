@@ -6,9 +6,10 @@
 
 #include <stdint.h>
 
+#include "hidden.h"
 #include "stacktab.h"
 
-extern struct vigil_stacktab *vigil_stacks __attribute__((visibility("hidden")));
+extern struct vigil_stacktab *vigil_stacks VIGIL_HID;
 
 int vigil_stack__init(unsigned max_stacks) VIGIL_HID;
 /* The caller's stack (vigil's own frames excluded), interned; 0 if none. */

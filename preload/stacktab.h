@@ -7,9 +7,9 @@
 
 #include <stdint.h>
 
-struct vigil_stacktab;
+#include "hidden.h"
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+struct vigil_stacktab;
 
 struct vigil_stacktab *vigil_stacktab__new(unsigned max_stacks) VIGIL_HID;
 /* Returns the id of this stack (the same id for the same pcs), or 0 when full. */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define VIGIL_HID __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 struct vigil_thread_stack {
 	pid_t tid; /* 0 once the thread has exited */
@@ -22,7 +22,6 @@ struct vigil_thread_stack {
 unsigned vigil_thread__stacks(struct vigil_thread_stack *out, unsigned max) VIGIL_HID;
 /* Fork child: only the calling thread survives. */
 void vigil_thread__after_fork_child(void) VIGIL_HID;
-
 
 void vigil_thread__lock(void) VIGIL_HID;
 void vigil_thread__unlock(void) VIGIL_HID;

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "hidden.h"
+
 /* Fills pcs with at most max return addresses, innermost first: pcs[0] is the return
  * address into the caller of this function. With skip_own, leading frames inside the
  * object that holds this code (libvigil.so) are dropped first. Returns the count; a
@@ -19,15 +21,15 @@ unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
  * the rest are return addresses (interrupted pcs past nested signal frames).
  * Async-signal-safe: no lock, no allocation, every stack page checked readable. */
 unsigned vigil_unwind__from_context(const void *ucontext, uintptr_t *pcs, unsigned max)
-	__attribute__((visibility("hidden")));
+	VIGIL_HID;
 
 /* Forgets every cached rule: called after dlclose, when code can move. */
-void vigil_unwind__flush(void) __attribute__((visibility("hidden")));
+void vigil_unwind__flush(void) VIGIL_HID;
 /* True when addr lies in the calling thread's stack (the bounds the walk uses; the
  * first call in a thread may allocate: call it inside the guard). */
-int vigil_unwind__on_stack(uintptr_t addr) __attribute__((visibility("hidden")));
+int vigil_unwind__on_stack(uintptr_t addr) VIGIL_HID;
 /* Gives back the calling thread's memo; later captures in it walk without one. */
-void vigil_unwind__thread_exit(void) __attribute__((visibility("hidden")));
+void vigil_unwind__thread_exit(void) VIGIL_HID;
 
 /* Counters for the STATS record and tests: unwind rules computed from CFI (cache
  * misses) and walks that ended at a frame they could not step through (no CFI, CFI
@@ -38,6 +40,6 @@ struct vigil_unwind_stats {
 	uint64_t truncated;
 };
 
-void vigil_unwind__stats(struct vigil_unwind_stats *out) __attribute__((visibility("hidden")));
+void vigil_unwind__stats(struct vigil_unwind_stats *out) VIGIL_HID;
 
 #endif
