@@ -541,7 +541,18 @@ void *vigil_heap__realloc(void *p, size_t size)
 	return np;
 }
 
-int vigil_heap__check_call(const void *p, size_t n, int write)
+/* The word before p, read without faulting when p may be anywhere; 0 if unreadable. */
+static uint64_t word_before_safely(const void *p)
+{
+	uint64_t w = 0;
+	struct iovec local = {&w, sizeof(w)}, remote = {(char *)p - 8, sizeof(w)};
+
+	if (process_vm_readv(vigil_gettid(), &local, 1, &remote, 1, 0) != sizeof(w))
+		return 0;
+	return w;
+}
+
+static int check_call(const void *p, size_t n, int write, int trusted)
 {
 	struct vigil_block b;
 	int r;
@@ -552,11 +563,12 @@ int vigil_heap__check_call(const void *p, size_t n, int write)
 	if (!p || ((uintptr_t)p & 15))
 		return 0;
 	if (canary() && !vigil_guardpool__owns(p) &&
-	    (!((uintptr_t)p & 4095) || !is_prefixed(p)))
+	    (!((uintptr_t)p & 4095) ||
+	     (trusted ? !is_prefixed(p) : word_before_safely(p) != MAGIC)))
 		return 0;
 	/* Full mode on glibc: a word before p that is no chunk header means p is no
 	 * block start (a stack buffer, pymalloc's objects): no table lookup needed. */
-	if (!canary() && vigil_rt.real_is_glibc && ((uintptr_t)p & 4095) &&
+	if (trusted && !canary() && vigil_rt.real_is_glibc && ((uintptr_t)p & 4095) &&
 	    !vigil_guardpool__owns(p) && !chunk_plausible(p))
 		return 0;
 	vigil_guard__enter();
@@ -573,6 +585,16 @@ int vigil_heap__check_call(const void *p, size_t n, int write)
 		vigil_heaptab__add_flags(vigil_heap, (uintptr_t)p, VIGIL_BLOCK_REPORTED);
 	vigil_guard__leave();
 	return 1;
+}
+
+int vigil_heap__check_call(const void *p, size_t n, int write)
+{
+	return check_call(p, n, write, 1);
+}
+
+int vigil_heap__check_call_untrusted(const void *p, size_t n, int write)
+{
+	return check_call(p, n, write, 0);
 }
 
 void vigil_heap__after_error(void)

@@ -75,8 +75,11 @@ static inline int vigil_heap__canary_free_pass(const void *p)
 }
 
 /* Could p be the start of a block vigil checks? Inline, for the hot wrappers: the
- * calls that cannot concern a tracked block cost a few loads. A 16-byte aligned p
- * not at a page start has its previous word on the same page, so reading it is safe. */
+ * calls that cannot concern a tracked block cost a few loads. Only for a p the call
+ * is about to touch (n > 0, and the call itself dereferences it): a 16-byte aligned p
+ * not at a page start has its previous word on the same page, so that word is
+ * readable whenever p is. Buffers handed to the kernel (read, recv) may be bad on
+ * purpose (EFAULT): those go to vigil_heap__check_call_untrusted. */
 static inline int vigil_heap__maybe_block(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
@@ -88,6 +91,8 @@ static inline int vigil_heap__maybe_block(const void *p)
 		return 1;
 	if (!(a & 4095))
 		return !vigil_heap_canary;
+	if (!vigil_heap_canary && !vigil_rt.real_is_glibc)
+		return 1; /* another allocator's layout: the table decides */
 	w = *(const volatile uint64_t *)(a - 8); /* volatile: not the program's object */
 	if (vigil_heap_canary)
 		return w == VIGIL_HEAP_MAGIC;
@@ -125,6 +130,8 @@ void vigil_heap__after_error(void) VIGIL_HID;
  * and quarantine checks still see their damage later). Call only while
  * vigil_rt__active(); it enters the guard itself. Returns 1 when it reported. */
 int vigil_heap__check_call(const void *p, size_t n, int write) VIGIL_HID;
+/* The same for a pointer that may not be mapped at all: never loads through it. */
+int vigil_heap__check_call_untrusted(const void *p, size_t n, int write) VIGIL_HID;
 
 /* fork(2) */
 void vigil_heap__lock(void) VIGIL_HID;

@@ -91,7 +91,8 @@ unsigned vigil_quarantine__push(struct vigil_quarantine *q, unsigned who, uintpt
 	s->count++;
 	s->bytes += size;
 	/* The next block to leave was freed long ago and is cold: start loading it now,
-	 * a whole malloc/free pair before its pattern is read. */
+	 * a whole malloc/free pair before its pattern is read. It leaves on the next push
+	 * if that one is about this size, hence the second `size`. */
 	if (s->bytes + size > q->share)
 		__builtin_prefetch((const void *)s->ring[s->head].ptr);
 	vigil_lock__release(&s->lock);

@@ -291,12 +291,12 @@ static void absolute_out(void)
 
 	if (o[0] == '/' || !getcwd(cwd, sizeof(cwd)))
 		return;
-	vigil_fmt__str(cwd, sizeof(cwd), &n, "");
 	n = strlen(cwd);
+	if (n + 1 + strlen(o) + 1 > sizeof(cwd) || n + 1 + strlen(o) + 1 > VIGIL_PATH_MAX)
+		return; /* too long to make absolute: keep it as given */
 	vigil_fmt__str(cwd, sizeof(cwd), &n, "/");
 	vigil_fmt__str(cwd, sizeof(cwd), &n, o);
-	if (n + 1 < sizeof(cwd))
-		memcpy(o, cwd, n + 1);
+	memcpy(o, cwd, n + 1);
 }
 
 /* The end of the process as vigil sees it: heap-growth and leak verdicts, stats,

@@ -100,7 +100,7 @@ static inline void check(const void *p, size_t n, int write)
 {
 	int saved;
 
-	if (!maybe_block(p) || !n)
+	if (!n || !maybe_block(p))
 		return;
 	saved = errno; /* a report makes syscalls */
 	vigil_heap__check_call(p, n, write);

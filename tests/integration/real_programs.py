@@ -310,6 +310,23 @@ class Runner:
             reasons.append("vigil report --format json is not JSON: %s" % e)
         self.result("report-after-daemon", reasons)
 
+    def standalone_relative_out(self):
+        # Without the CLI a relative out dir is taken from where the program
+        # started, not from /, and a forked child that chdir'd still writes there.
+        # (A program exec'd after a chdir resolves it anew: README says so.)
+        cwd = os.path.join(self.tmp, "standalone-rel")
+        os.makedirs(cwd, exist_ok=True)
+        env = vtest.clean_env({"LD_PRELOAD": os.path.join(vtest.ROOT, "build", "libvigil.so"),
+                               "VIGIL_OPTIONS": "out=relout"})
+        r = vtest.run(["sh", "-c", "cd / && (exit 0)"], cwd=cwd, env=env)
+        raw = os.path.join(cwd, "relout", "raw")
+        logs = [f for f in os.listdir(raw) if f.endswith(".log")] if os.path.isdir(raw) else []
+        reasons = [] if r.rc == 0 else ["exit %d (stderr: %s)" % (r.rc, vtest.tail(r.err))]
+        if len(logs) < 2:
+            reasons.append("expected the logs of sh and its subshell under %s, found %s"
+                           % (raw, logs))
+        self.result("standalone-relative-out", reasons)
+
     def _modes(self, paths):
         """Reasons the files and directories in paths {path: mode} have other modes."""
         reasons = []
@@ -437,6 +454,7 @@ def main():
     programs = (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
                 t.sigterm)
     rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.report_after_daemon,
+            t.standalone_relative_out,
             t.report_permissions, t.raw_log_permissions, t.bad_input,
             t.preload_path_separators)
     plan = [(MODES[0], programs + rest)] + [(m, programs) for m in MODES[1:]]
