@@ -216,40 +216,42 @@ static uint64_t rd_fixed(struct rd *c, unsigned n)
 	return v;
 }
 
-static uint64_t rd_uleb(struct rd *c)
+/* A LEB128 number: its bits, how many were read, and the last byte (for the sign). */
+static uint64_t rd_leb(struct rd *c, unsigned *shift, uint8_t *last)
 {
 	uint64_t v = 0;
-	unsigned shift = 0;
 	uint8_t b;
 
+	*shift = 0;
 	do {
-		if (c->bad || c->p >= c->end || shift > 63) {
+		if (c->bad || c->p >= c->end || *shift > 63) {
 			c->bad = 1;
+			*last = 0;
 			return 0;
 		}
 		b = *c->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
+		v |= (uint64_t)(b & 0x7f) << *shift;
+		*shift += 7;
 	} while (b & 0x80);
+	*last = b;
 	return v;
+}
+
+static uint64_t rd_uleb(struct rd *c)
+{
+	unsigned shift;
+	uint8_t last;
+
+	return rd_leb(c, &shift, &last);
 }
 
 static int64_t rd_sleb(struct rd *c)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
-	uint8_t b;
+	unsigned shift;
+	uint8_t last;
+	uint64_t v = rd_leb(c, &shift, &last);
 
-	do {
-		if (c->bad || c->p >= c->end || shift > 63) {
-			c->bad = 1;
-			return 0;
-		}
-		b = *c->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
+	if (shift < 64 && (last & 0x40))
 		v |= ~0ull << shift;
 	return (int64_t)v;
 }

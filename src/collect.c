@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "fileutil.h"
 #include "rawlog_read.h"
 #include "report.h"
 #include "symbolize.h"
@@ -55,22 +56,6 @@ static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 		qsort(base, n, size, cmp);
 }
 
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 struct vigil_report *vigil_report__new(void)
 {
 	struct vigil_report *r = calloc(1, sizeof(*r));
@@ -110,7 +95,7 @@ int vigil_report__add_note(struct vigil_report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (grow((void **)&r->notes, &r->cap_notes, r->nnotes, sizeof(*r->notes)))
+	if (vigil_array__grow((void **)&r->notes, &r->cap_notes, r->nnotes, sizeof(*r->notes)))
 		return -ENOMEM;
 	s = vigil_arena__strdup(r->arena, buf);
 	if (!s)
@@ -301,7 +286,7 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 {
 	struct vigil_process *p;
 
-	if (grow((void **)&r->procs, &r->cap_procs, r->nprocs, sizeof(*p)))
+	if (vigil_array__grow((void **)&r->procs, &r->cap_procs, r->nprocs, sizeof(*p)))
 		return -ENOMEM;
 	p = &r->procs[r->nprocs];
 	*p = (struct vigil_process){
@@ -379,7 +364,7 @@ static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
 	struct vigil_finding *f;
 	int err;
 
-	if (grow((void **)&r->findings, &r->cap_findings, r->nfindings, sizeof(*f)))
+	if (vigil_array__grow((void **)&r->findings, &r->cap_findings, r->nfindings, sizeof(*f)))
 		return -ENOMEM;
 	f = &r->findings[r->nfindings];
 	*f = (struct vigil_finding){
@@ -448,7 +433,7 @@ int vigil_report__add_dir(struct vigil_report *r, const char *dir)
 
 		if (len < 5 || strcmp(de->d_name + len - 4, ".log"))
 			continue;
-		if (grow((void **)&names, &cap, n, sizeof(*names)) ||
+		if (vigil_array__grow((void **)&names, &cap, n, sizeof(*names)) ||
 		    !(names[n] = strdup(de->d_name))) {
 			err = -ENOMEM;
 			goto cleanup;

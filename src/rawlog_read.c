@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "rawlog_read.h"
 
 struct parser {
@@ -23,22 +24,6 @@ struct parser {
 static size_t align8(size_t n)
 {
 	return (n + VIGIL_REC_ALIGN - 1) & ~(size_t)(VIGIL_REC_ALIGN - 1);
-}
-
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
 }
 
 static const char *base_name(const char *p)
@@ -128,7 +113,7 @@ static int decode_module(struct parser *p, const unsigned char *r, size_t size, 
 		}
 		return 0;
 	}
-	if (grow((void **)&l->modules, &p->cap_modules, l->nmodules, sizeof(*m)))
+	if (vigil_array__grow((void **)&l->modules, &p->cap_modules, l->nmodules, sizeof(*m)))
 		return -ENOMEM;
 	m = &l->modules[l->nmodules];
 	*m = (struct vigil_plog_module){
@@ -171,7 +156,7 @@ static int decode_stack(struct parser *p, const unsigned char *r, size_t size)
 	memcpy(&rec, r, sizeof(rec));
 	if (!rec.id || (uint64_t)rec.depth * 8 != size - sizeof(rec))
 		return -EINVAL;
-	if (grow((void **)&l->stacks, &p->cap_stacks, l->nstacks, sizeof(*s)))
+	if (vigil_array__grow((void **)&l->stacks, &p->cap_stacks, l->nstacks, sizeof(*s)))
 		return -ENOMEM;
 	s = &l->stacks[l->nstacks];
 	*s = (struct vigil_plog_stack){.id = rec.id, .depth = rec.depth};
@@ -205,7 +190,7 @@ static int decode_finding(struct parser *p, const unsigned char *r, size_t size)
 		return -EINVAL;
 	if (!rec.fkind || !vigil_kind_name(rec.fkind) || !vigil_severity_name(rec.severity))
 		return -EINVAL;
-	if (grow((void **)&l->findings, &p->cap_findings, l->nfindings, sizeof(*f)))
+	if (vigil_array__grow((void **)&l->findings, &p->cap_findings, l->nfindings, sizeof(*f)))
 		return -ENOMEM;
 	f = &l->findings[l->nfindings];
 	*f = (struct vigil_plog_finding){

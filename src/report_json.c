@@ -3,18 +3,16 @@
  * precision past 2^53); strings from the target that are not UTF-8 (paths, argv)
  * get '?' for each byte that does not fit, since JSON cannot carry them. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "fileutil.h"
 #include "report_json.h"
 
 struct builder {
@@ -310,30 +308,17 @@ json_t *vigil_report__to_json(const struct vigil_report *r)
 	return root;
 }
 
+static int render_json(FILE *f, const void *ctx)
+{
+	errno = 0;
+	if (json_dumpf(ctx, f, JSON_INDENT(2) | JSON_ENSURE_ASCII) || fputc('\n', f) == EOF)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 int vigil_json__write_atomic(const json_t *j, const char *path)
 {
-	char tmp[PATH_MAX];
-	int fd, err = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	errno = 0;
-	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) ||
-	    write(fd, "\n", 1) != 1)
-		err = errno ? -errno : -EIO;
-	/* Owner only, whatever the umask: the report holds the target's argv. */
-	if (!err && (fchmod(fd, 0600) || fsync(fd)))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return vigil_file__write_atomic(path, render_json, j);
 }
 
 json_t *vigil_json__load(const char *path, char *err, size_t errlen)

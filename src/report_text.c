@@ -2,15 +2,12 @@
 /* Text rendering of report.json, ASan-like: a header line per finding, then each stack
  * under a role line, one "#N pc in function file:line (module+offset)" per frame. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fileutil.h"
 #include "report.h"
 #include "report_text.h"
 
@@ -370,33 +367,12 @@ int vigil_text__render(const json_t *report, FILE *f)
 	return 0;
 }
 
+static int render_text(FILE *f, const void *ctx)
+{
+	return vigil_text__render(ctx, f);
+}
+
 int vigil_text__write_atomic(const json_t *report, const char *path)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
-	int fd, err;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
-	err = vigil_text__render(report, f);
-	/* Owner only, whatever the umask: the report holds the target's argv. */
-	if (!err && (fchmod(fd, 0600) || fsync(fd)))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return vigil_file__write_atomic(path, render_text, report);
 }
