@@ -204,13 +204,11 @@ int vigil_heaperr__invalid_free(void *p, unsigned op, uint32_t stack)
 {
 	struct nearest n = {.p = (uintptr_t)p, .dist = NEAR};
 	struct builder f = {0};
-	struct vigil_heap_stats hs;
 	unsigned where;
 
 	/* Once the table has overflowed, untracked blocks are common and legitimate:
 	 * a plausible header lets them through without the slow classification. */
-	vigil_heaptab__stats(vigil_heap, &hs);
-	if (hs.overflow && plausible_chunk(p))
+	if (vigil_heaptab__overflow(vigil_heap) && plausible_chunk(p))
 		return 0;
 	where = classify(p);
 

@@ -371,3 +371,8 @@ void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *st)
 	}
 	st->overflow = __atomic_load_n(&t->overflow, __ATOMIC_RELAXED);
 }
+
+unsigned long vigil_heaptab__overflow(const struct vigil_heaptab *t)
+{
+	return __atomic_load_n(&t->overflow, __ATOMIC_RELAXED);
+}

@@ -78,5 +78,7 @@ struct vigil_heap_stats {
 	unsigned long overflow;
 };
 void vigil_heaptab__stats(struct vigil_heaptab *t, struct vigil_heap_stats *s) VIGIL_HID;
+/* Blocks left untracked because the table was full; no lock taken. */
+unsigned long vigil_heaptab__overflow(const struct vigil_heaptab *t) VIGIL_HID;
 
 #endif

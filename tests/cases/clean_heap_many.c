@@ -6,12 +6,15 @@
 // variant: guard VIGIL_OPTIONS=guard_rate=1
 // variant: canary --mode canary VIGIL_OPTIONS=sample_bytes=1
 // variant: canary-default --mode canary
+// variant: tiny-table VIGIL_OPTIONS=max_blocks=10000
 // expect-none: * severity=error
 // expect-none: bad-alloc-size
 // expect-stdout: 100000 blocks, 0 failures
 // expect-report[base,guard,canary]: stats.allocs>=140000
 // expect-exit: 0
 // expect-report: stats.leak_scan_ns>0
+// expect-report[tiny-table]: stats.heap_table_overflow>100000
+// expect-report[tiny-table]: run.notes.0~.*allocations.were.not.tracked.*
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
