@@ -6,7 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "emit.h"
+#include "fbuild.h"
 #include "heap.h"
 #include "heaperr.h"
 #include "ialloc.h"
@@ -19,116 +19,95 @@
 #define MAX_MAPS 16384
 #define NEAR 4096 /* a block this close to a bad pointer is named in the report */
 
-struct builder {
-	struct vigil_rec_fstack st[4];
-	struct vigil_rec_kv kv[8];
-	unsigned ns, nkv;
-};
-
-static void add_stack(struct builder *f, uint32_t id, uint32_t tid, unsigned role)
-{
-	f->st[f->ns++] = (struct vigil_rec_fstack){.stack_id = id, .tid = tid, .role = (uint16_t)role};
-}
-
-static void add_kv(struct builder *f, unsigned key, uint64_t v)
-{
-	f->kv[f->nkv++] = (struct vigil_rec_kv){.key = (uint16_t)key, .value = v};
-}
-
-static void emit(unsigned kind, unsigned sev, struct builder *f)
-{
-	vigil_emit__finding(kind, sev, 1, f->st, f->ns, f->kv, f->nkv);
-}
-
 void vigil_heaperr__double_free(const struct vigil_block *b, unsigned op, uint32_t stack)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 
-	add_stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
-	add_stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FIRST_FREE);
-	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_SIZE, b->size);
-	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
-	add_kv(&f, VIGIL_KEY_ALLOC_OP, b->kind);
-	add_kv(&f, VIGIL_KEY_FREE_OP, op);
-	emit(VIGIL_FK_DOUBLE_FREE, VIGIL_SEV_ERROR, &f);
+	vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
+	vigil_fb__stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FIRST_FREE);
+	vigil_fb__stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, b->size);
+	vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	vigil_fb__kv(&f, VIGIL_KEY_ALLOC_OP, b->kind);
+	vigil_fb__kv(&f, VIGIL_KEY_FREE_OP, op);
+	vigil_fb__emit(&f, VIGIL_FK_DOUBLE_FREE, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 }
 
 void vigil_heaperr__mismatch(const struct vigil_block *b, unsigned op, uint32_t stack)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 
-	add_stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
-	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_SIZE, b->size);
-	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
-	add_kv(&f, VIGIL_KEY_ALLOC_OP, b->kind);
-	add_kv(&f, VIGIL_KEY_FREE_OP, op);
-	emit(VIGIL_FK_MISMATCHED_FREE, VIGIL_SEV_ERROR, &f);
+	vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
+	vigil_fb__stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, b->size);
+	vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	vigil_fb__kv(&f, VIGIL_KEY_ALLOC_OP, b->kind);
+	vigil_fb__kv(&f, VIGIL_KEY_FREE_OP, op);
+	vigil_fb__emit(&f, VIGIL_FK_MISMATCHED_FREE, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 }
 
 void vigil_heaperr__overflow(const struct vigil_block *b, uint64_t bad, unsigned detected_by,
 			     uint32_t stack)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 
 	if (stack)
-		add_stack(&f, stack, (uint32_t)vigil_gettid(),
+		vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(),
 			  detected_by == VIGIL_DETECT_CALL ? VIGIL_ROLE_ACCESS : VIGIL_ROLE_FREE);
-	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_SIZE, b->size);
-	add_kv(&f, VIGIL_KEY_OFFSET, bad);
-	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
-	add_kv(&f, VIGIL_KEY_DETECTED_BY, detected_by);
-	emit(VIGIL_FK_HEAP_OVERFLOW, VIGIL_SEV_ERROR, &f);
+	vigil_fb__stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, b->size);
+	vigil_fb__kv(&f, VIGIL_KEY_OFFSET, bad);
+	vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	vigil_fb__kv(&f, VIGIL_KEY_DETECTED_BY, detected_by);
+	vigil_fb__emit(&f, VIGIL_FK_HEAP_OVERFLOW, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 }
 
 void vigil_heaperr__at_call(const struct vigil_block *b, uint64_t n, int write, uint32_t stack)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 	int freed = b->state == VIGIL_BLOCK_FREED;
 
-	add_stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_ACCESS);
-	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_ACCESS);
+	vigil_fb__stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
 	if (freed)
-		add_stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FREE);
-	add_kv(&f, VIGIL_KEY_SIZE, b->size);
+		vigil_fb__stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FREE);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, b->size);
 	/* The first byte out of bounds: the block's end, or its start once freed. */
-	add_kv(&f, VIGIL_KEY_OFFSET, freed ? 0 : b->size);
-	add_kv(&f, VIGIL_KEY_ACCESS_SIZE, n);
-	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
-	add_kv(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_CALL);
-	add_kv(&f, VIGIL_KEY_ACCESS_WRITE, (uint64_t)write);
-	emit(freed ? VIGIL_FK_USE_AFTER_FREE : VIGIL_FK_HEAP_OVERFLOW, VIGIL_SEV_ERROR, &f);
+	vigil_fb__kv(&f, VIGIL_KEY_OFFSET, freed ? 0 : b->size);
+	vigil_fb__kv(&f, VIGIL_KEY_ACCESS_SIZE, n);
+	vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	vigil_fb__kv(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_CALL);
+	vigil_fb__kv(&f, VIGIL_KEY_ACCESS_WRITE, (uint64_t)write);
+	vigil_fb__emit(&f, freed ? VIGIL_FK_USE_AFTER_FREE : VIGIL_FK_HEAP_OVERFLOW, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 }
 
 void vigil_heaperr__write_after_free(const struct vigil_block *b, uint64_t off)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 
-	add_stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FREE);
-	add_stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_SIZE, b->size);
-	add_kv(&f, VIGIL_KEY_OFFSET, off);
-	add_kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
-	add_kv(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_QUARANTINE);
-	emit(VIGIL_FK_USE_AFTER_FREE, VIGIL_SEV_ERROR, &f);
+	vigil_fb__stack(&f, b->free_stack, b->free_tid, VIGIL_ROLE_FREE);
+	vigil_fb__stack(&f, b->stack, b->tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, b->size);
+	vigil_fb__kv(&f, VIGIL_KEY_OFFSET, off);
+	vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, b->ptr);
+	vigil_fb__kv(&f, VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_QUARANTINE);
+	vigil_fb__emit(&f, VIGIL_FK_USE_AFTER_FREE, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 }
 
 void vigil_heaperr__bad_size(size_t size, size_t n)
 {
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 
-	add_stack(&f, vigil_stack__capture(), (uint32_t)vigil_gettid(), VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_SIZE, size);
+	vigil_fb__stack(&f, vigil_stack__capture(), (uint32_t)vigil_gettid(), VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_SIZE, size);
 	if (n)
-		add_kv(&f, VIGIL_KEY_BLOCKS, n);
-	emit(VIGIL_FK_BAD_ALLOC_SIZE, VIGIL_SEV_WARNING, &f);
+		vigil_fb__kv(&f, VIGIL_KEY_BLOCKS, n);
+	vigil_fb__emit(&f, VIGIL_FK_BAD_ALLOC_SIZE, VIGIL_SEV_WARNING);
 }
 
 struct nearest {
@@ -203,7 +182,7 @@ static unsigned classify(const void *p)
 int vigil_heaperr__invalid_free(void *p, unsigned op, uint32_t stack)
 {
 	struct nearest n = {.p = (uintptr_t)p, .dist = NEAR};
-	struct builder f = {0};
+	struct vigil_fbuild f = {0};
 	unsigned where;
 
 	/* Once the table has overflowed, untracked blocks are common and legitimate:
@@ -222,18 +201,18 @@ int vigil_heaperr__invalid_free(void *p, unsigned op, uint32_t stack)
 		else if (plausible_chunk(p))
 			return 0;
 	}
-	add_stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
+	vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_FREE);
 	if (n.best.ptr)
-		add_stack(&f, n.best.stack, n.best.tid, VIGIL_ROLE_ALLOCATION);
-	add_kv(&f, VIGIL_KEY_ADDR, (uintptr_t)p);
-	add_kv(&f, VIGIL_KEY_WHERE, where);
-	add_kv(&f, VIGIL_KEY_FREE_OP, op);
+		vigil_fb__stack(&f, n.best.stack, n.best.tid, VIGIL_ROLE_ALLOCATION);
+	vigil_fb__kv(&f, VIGIL_KEY_ADDR, (uintptr_t)p);
+	vigil_fb__kv(&f, VIGIL_KEY_WHERE, where);
+	vigil_fb__kv(&f, VIGIL_KEY_FREE_OP, op);
 	if (n.best.ptr) {
-		add_kv(&f, VIGIL_KEY_BLOCK_ADDR, n.best.ptr);
-		add_kv(&f, VIGIL_KEY_SIZE, n.best.size);
-		add_kv(&f, VIGIL_KEY_OFFSET, (uint64_t)((intptr_t)p - (intptr_t)n.best.ptr));
+		vigil_fb__kv(&f, VIGIL_KEY_BLOCK_ADDR, n.best.ptr);
+		vigil_fb__kv(&f, VIGIL_KEY_SIZE, n.best.size);
+		vigil_fb__kv(&f, VIGIL_KEY_OFFSET, (uint64_t)((intptr_t)p - (intptr_t)n.best.ptr));
 	}
-	emit(VIGIL_FK_INVALID_FREE, VIGIL_SEV_ERROR, &f);
+	vigil_fb__emit(&f, VIGIL_FK_INVALID_FREE, VIGIL_SEV_ERROR);
 	vigil_heap__after_error();
 	return 1;
 }

@@ -45,6 +45,9 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->sample_bytes = 1ul << 20;
 	o->alloc_size_limit = 1ul << 40;
 	o->growth_interval_ms = 1000;
+	o->deadlock_ms = 1000;
+	o->contention_ms = 100;
+	o->max_locks = 1u << 16;
 }
 
 static int parse_ulong(const char *v, size_t vlen, unsigned long lo, unsigned long hi,
@@ -93,7 +96,7 @@ int vigil_options__parse_checks(const char *s, unsigned *mask, char *err, size_t
 		}
 		if (!(VIGIL_CHECKS_AVAILABLE & (1u << found))) {
 			err_set(err, errlen, "check '", p, (size_t)(e - p),
-				"' is not available yet (available: heap)");
+				"' is not available yet (available: " VIGIL_CHECKS_AVAILABLE_NAMES ")");
 			return -EINVAL;
 		}
 		m |= 1u << found;
@@ -190,6 +193,24 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		o->growth_interval_ms = (unsigned)x;
 		return 0;
 	}
+	if (key_is(k, klen, "deadlock_ms")) {
+		if (parse_ulong(v, vlen, 10, 3600000, &x))
+			goto bad;
+		o->deadlock_ms = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "contention_ms")) {
+		if (parse_ulong(v, vlen, 0, 3600000, &x))
+			goto bad;
+		o->contention_ms = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "max_locks")) {
+		if (parse_ulong(v, vlen, 16, 1ul << 24, &x))
+			goto bad;
+		o->max_locks = (unsigned)x;
+		return 0;
+	}
 	if (key_is(k, klen, "free_stack_depth")) {
 		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
 			goto bad;
@@ -233,7 +254,8 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		"' (known: out, checks, mode, on_error, stack_depth, free_stack_depth, max_stacks, "
 		"max_blocks, "
 		"max_findings, report_reachable, leak_check, quarantine_mb, redzone, "
-		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms)");
+		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms, "
+		"deadlock_ms, contention_ms, max_locks)");
 	return -EINVAL;
 bad:
 	err_set(err, errlen, "bad value for option '", k, klen, "'");

@@ -232,6 +232,8 @@ static void write_config(void)
 		{.key = VIGIL_KEY_CFG_REDZONE, .value = o->redzone},
 		{.key = VIGIL_KEY_CFG_ON_ERROR_ABORT, .value = (uint64_t)o->on_error_abort},
 		{.key = VIGIL_KEY_CFG_GROWTH_INTERVAL_MS, .value = o->growth_interval_ms},
+		{.key = VIGIL_KEY_CFG_DEADLOCK_MS,
+		 .value = (o->checks & (1u << VIGIL_CHECK_THREADS)) ? o->deadlock_ms : 0},
 	};
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
 	size_t sz = vigil_rawlog__enc_config(rec, sizeof(rec), (uint32_t)vigil_gettid(),

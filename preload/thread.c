@@ -137,6 +137,17 @@ void vigil_thread__after_fork_child(void)
 		}
 }
 
+unsigned vigil_thread__live(void)
+{
+	unsigned n = 1; /* the main thread, never registered */
+
+	vigil_lock__acquire(&lock);
+	for (unsigned i = 0; reg && i < nreg; i++)
+		n += reg[i].tid != 0;
+	vigil_lock__release(&lock);
+	return n;
+}
+
 void vigil_thread__lock(void)
 {
 	vigil_lock__acquire(&lock);

@@ -23,6 +23,10 @@ unsigned vigil_thread__stacks(struct vigil_thread_stack *out, unsigned max) VIGI
 /* Fork child: only the calling thread survives. */
 void vigil_thread__after_fork_child(void) VIGIL_HID;
 
+/* Threads alive now: those created through pthread_create since vigil started, and
+ * the main thread. Takes the registry lock. */
+unsigned vigil_thread__live(void) VIGIL_HID;
+
 void vigil_thread__lock(void) VIGIL_HID;
 void vigil_thread__unlock(void) VIGIL_HID;
 #endif

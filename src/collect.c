@@ -22,24 +22,24 @@
 /* Details that add up when findings merge: the totals of leaks. Elsewhere a byte or
  * block count describes one occurrence (the element count of a calloc overflow). */
 #define LEAK_TOTALS                                                                      \
-	((1ull << VIGIL_KEY_BYTES) | (1ull << VIGIL_KEY_BLOCKS) |                          \
-	 (1ull << VIGIL_KEY_DIRECT_BYTES) | (1ull << VIGIL_KEY_DIRECT_BLOCKS) |            \
-	 (1ull << VIGIL_KEY_INDIRECT_BYTES) | (1ull << VIGIL_KEY_INDIRECT_BLOCKS))
+	((VIGIL_KEYBIT(VIGIL_KEY_BYTES)) | (VIGIL_KEYBIT(VIGIL_KEY_BLOCKS)) |                          \
+	 (VIGIL_KEYBIT(VIGIL_KEY_DIRECT_BYTES)) | (VIGIL_KEYBIT(VIGIL_KEY_DIRECT_BLOCKS)) |            \
+	 (VIGIL_KEYBIT(VIGIL_KEY_INDIRECT_BYTES)) | (VIGIL_KEYBIT(VIGIL_KEY_INDIRECT_BLOCKS)))
 
-static const uint64_t summed_keys[VIGIL_FK_MAX] = {
+static const vigil_keyset summed_keys[VIGIL_FK_MAX] = {
 	[VIGIL_FK_LEAK] = LEAK_TOTALS,
 	[VIGIL_FK_LEAK_REACHABLE] = LEAK_TOTALS,
 };
 
 /* Details that are part of a finding's identity, per kind: what makes two findings at
  * the same site different bugs. Sizes and addresses are not: they vary run to run. */
-static const uint64_t identity_keys[VIGIL_FK_MAX] = {
-	[VIGIL_FK_DOUBLE_FREE] = 1ull << VIGIL_KEY_FREE_OP, /* free twice vs realloc */
-	[VIGIL_FK_INVALID_FREE] = (1ull << VIGIL_KEY_WHERE) | (1ull << VIGIL_KEY_FREE_OP),
-	[VIGIL_FK_MISMATCHED_FREE] = (1ull << VIGIL_KEY_ALLOC_OP) | (1ull << VIGIL_KEY_FREE_OP),
-	[VIGIL_FK_HEAP_OVERFLOW] = 1ull << VIGIL_KEY_DETECTED_BY,
-	[VIGIL_FK_USE_AFTER_FREE] = 1ull << VIGIL_KEY_DETECTED_BY,
-	[VIGIL_FK_CRASH] = 1ull << VIGIL_KEY_SIGNAL,
+static const vigil_keyset identity_keys[VIGIL_FK_MAX] = {
+	[VIGIL_FK_DOUBLE_FREE] = VIGIL_KEYBIT(VIGIL_KEY_FREE_OP), /* free twice vs realloc */
+	[VIGIL_FK_INVALID_FREE] = (VIGIL_KEYBIT(VIGIL_KEY_WHERE)) | (VIGIL_KEYBIT(VIGIL_KEY_FREE_OP)),
+	[VIGIL_FK_MISMATCHED_FREE] = (VIGIL_KEYBIT(VIGIL_KEY_ALLOC_OP)) | (VIGIL_KEYBIT(VIGIL_KEY_FREE_OP)),
+	[VIGIL_FK_HEAP_OVERFLOW] = VIGIL_KEYBIT(VIGIL_KEY_DETECTED_BY),
+	[VIGIL_FK_USE_AFTER_FREE] = VIGIL_KEYBIT(VIGIL_KEY_DETECTED_BY),
+	[VIGIL_FK_CRASH] = VIGIL_KEYBIT(VIGIL_KEY_SIGNAL),
 };
 
 static const char *base_name(const char *p)
@@ -224,11 +224,11 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 static void finding_id(struct vigil_finding *f)
 {
 	uint64_t h = FNV_OFFSET;
-	uint64_t keys = f->kind < VIGIL_FK_MAX ? identity_keys[f->kind] : 0;
+	vigil_keyset keys = f->kind < VIGIL_FK_MAX ? identity_keys[f->kind] : 0;
 
 	h = fnv_str(h, vigil_kind_name(f->kind));
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++)
-		if (keys & f->details_set & (1ull << k))
+		if (keys & f->details_set & (VIGIL_KEYBIT(k)))
 			h = fnv_u64(fnv_u64(h, k), f->details[k]);
 	if (f->nstacks) {
 		const struct vigil_stack *s = &f->stacks[0];
@@ -352,7 +352,7 @@ static int take_details(struct vigil_report *r, const struct vigil_plog_finding 
 			open = false;
 		} else {
 			f->details[kv->key] = kv->value;
-			f->details_set |= 1ull << kv->key;
+			f->details_set |= VIGIL_KEYBIT(kv->key);
 		}
 	}
 	return 0;
@@ -468,9 +468,9 @@ cleanup:
 
 uint64_t vigil_finding__bytes(const struct vigil_finding *f)
 {
-	if (f->details_set & (1ull << VIGIL_KEY_BYTES))
+	if (f->details_set & (VIGIL_KEYBIT(VIGIL_KEY_BYTES)))
 		return f->details[VIGIL_KEY_BYTES];
-	if (f->details_set & (1ull << VIGIL_KEY_SIZE))
+	if (f->details_set & (VIGIL_KEYBIT(VIGIL_KEY_SIZE)))
 		return f->details[VIGIL_KEY_SIZE];
 	return 0;
 }
@@ -540,20 +540,20 @@ static int merge_pids(struct vigil_report *r, struct vigil_finding *into,
 static int merge(struct vigil_report *r, struct vigil_finding *into,
 		 const struct vigil_finding *from)
 {
-	uint64_t summed = into->kind < VIGIL_FK_MAX ? summed_keys[into->kind] : 0;
+	vigil_keyset summed = into->kind < VIGIL_FK_MAX ? summed_keys[into->kind] : 0;
 
 	if (from->ncurve &&
 	    (!into->ncurve || vigil_finding__bytes(from) > vigil_finding__bytes(into))) {
 		into->curve = from->curve;
 		into->ncurve = from->ncurve;
-		if (from->details_set & (1ull << VIGIL_KEY_BYTES)) {
+		if (from->details_set & (VIGIL_KEYBIT(VIGIL_KEY_BYTES))) {
 			into->details[VIGIL_KEY_BYTES] = from->details[VIGIL_KEY_BYTES];
-			into->details_set |= 1ull << VIGIL_KEY_BYTES;
+			into->details_set |= VIGIL_KEYBIT(VIGIL_KEY_BYTES);
 		}
 	}
 	into->count += from->count;
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
-		uint64_t bit = 1ull << k;
+		vigil_keyset bit = VIGIL_KEYBIT(k);
 
 		if (!(from->details_set & bit))
 			continue;
@@ -606,7 +606,7 @@ static int note_limits(struct vigil_report *r)
 
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		unsigned k = limits[i].key;
-		if (!(r->stats_set & (1ull << k)) || !r->stats[k])
+		if (!(r->stats_set & (VIGIL_KEYBIT(k))) || !r->stats[k])
 			continue;
 		err = vigil_report__add_note(r, limits[i].fmt, r->stats[k]);
 		if (err)
@@ -646,14 +646,14 @@ int vigil_report__finish(struct vigil_report *r)
 		const struct vigil_process *p = &r->procs[i];
 
 		for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
-			if (!(p->stats_set & (1ull << k)))
+			if (!(p->stats_set & (VIGIL_KEYBIT(k))))
 				continue;
 			/* A peak does not add up across processes; everything else does. */
 			if (k == VIGIL_KEY_PEAK_BYTES)
 				r->stats[k] = r->stats[k] > p->stats[k] ? r->stats[k] : p->stats[k];
 			else
 				r->stats[k] += p->stats[k];
-			r->stats_set |= 1ull << k;
+			r->stats_set |= VIGIL_KEYBIT(k);
 		}
 	}
 	return note_limits(r);
@@ -704,7 +704,7 @@ void vigil_report__set_root(struct vigil_report *r, uint32_t pid)
 		return;
 	memcpy(r->config, first->config, sizeof(r->config));
 	r->config_set = first->config_set;
-	if ((r->config_set & (1ull << VIGIL_KEY_CFG_MODE)) &&
+	if ((r->config_set & (VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE))) &&
 	    r->config[VIGIL_KEY_CFG_MODE] <= VIGIL_MODE_CANARY)
 		r->mode = (unsigned)r->config[VIGIL_KEY_CFG_MODE];
 }

@@ -10,7 +10,7 @@
 
 static bool has(const struct vigil_finding *f, enum vigil_key k)
 {
-	return f->details_set & (1ull << k);
+	return f->details_set & (VIGIL_KEYBIT(k));
 }
 
 static uint64_t get(const struct vigil_finding *f, enum vigil_key k)

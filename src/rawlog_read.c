@@ -239,8 +239,8 @@ static int decode_exit(struct parser *p, const unsigned char *r, size_t size)
 /* A STATS or CONFIG record: a kv list. Keys outside `accept` (a newer writer, or a key
  * that does not belong in this record) are dropped, not fatal. The last record of a
  * kind wins: the last STATS holds the final counters. */
-static int decode_kv_list(const unsigned char *r, size_t size, uint64_t accept,
-			  uint64_t *vals, uint64_t *set)
+static int decode_kv_list(const unsigned char *r, size_t size, vigil_keyset accept,
+			  uint64_t *vals, vigil_keyset *set)
 {
 	struct vigil_rec_stats rec;
 
@@ -253,10 +253,10 @@ static int decode_kv_list(const unsigned char *r, size_t size, uint64_t accept,
 		struct vigil_rec_kv kv;
 
 		memcpy(&kv, r + sizeof(rec) + (size_t)i * 16, sizeof(kv));
-		if (!vigil_key_name(kv.key) || !(accept & (1ull << kv.key)))
+		if (!vigil_key_name(kv.key) || !(accept & (VIGIL_KEYBIT(kv.key))))
 			continue;
 		vals[kv.key] = kv.value;
-		*set |= 1ull << kv.key;
+		*set |= VIGIL_KEYBIT(kv.key);
 	}
 	return 0;
 }

@@ -11,14 +11,13 @@
 #include "vigil/event.h"
 #include "vigil/finding.h"
 
-_Static_assert(VIGIL_KEY_MAX <= 64, "key sets are 64-bit masks");
 
 /* Keys of a CONFIG record; a STATS record holds the others. */
 #define VIGIL_CONFIG_KEYS                                                                \
-	((1ull << VIGIL_KEY_CFG_MODE) | (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |             \
-	 (1ull << VIGIL_KEY_CFG_GUARD_RATE) | (1ull << VIGIL_KEY_CFG_QUARANTINE_BYTES) |   \
-	 (1ull << VIGIL_KEY_CFG_REDZONE) | (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT) |        \
-	 (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS))
+	((VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE)) | (VIGIL_KEYBIT(VIGIL_KEY_CFG_SAMPLE_BYTES)) |             \
+	 (VIGIL_KEYBIT(VIGIL_KEY_CFG_GUARD_RATE)) | (VIGIL_KEYBIT(VIGIL_KEY_CFG_QUARANTINE_BYTES)) |   \
+	 (VIGIL_KEYBIT(VIGIL_KEY_CFG_REDZONE)) | (VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)) |        \
+	 VIGIL_KEYBIT(VIGIL_KEY_CFG_GROWTH_INTERVAL_MS) | VIGIL_KEYBIT(VIGIL_KEY_CFG_DEADLOCK_MS))
 
 struct vigil_plog_module {
 	char *path;
@@ -71,9 +70,9 @@ struct vigil_plog {
 	size_t nfindings;
 
 	uint64_t stats[VIGIL_KEY_MAX];
-	uint64_t stats_set; /* bit k: stats[k] was written */
+	vigil_keyset stats_set; /* bit k: stats[k] was written */
 	uint64_t config[VIGIL_KEY_MAX]; /* the settings the process ran with */
-	uint64_t config_set;
+	vigil_keyset config_set;
 
 	char *note; /* NULL, or one line on damage: "raw log X truncated at offset N" */
 	size_t good_bytes; /* bytes decoded before the damage */

@@ -62,7 +62,7 @@ struct vigil_finding {
 	struct vigil_stack *stacks;
 	size_t nstacks;
 	uint64_t details[VIGIL_KEY_MAX];
-	uint64_t details_set; /* bit k: details[k] holds a value */
+	vigil_keyset details_set; /* bit k: details[k] holds a value */
 	/* heap-growth: the series details as points in time order (the SERIES_* keys never
 	 * reach details[]). */
 	struct vigil_point *curve;
@@ -79,9 +79,9 @@ struct vigil_process {
 	struct vigil_status exit;
 	const char *log; /* raw log file name */
 	uint64_t stats[VIGIL_KEY_MAX];
-	uint64_t stats_set;
+	vigil_keyset stats_set;
 	uint64_t config[VIGIL_KEY_MAX]; /* its CONFIG record */
-	uint64_t config_set;
+	vigil_keyset config_set;
 };
 
 struct vigil_report {
@@ -99,7 +99,7 @@ struct vigil_report {
 	/* What the root process ran with (mode, sampling rates); config_set 0 when no
 	 * process said, e.g. the preload never loaded. */
 	uint64_t config[VIGIL_KEY_MAX];
-	uint64_t config_set;
+	vigil_keyset config_set;
 	const char **notes;
 	size_t nnotes, cap_notes;
 
@@ -108,7 +108,7 @@ struct vigil_report {
 	struct vigil_finding *findings;
 	size_t nfindings, cap_findings;
 	uint64_t stats[VIGIL_KEY_MAX];
-	uint64_t stats_set;
+	vigil_keyset stats_set;
 };
 
 struct vigil_report *vigil_report__new(void);

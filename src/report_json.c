@@ -118,12 +118,12 @@ static json_t *checks(struct builder *b, unsigned mask)
 	return a;
 }
 
-static json_t *counters(struct builder *b, const uint64_t *v, uint64_t set_mask)
+static json_t *counters(struct builder *b, const uint64_t *v, vigil_keyset set_mask)
 {
 	json_t *o = json_object();
 
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++)
-		if (set_mask & (1ull << k))
+		if (set_mask & (VIGIL_KEYBIT(k)))
 			set(b, o, vigil_key_name(k), num(v[k]));
 	return o;
 }
@@ -168,6 +168,15 @@ static const char *enum_name(unsigned k, uint64_t v)
 		return v < VIGIL_DETECT_MAX ? vigil_detect_name((unsigned)v) : NULL;
 	case VIGIL_KEY_WHERE:
 		return v < VIGIL_WHERE_MAX ? vigil_where_name((unsigned)v) : NULL;
+	case VIGIL_KEY_LOCK_KIND:
+		return v < VIGIL_LK_MAX ? vigil_lock_kind_name((unsigned)v) : NULL;
+	case VIGIL_KEY_REASON:
+		return v < VIGIL_REASON_MAX ? vigil_reason_name((unsigned)v) : NULL;
+	case VIGIL_KEY_FUNC:
+		return v < VIGIL_FN_MAX ? vigil_func_name((unsigned)v) : NULL;
+	case VIGIL_KEY_SINGLE_THREAD:
+	case VIGIL_KEY_ERRNO_CLOBBERED:
+		return NULL;
 	}
 	return NULL;
 }
@@ -191,14 +200,17 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t v = f->details[k];
 
-		if (!(f->details_set & (1ull << k)))
+		if (!(f->details_set & (VIGIL_KEYBIT(k))))
 			continue;
-		if (k == VIGIL_KEY_FAULT_ADDR || k == VIGIL_KEY_ADDR || k == VIGIL_KEY_BLOCK_ADDR)
+		if (k == VIGIL_KEY_FAULT_ADDR || k == VIGIL_KEY_ADDR || k == VIGIL_KEY_BLOCK_ADDR ||
+		    k == VIGIL_KEY_OTHER_ADDR)
 			set(b, o, vigil_key_name(k), hex(v));
 		else if (k == VIGIL_KEY_SI_CODE || k == VIGIL_KEY_OFFSET)
 			/* Signed in the target (SI_TKILL is -6, an underflow a negative
 			 * offset), stored sign-extended. */
 			set(b, o, vigil_key_name(k), json_integer((json_int_t)(int64_t)v));
+		else if (k == VIGIL_KEY_SINGLE_THREAD || k == VIGIL_KEY_ERRNO_CLOBBERED)
+			set(b, o, vigil_key_name(k), json_boolean(v != 0));
 		else if (enum_name(k, v))
 			set(b, o, vigil_key_name(k), json_string(enum_name(k, v)));
 		else
@@ -226,7 +238,7 @@ static json_t *config(struct builder *b, const struct vigil_report *r)
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t v = r->config[k];
 
-		if (!(r->config_set & (1ull << k)))
+		if (!(r->config_set & (VIGIL_KEYBIT(k))))
 			continue;
 		if (k == VIGIL_KEY_CFG_MODE && v <= VIGIL_MODE_CANARY)
 			set(b, o, vigil_key_name(k),

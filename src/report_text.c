@@ -73,7 +73,7 @@ static void print_bytes(FILE *f, json_int_t v)
 static void print_config(FILE *f, const json_t *cfg)
 {
 	const char *mode = jstr(cfg, "mode"), *on_error = jstr(cfg, "on_error");
-	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0, growth = 0;
+	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0, growth = 0, deadlock = 0;
 	bool has_redzone = jint(cfg, "redzone", &redzone);
 
 	if (!json_is_object(cfg))
@@ -112,6 +112,8 @@ static void print_config(FILE *f, const json_t *cfg)
 	}
 	if (jint(cfg, "growth_interval_ms", &growth) && growth > 0)
 		fprintf(f, "; heap-growth sampled every %lld ms", (long long)growth);
+	if (jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
+		fprintf(f, "; deadlocks reported after %lld ms", (long long)deadlock);
 	if (on_error)
 		fprintf(f, "; on error %s", on_error);
 	fprintf(f, "\n");
@@ -176,6 +178,13 @@ static const struct {
 	{"first-free", "previously freed by %s here:\n", "previously freed here:\n"},
 	{"crash", "crashed in %s here:\n", "crashed here:\n"},
 	{"access", "accessed by %s here:\n", "accessed here:\n"},
+	{"acquire", "locked by %s here:\n", "locked here:\n"},
+	{"held", "while holding a lock %s took here:\n", "while holding a lock taken here:\n"},
+	{"blocked", "%s is blocked here:\n", "blocked here:\n"},
+	{"thread-create", "created by %s here:\n", "created here:\n"},
+	{"call", "called by %s here:\n", "called here:\n"},
+	{"other-call", "also called by %s here:\n", "also called here:\n"},
+	{"handler", "in a signal handler of %s:\n", "in a signal handler:\n"},
 };
 
 static void print_role(FILE *f, const json_t *st, const json_t *pids)

@@ -100,6 +100,13 @@ enum vigil_role {
 	VIGIL_ROLE_FIRST_FREE = 3,
 	VIGIL_ROLE_CRASH = 4,
 	VIGIL_ROLE_ACCESS = 5,
+	VIGIL_ROLE_ACQUIRE = 6,       /* a lock call: the one that closes a cycle, misuses... */
+	VIGIL_ROLE_HELD = 7,          /* where a lock still held was taken */
+	VIGIL_ROLE_BLOCKED = 8,       /* a thread blocked in a lock call */
+	VIGIL_ROLE_THREAD_CREATE = 9, /* where a thread was created */
+	VIGIL_ROLE_CALL = 10,         /* the offending call */
+	VIGIL_ROLE_OTHER_CALL = 11,   /* the same call from another thread, or the earlier one */
+	VIGIL_ROLE_HANDLER = 12,      /* a signal handler, entered here */
 	VIGIL_ROLE_MAX
 };
 
@@ -160,6 +167,28 @@ enum vigil_key {
 	VIGIL_KEY_SERIES_BYTES,     /* live bytes from the site at that time */
 	VIGIL_KEY_CFG_GROWTH_INTERVAL_MS,
 	VIGIL_KEY_ACCESS_WRITE,     /* 1: the access wrote, 0: it read */
+	/* thread checks (issue 4) */
+	VIGIL_KEY_LOCK_KIND,        /* enum vigil_lock_kind of the object at addr */
+	VIGIL_KEY_OTHER_ADDR,       /* a second object: the other mutex of a cond... */
+	VIGIL_KEY_OWNER_TID,        /* the thread that holds the lock */
+	VIGIL_KEY_REASON,           /* enum vigil_reason: which variant of the kind */
+	VIGIL_KEY_CYCLE_LOCKS,      /* locks in an order cycle or a deadlock */
+	VIGIL_KEY_SINGLE_THREAD,    /* 1: every edge of the cycle was taken by one thread */
+	VIGIL_KEY_WAIT_NS,          /* total time spent blocked */
+	VIGIL_KEY_WAITS,            /* number of blocking waits */
+	VIGIL_KEY_MAX_WAIT_NS,      /* the longest single wait */
+	VIGIL_KEY_FUNC,             /* enum vigil_func: the libc function called */
+	VIGIL_KEY_THREADS,          /* threads involved or alive */
+	VIGIL_KEY_ERRNO_CLOBBERED,  /* 1: a signal handler returned with errno changed */
+	/* stats of the thread checks */
+	VIGIL_KEY_LOCKS,            /* locks seen */
+	VIGIL_KEY_LOCK_OVERFLOW,    /* locks not tracked: table full */
+	VIGIL_KEY_LOCK_EDGES,       /* lock-order edges recorded */
+	VIGIL_KEY_EDGE_OVERFLOW,    /* edges not recorded: graph full */
+	VIGIL_KEY_GATED_CYCLES,     /* order cycles not reported: one gate lock held on all */
+	VIGIL_KEY_CONTENDED_WAITS,  /* lock calls that had to wait */
+	VIGIL_KEY_CONTENDED_NS,     /* their total wait */
+	VIGIL_KEY_CFG_DEADLOCK_MS,  /* config: deadlock watchdog threshold */
 	VIGIL_KEY_MAX
 };
 

@@ -6,6 +6,11 @@
 
 #include "event.h"
 
+/* A set of enum vigil_key values; bit k is VIGIL_KEYBIT(k). */
+typedef unsigned __int128 vigil_keyset;
+#define VIGIL_KEYBIT(k) ((vigil_keyset)1 << (k))
+_Static_assert(VIGIL_KEY_MAX <= 128, "key sets are 128-bit masks");
+
 enum vigil_check {
 	VIGIL_CHECK_HEAP = 0,
 	VIGIL_CHECK_THREADS,
@@ -17,7 +22,8 @@ enum vigil_check {
 };
 
 /* Checks that work today; --checks naming any other is an error. */
-#define VIGIL_CHECKS_AVAILABLE (1u << VIGIL_CHECK_HEAP)
+#define VIGIL_CHECKS_AVAILABLE ((1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS))
+#define VIGIL_CHECKS_AVAILABLE_NAMES "heap, threads"
 
 enum vigil_mode {
 	VIGIL_MODE_FULL = 0,
@@ -138,6 +144,13 @@ static inline const char *vigil_role_name(unsigned r)
 		[VIGIL_ROLE_FIRST_FREE] = "first-free",
 		[VIGIL_ROLE_CRASH] = "crash",
 		[VIGIL_ROLE_ACCESS] = "access",
+		[VIGIL_ROLE_ACQUIRE] = "acquire",
+		[VIGIL_ROLE_HELD] = "held",
+		[VIGIL_ROLE_BLOCKED] = "blocked",
+		[VIGIL_ROLE_THREAD_CREATE] = "thread-create",
+		[VIGIL_ROLE_CALL] = "call",
+		[VIGIL_ROLE_OTHER_CALL] = "other-call",
+		[VIGIL_ROLE_HANDLER] = "handler",
 	};
 	return r < VIGIL_ROLE_MAX ? names[r] : 0;
 }
@@ -220,6 +233,107 @@ static inline const char *vigil_where_name(unsigned w)
 	return w < VIGIL_WHERE_MAX ? names[w] : 0;
 }
 
+/* Values of the lock_kind detail. */
+enum vigil_lock_kind {
+	VIGIL_LK_MUTEX = 1,
+	VIGIL_LK_RWLOCK,
+	VIGIL_LK_SPIN,
+	VIGIL_LK_COND,
+	VIGIL_LK_MTX, /* C11 mtx_t */
+	VIGIL_LK_CND, /* C11 cnd_t */
+	VIGIL_LK_MAX
+};
+
+static inline const char *vigil_lock_kind_name(unsigned k)
+{
+	static const char *const names[VIGIL_LK_MAX] = {
+		[VIGIL_LK_MUTEX] = "pthread_mutex_t",
+		[VIGIL_LK_RWLOCK] = "pthread_rwlock_t",
+		[VIGIL_LK_SPIN] = "pthread_spinlock_t",
+		[VIGIL_LK_COND] = "pthread_cond_t",
+		[VIGIL_LK_MTX] = "mtx_t",
+		[VIGIL_LK_CND] = "cnd_t",
+	};
+	return k < VIGIL_LK_MAX ? names[k] : 0;
+}
+
+/* Values of the reason detail: the variant of a thread finding. */
+enum vigil_reason {
+	VIGIL_REASON_UNLOCKED = 1,    /* unlock of a lock nobody holds */
+	VIGIL_REASON_OTHER_OWNER,     /* unlock of a lock another thread holds */
+	VIGIL_REASON_LOCKED,          /* destroy of a held lock */
+	VIGIL_REASON_WAITERS,         /* destroy of a cond with waiters */
+	VIGIL_REASON_NOT_HELD,        /* cond wait with a mutex the thread does not hold */
+	VIGIL_REASON_OTHER_MUTEX,     /* cond waited on with two different mutexes at once */
+	VIGIL_REASON_NOT_JOINED,      /* thread neither joined nor detached at exit */
+	VIGIL_REASON_JOINED_TWICE,
+	VIGIL_REASON_JOIN_DETACHED,
+	VIGIL_REASON_SETENV_THREADS,  /* environment changed while other threads run */
+	VIGIL_REASON_TWO_THREADS,     /* non-reentrant call made from two threads */
+	VIGIL_REASON_MAX
+};
+
+static inline const char *vigil_reason_name(unsigned r)
+{
+	static const char *const names[VIGIL_REASON_MAX] = {
+		[VIGIL_REASON_UNLOCKED] = "not locked",
+		[VIGIL_REASON_OTHER_OWNER] = "held by another thread",
+		[VIGIL_REASON_LOCKED] = "locked",
+		[VIGIL_REASON_WAITERS] = "threads waiting",
+		[VIGIL_REASON_NOT_HELD] = "mutex not held",
+		[VIGIL_REASON_OTHER_MUTEX] = "waited on with two mutexes",
+		[VIGIL_REASON_NOT_JOINED] = "neither joined nor detached",
+		[VIGIL_REASON_JOINED_TWICE] = "joined twice",
+		[VIGIL_REASON_JOIN_DETACHED] = "joined while detached",
+		[VIGIL_REASON_SETENV_THREADS] = "environment changed while threads run",
+		[VIGIL_REASON_TWO_THREADS] = "called from two threads",
+	};
+	return r < VIGIL_REASON_MAX ? names[r] : 0;
+}
+
+/* Values of the function detail: libc calls named by thread findings. Append only:
+ * raw logs keep the numbers. */
+#define VIGIL_FUNCS(X)                                                                   \
+	X(STRTOK, "strtok") X(LOCALTIME, "localtime") X(GMTIME, "gmtime")                  \
+	X(CTIME, "ctime") X(ASCTIME, "asctime") X(RAND, "rand") X(STRERROR, "strerror")    \
+	X(READDIR, "readdir") X(GETENV, "getenv") X(SETENV, "setenv") X(PUTENV, "putenv")  \
+	X(UNSETENV, "unsetenv") X(CLEARENV, "clearenv")                                    \
+	X(GETHOSTBYNAME, "gethostbyname") X(GETHOSTBYADDR, "gethostbyaddr")                \
+	X(INET_NTOA, "inet_ntoa") X(GETPWNAM, "getpwnam") X(GETPWUID, "getpwuid")          \
+	X(GETGRNAM, "getgrnam") X(GETGRGID, "getgrgid") X(ECVT, "ecvt") X(FCVT, "fcvt")    \
+	X(GCVT, "gcvt") X(TMPNAM, "tmpnam") X(TTYNAME, "ttyname") X(STRSIGNAL, "strsignal") \
+	X(GETLOGIN, "getlogin") X(DRAND48, "drand48") X(LRAND48, "lrand48")                \
+	X(MRAND48, "mrand48") X(SRAND48, "srand48") X(HCREATE, "hcreate")                  \
+	X(HSEARCH, "hsearch") X(MALLOC, "malloc") X(FREE, "free") X(CALLOC, "calloc")       \
+	X(REALLOC, "realloc") X(OPERATOR_NEW, "operator new")                              \
+	X(OPERATOR_DELETE, "operator delete") X(PRINTF, "printf") X(FPRINTF, "fprintf")    \
+	X(VPRINTF, "vprintf") X(VFPRINTF, "vfprintf") X(PUTS, "puts") X(FPUTS, "fputs")    \
+	X(FPUTC, "fputc") X(PUTCHAR, "putchar") X(FWRITE, "fwrite") X(FFLUSH, "fflush")    \
+	X(FOPEN, "fopen") X(FCLOSE, "fclose") X(PERROR, "perror") X(SYSLOG, "syslog")      \
+	X(VSYSLOG, "vsyslog") X(EXIT, "exit") X(PTHREAD_MUTEX_LOCK, "pthread_mutex_lock")  \
+	X(PTHREAD_MUTEX_UNLOCK, "pthread_mutex_unlock")                                    \
+	X(PTHREAD_RWLOCK_LOCK, "pthread_rwlock_*lock")                                     \
+	X(PTHREAD_SPIN_LOCK, "pthread_spin_lock") X(PTHREAD_COND, "pthread_cond_*")        \
+	X(SPRINTF, "sprintf") X(SNPRINTF, "snprintf") X(MTX_LOCK, "mtx_lock")
+
+enum vigil_func {
+#define VIGIL_FUNC_ENUM(id, name) VIGIL_FN_##id,
+	VIGIL_FN_NONE = 0,
+	VIGIL_FUNCS(VIGIL_FUNC_ENUM)
+#undef VIGIL_FUNC_ENUM
+	VIGIL_FN_MAX
+};
+
+static inline const char *vigil_func_name(unsigned fn)
+{
+	static const char *const names[VIGIL_FN_MAX] = {
+#define VIGIL_FUNC_NAME(id, name) [VIGIL_FN_##id] = name,
+		VIGIL_FUNCS(VIGIL_FUNC_NAME)
+#undef VIGIL_FUNC_NAME
+	};
+	return fn < VIGIL_FN_MAX ? names[fn] : 0;
+}
+
 /* JSON names of detail and stats keys (snake_case). */
 static inline const char *vigil_key_name(unsigned k)
 {
@@ -266,6 +380,26 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_SERIES_BYTES] = "series_bytes",
 		[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS] = "growth_interval_ms",
 		[VIGIL_KEY_ACCESS_WRITE] = "write",
+		[VIGIL_KEY_LOCK_KIND] = "lock_kind",
+		[VIGIL_KEY_OTHER_ADDR] = "other_addr",
+		[VIGIL_KEY_OWNER_TID] = "owner_tid",
+		[VIGIL_KEY_REASON] = "reason",
+		[VIGIL_KEY_CYCLE_LOCKS] = "cycle_locks",
+		[VIGIL_KEY_SINGLE_THREAD] = "single_thread",
+		[VIGIL_KEY_WAIT_NS] = "wait_ns",
+		[VIGIL_KEY_WAITS] = "waits",
+		[VIGIL_KEY_MAX_WAIT_NS] = "max_wait_ns",
+		[VIGIL_KEY_FUNC] = "function",
+		[VIGIL_KEY_THREADS] = "threads",
+		[VIGIL_KEY_ERRNO_CLOBBERED] = "errno_clobbered",
+		[VIGIL_KEY_LOCKS] = "locks",
+		[VIGIL_KEY_LOCK_OVERFLOW] = "lock_table_overflow",
+		[VIGIL_KEY_LOCK_EDGES] = "lock_order_edges",
+		[VIGIL_KEY_EDGE_OVERFLOW] = "lock_graph_overflow",
+		[VIGIL_KEY_GATED_CYCLES] = "gated_cycles",
+		[VIGIL_KEY_CONTENDED_WAITS] = "contended_waits",
+		[VIGIL_KEY_CONTENDED_NS] = "contended_ns",
+		[VIGIL_KEY_CFG_DEADLOCK_MS] = "deadlock_ms",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }

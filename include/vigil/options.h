@@ -32,6 +32,10 @@ struct vigil_options {
 	unsigned long sample_bytes; /* canary: mean bytes between sampled allocations */
 	unsigned long alloc_size_limit; /* larger requests are bad-alloc-size */
 	unsigned growth_interval_ms; /* heap-growth snapshot period */
+	/* thread checks (issue 4) */
+	unsigned deadlock_ms;     /* a lock cycle blocked this long is a deadlock */
+	unsigned contention_ms;   /* a lock waited on this long in total is reported */
+	unsigned max_locks;       /* lock table capacity */
 };
 
 /* Defaults, with no environment applied. */

@@ -433,7 +433,7 @@ class Runner:
             ("unwritable-output", ["run", "-o", "/proc/forbidden"] + prog, None),
             ("garbage-VIGIL_OPTIONS", ["run"] + out + prog, {"VIGIL_OPTIONS": "garbage"}),
             ("unknown-check", ["run", "--checks", "nosuch"] + out + prog, None),
-            ("unavailable-check", ["run", "--checks", "heap,threads"] + out + prog, None),
+            ("unavailable-check", ["run", "--checks", "heap,fds"] + out + prog, None),
             ("mode-bad-value", ["run", "--mode", "fast"] + out + prog, None),
             ("suppressions-not-yet", ["run", "--suppressions", "/dev/null"] + out + prog,
              None),

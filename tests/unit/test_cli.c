@@ -164,9 +164,9 @@ Test(cli, bad_input_is_one_line)
 
 Test(cli, checks_not_available_yet_lists_the_available_ones)
 {
-	EXPECT_ERROR("invalid --checks 'threads': check 'threads' is not available yet "
-		     "(available: heap)",
-		     "run", "--checks", "threads", "ls");
+	EXPECT_ERROR("invalid --checks 'fds': check 'fds' is not available yet "
+		     "(available: heap, threads)",
+		     "run", "--checks", "fds", "ls");
 }
 
 Test(cli, mode_and_on_error)

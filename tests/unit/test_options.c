@@ -99,8 +99,10 @@ Test(options, checks_lists)
 	cr_expect_eq(vigil_options__parse_checks("heap", &m, err, sizeof(err)), 0);
 	cr_expect_eq(m, 1u << VIGIL_CHECK_HEAP);
 	cr_expect_eq(vigil_options__parse_checks("heap,,heap", &m, err, sizeof(err)), -EINVAL);
-	cr_expect_eq(vigil_options__parse_checks("threads", &m, err, sizeof(err)), -EINVAL);
-	cr_expect_str_eq(err, "check 'threads' is not available yet (available: heap)");
+	cr_expect_eq(vigil_options__parse_checks("heap,threads", &m, err, sizeof(err)), 0);
+	cr_expect_eq(m, (1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS));
+	cr_expect_eq(vigil_options__parse_checks("fds", &m, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "check 'fds' is not available yet (available: heap, threads)");
 }
 
 Test(options, env_order_and_standalone)

@@ -269,12 +269,14 @@ Test(report_json, run_config)
 	r->config[VIGIL_KEY_CFG_REDZONE] = 16;
 	r->config[VIGIL_KEY_CFG_ON_ERROR_ABORT] = 1;
 	r->config[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS] = 250;
+	r->config[VIGIL_KEY_CFG_DEADLOCK_MS] = 1000;
 	r->config_set = VIGIL_CONFIG_KEYS;
 	j = roundtrip(r);
 	cfg = json_object_get(json_object_get(j, "run"), "config");
 	cr_assert(json_is_object(cfg));
-	cr_expect_eq(json_object_size(cfg), 7);
+	cr_expect_eq(json_object_size(cfg), 8);
 	cr_expect_eq(i(cfg, "growth_interval_ms"), 250);
+	cr_expect_eq(i(cfg, "deadlock_ms"), 1000);
 	cr_expect_str_eq(s(cfg, "mode"), "canary");
 	cr_expect_eq(i(cfg, "sample_bytes"), 1 << 20);
 	cr_expect_eq(i(cfg, "guard_rate"), 1000);
