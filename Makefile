@@ -41,7 +41,7 @@ CLI_LIBS   := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -ldw -le
 PRELOAD_SRCS := $(wildcard preload/*.c)
 PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/%.o)
 # Modules with no interposition: linked into unit tests and (some) into the CLI.
-PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind quarantine
+PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind quarantine threadtab
 PURE_OBJS    := $(foreach m,$(PRELOAD_PURE),$(if $(wildcard preload/$(m).c),$(BUILD)/pure/preload/$(m).o))
 
 CLI_SRCS := $(wildcard src/*.c)
@@ -67,8 +67,9 @@ CASE_PLUGINS := $(patsubst tests/cases/plugins/%.c,$(BUILD)/tests/cases/lib/%.so
 DEMO_BINS := $(BUILD)/demo/server $(BUILD)/demo/loadgen
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all test unit integration check-exports demo bench install clean deps cases
+.PHONY: all test unit integration check-exports demo bench install clean deps cases build
 all: $(BUILD)/vigil $(BUILD)/libvigil.so
+build: all
 
 $(BUILD)/libvigil.so: $(PRELOAD_OBJS) preload/libvigil.map
 	$(call msg,LD,$@)

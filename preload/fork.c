@@ -11,6 +11,7 @@
 #include "guardpool.h"
 #include "heap.h"
 #include "ialloc.h"
+#include "locks.h"
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
@@ -23,6 +24,8 @@ static void prepare(void)
 		return;
 	vigil_guard__enter();
 	vigil_heap__lock();
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))
+		vigil_locks__fork_lock();
 	vigil_stacktab__lock_all(vigil_stacks);
 	vigil_modmap__lock();
 	vigil_thread__lock();
@@ -41,6 +44,8 @@ static void parent(void)
 	vigil_thread__unlock();
 	vigil_modmap__unlock(0);
 	vigil_stacktab__unlock_all(vigil_stacks, 0);
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))
+		vigil_locks__fork_unlock(0);
 	vigil_heap__unlock(0);
 	vigil_guard__leave();
 }
@@ -59,6 +64,8 @@ static void child(void)
 	vigil_heap__unlock(1);
 	vigil_heaptab__mark_inherited(vigil_heap);
 	vigil_rt__after_fork_child();
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))
+		vigil_locks__fork_unlock(1);
 	vigil_growth__after_fork_child();
 	if (vigil_rt__start_log())
 		vigil_rt__disable("the fork child cannot open its raw log");

@@ -16,6 +16,7 @@
 #include "guardpool.h"
 #include "heap.h"
 #include "heaperr.h"
+#include "locktab.h"
 #include "ialloc.h"
 #include "quarantine.h"
 #include "rawlog.h"
@@ -314,6 +315,7 @@ static void release(const struct vigil_qentry *e)
 		return;
 	if (!vigil_heap__freed_ok(&b, &bad))
 		vigil_heaperr__write_after_free(&b, bad);
+	vigil_locktab__freeing((void *)e->ptr, b.size);
 	vigil_real.free(base_of((void *)e->ptr, b.flags));
 }
 
@@ -422,6 +424,7 @@ static void heap_free(void *p, unsigned op)
 	 * at all (misaligned, or on this thread's stack), which costs nothing to see. */
 	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p) && chunk_plausible(p) &&
 	    !vigil_unwind__on_stack((uintptr_t)p)) {
+		vigil_locktab__freeing(p, 0);
 		vigil_guard__leave();
 		vigil_real.free(p);
 		return;
@@ -439,6 +442,7 @@ static void heap_free(void *p, unsigned op)
 	if (r) {
 		if (vigil_heaperr__invalid_free(p, op, stack) == 0) {
 			__atomic_add_fetch(&untracked_frees, 1, __ATOMIC_RELAXED);
+			vigil_locktab__freeing(p, 0);
 			vigil_real.free(p);
 		}
 		goto out;
@@ -500,8 +504,10 @@ void *vigil_heap__realloc(void *p, size_t size)
 
 	if (!p)
 		return vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
-	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p))
+	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p)) {
+		vigil_locktab__freeing(p, 0);
 		return vigil_real.realloc(p, size);
+	}
 	vigil_guard__enter();
 	r = vigil_guardpool__owns(p) ? vigil_guardpool__find(p, &b)
 				     : vigil_heaptab__find(vigil_heap, (uintptr_t)p, &b);
@@ -605,15 +611,14 @@ void vigil_heap__after_error(void)
 	abort();
 }
 
-void vigil_heap__write_stats(void)
+unsigned vigil_heap__stats(struct vigil_rec_kv *kv, unsigned max)
 {
 	struct vigil_heap_stats hs;
-	struct vigil_rec_kv kv[16];
-	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
 	uint64_t stopped, unstopped, scan_ns;
 	unsigned n = 0;
-	size_t sz;
 
+	if (max < 13)
+		return 0;
 	vigil_heaptab__stats(vigil_heap, &hs);
 #define KV(k, v) kv[n++] = (struct vigil_rec_kv){.key = (k), .value = (v)}
 	KV(VIGIL_KEY_ALLOCS, hs.allocs);
@@ -633,9 +638,7 @@ void vigil_heap__write_stats(void)
 		KV(VIGIL_KEY_SCAN_NS, scan_ns);
 	}
 #undef KV
-	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
-				     kv, n);
-	vigil_rawlog__append(rec, sz);
+	return n;
 }
 
 void vigil_heap__lock(void)

@@ -10,7 +10,9 @@
 
 #include "heap.h"
 #include "heaperr.h"
+#include "locktab.h"
 #include "rt.h"
+#include "sigsafe.h"
 #include "vigil/finding.h"
 
 static void *early_alloc(size_t size, size_t align)
@@ -24,6 +26,7 @@ static void *early_alloc(size_t size, size_t align)
 
 VIGIL_EXPORT void *malloc(size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_MALLOC);
 	if (!vigil_rt__active())
 		return vigil_real.malloc ? vigil_real.malloc(size) : early_alloc(size, 16);
 	if (vigil_heap__canary_pass(size))
@@ -33,6 +36,7 @@ VIGIL_EXPORT void *malloc(size_t size)
 
 VIGIL_EXPORT void *calloc(size_t n, size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_CALLOC);
 	if (!vigil_rt__active()) {
 		if (vigil_real.calloc)
 			return vigil_real.calloc(n, size);
@@ -56,9 +60,11 @@ VIGIL_EXPORT void *calloc(size_t n, size_t size)
 
 VIGIL_EXPORT void free(void *p)
 {
+	vigil_sigsafe__check(VIGIL_FN_FREE);
 	if (!p || vigil_boot__owns(p))
 		return;
 	if (vigil_rt__active() && vigil_heap__canary_free_pass(p)) {
+		vigil_locktab__freeing(p, 0);
 		vigil_real.free(p);
 		return;
 	}
@@ -84,19 +90,23 @@ static void *do_realloc(void *old, size_t size)
 	if (!vigil_rt__active())
 		return vigil_heap__realloc_passive(old, size);
 	/* Canary, an unsampled block: the real realloc, and the result stays unsampled. */
-	if (vigil_heap__canary_free_pass(old))
+	if (vigil_heap__canary_free_pass(old)) {
+		vigil_locktab__freeing(old, 0);
 		return vigil_real.realloc(old, size);
+	}
 	return vigil_heap__realloc(old, size);
 }
 
 VIGIL_EXPORT void *realloc(void *old, size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_REALLOC);
 	return do_realloc(old, size);
 }
 
 /* glibc's reallocarray calls its internal realloc, which would bypass us. */
 VIGIL_EXPORT void *reallocarray(void *old, size_t n, size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_REALLOC);
 	if (size && n > SIZE_MAX / size) {
 		errno = ENOMEM;
 		return NULL;
@@ -114,6 +124,7 @@ VIGIL_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	void *p;
 	int e;
 
+	vigil_sigsafe__check(VIGIL_FN_MALLOC);
 	if (!vigil_rt__active()) {
 		if (vigil_real.posix_memalign)
 			return vigil_real.posix_memalign(out, align, size);
@@ -135,6 +146,7 @@ VIGIL_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 
 static void *aligned(void *(*real)(size_t, size_t), size_t align, size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_MALLOC);
 	if (!vigil_rt__active())
 		return real ? real(align, size) : early_alloc(size, align);
 	/* Alignments the real call rejects or bends: let it decide, untracked. */
@@ -155,6 +167,7 @@ VIGIL_EXPORT void *memalign(size_t align, size_t size)
 
 VIGIL_EXPORT void *valloc(size_t size)
 {
+	vigil_sigsafe__check(VIGIL_FN_MALLOC);
 	if (!vigil_rt__active())
 		return vigil_real.valloc ? vigil_real.valloc(size) : early_alloc(size, 4096);
 	return vigil_heap__alloc(size, 4096, VIGIL_OP_MALLOC, 0);
@@ -164,6 +177,7 @@ VIGIL_EXPORT void *pvalloc(size_t size)
 {
 	size_t page = 4096, rounded = (size + page - 1) & ~(page - 1);
 
+	vigil_sigsafe__check(VIGIL_FN_MALLOC);
 	if (!vigil_rt__active())
 		return vigil_real.pvalloc ? vigil_real.pvalloc(size) : early_alloc(rounded, page);
 	return vigil_heap__alloc(rounded ? rounded : page, page, VIGIL_OP_MALLOC, 0);

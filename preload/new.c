@@ -11,6 +11,7 @@
 
 #include "heap.h"
 #include "rt.h"
+#include "sigsafe.h"
 #include "vigil/finding.h"
 
 enum op {
@@ -72,6 +73,7 @@ static void *do_new(enum op op, size_t size, size_t a, size_t b, size_t align, u
 	void *fn = real_op(op);
 	void *p;
 
+	vigil_sigsafe__check(VIGIL_FN_OPERATOR_NEW);
 	if (vigil_rt__active()) {
 		p = vigil_heap__alloc(size, align > 16 ? align : 0, kind, 0);
 		if (p)
@@ -94,6 +96,7 @@ static void *do_new(enum op op, size_t size, size_t a, size_t b, size_t align, u
 
 static void do_delete(void *p, unsigned kind)
 {
+	vigil_sigsafe__check(VIGIL_FN_OPERATOR_DELETE);
 	if (p)
 		vigil_heap__free(p, kind);
 }

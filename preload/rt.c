@@ -11,6 +11,7 @@
 
 #include "growth.h"
 #include "heap.h"
+#include "locks.h"
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
@@ -301,6 +302,22 @@ static void absolute_out(void)
 	memcpy(o, cwd, n + 1);
 }
 
+static void write_stats(void)
+{
+	struct vigil_rec_kv kv[32];
+	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
+	unsigned n = vigil_heap__stats(kv, 32);
+	size_t sz;
+
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS)) {
+		n += vigil_locks__stats(kv + n, 32 - n);
+		n += vigil_thread__stats(kv + n, 32 - n);
+	}
+	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
+				     kv, n);
+	vigil_rawlog__append(rec, sz);
+}
+
 /* The end of the process as vigil sees it: heap-growth and leak verdicts, stats,
  * the exit record, the standalone text report. If this thread was interrupted
  * inside vigil (exit() from a signal handler), vigil's locks may be held by the
@@ -321,8 +338,12 @@ static void finish(int how, int code, int verdicts)
 		if (vigil_rt.opt.leak_check)
 			vigil_leak__at_exit();
 	}
+	if (verdicts && !interrupted && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))) {
+		vigil_locks__at_exit();
+		vigil_thread__at_exit();
+	}
 	if (!interrupted)
-		vigil_heap__write_stats();
+		write_stats();
 	if (how) {
 		vigil_rt.exit_how = how;
 		sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),
@@ -373,7 +394,8 @@ void vigil_rt__init(void)
 		goto out;
 	}
 	absolute_out();
-	if (vigil_modmap__init() || vigil_heap__init()) {
+	if (vigil_modmap__init() || vigil_heap__init() ||
+	    ((vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS)) && vigil_locks__init())) {
 		vigil_rt__disable("out of memory for its tables");
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "hidden.h"
+#include "vigil/event.h"
 #include "vigil/options.h"
 
 #define VIGIL_EXPORT __attribute__((visibility("default")))
@@ -152,11 +153,16 @@ void vigil_fmt__hex(char *buf, size_t cap, size_t *n, uint64_t v) VIGIL_HID;
 /* Per-module hooks called by rt.c at the lifecycle points. */
 void vigil_signal__init(void) VIGIL_HID;
 void vigil_thread__init(void) VIGIL_HID;
+/* Exit: the thread-leak verdicts; the thread table's counters into kv. */
+void vigil_thread__at_exit(void) VIGIL_HID;
+unsigned vigil_thread__stats(struct vigil_rec_kv *kv, unsigned max) VIGIL_HID;
 void vigil_fork__init(void) VIGIL_HID;
 void vigil_leak__at_exit(void) VIGIL_HID;
 /* Threads the last leak scan stopped / could not stop, and its duration. */
 void vigil_leak__stats(uint64_t *stopped, uint64_t *unstopped, uint64_t *scan_ns) VIGIL_HID;
-void vigil_heap__write_stats(void) VIGIL_HID;
+/* The heap's counters (and the process-wide ones: stacks, findings dropped, tool
+ * memory, leak scan) into kv; returns how many. */
+unsigned vigil_heap__stats(struct vigil_rec_kv *kv, unsigned max) VIGIL_HID;
 void vigil_standalone__report(void) VIGIL_HID;
 
 /* _exit(): the end-of-process work of exit() minus the leak verdicts (as LSan, no

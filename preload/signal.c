@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Fatal signals: vigil keeps its handler installed for SIGSEGV, SIGBUS, SIGFPE,
- * SIGILL and SIGABRT and shows the program its own view of those dispositions, so a
- * program that installs a handler still gets it called. When the program's
- * disposition is the default, vigil writes a `crash` finding and re-raises with the
- * default action, keeping the exit status and the core dump as they were. */
+/* Signal dispositions. Fatal signals (SEGV, BUS, FPE, ILL, ABRT): vigil keeps its own
+ * handler installed and shows the program its own view, so a program handler still
+ * runs, and a default disposition ends in a `crash` finding and a re-raise with the
+ * default action (exit status and core dump as they were). With the thread checks
+ * on, every other handler runs through a wrapper that tells the signal-safety checks
+ * (sigsafe.c) a handler is running, and sees the errno it leaves behind. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -14,21 +16,100 @@
 #include "guardpool.h"
 #include "lock.h"
 #include "rawlog.h"
+#include "realsym.h"
 #include "rt.h"
+#include "sigsafe.h"
 #include "stack.h"
 #include "vigil/finding.h"
 
 #define ALTSTACK_SIZE (64 * 1024)
 #define GUARD 4096
 
+typedef void (*handler_fn)(int, siginfo_t *, void *);
+typedef void __attribute__((noreturn)) (*exit_fn)(int);
+
 static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
-static struct sigaction app_act[NSIG]; /* the program's view */
+/* Owned (fatal) signals: the program's whole view; the kernel has on_fatal. */
+static struct sigaction app_act[NSIG];
 static int owned[NSIG];
+/* Wrapped signals: the program's handler, read lock-free by the wrapper, and whether
+ * it asked for SA_SIGINFO. The rest of the disposition (flags, mask) is only in the
+ * kernel, with the wrapper, where siginterrupt() edits it in place. */
+static handler_fn app_fn[NSIG];
+static unsigned char app_siginfo[NSIG];
+/* Writers of both tables hold it with every signal blocked: a handler that calls
+ * signal() (System V style re-arming) cannot find it taken by the code it interrupted. */
 static vigil_lock_t act_lock;
+static sigset_t fork_mask;
 static int crashing;
 
+static sighandler_t (*real_iso_signal)(int, sighandler_t);
+static exit_fn real_exit;
+
 static void install(int sig);
+
+static void block_all(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	/* The raw call: no errno, and no interposer of the mask functions in the way. */
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, old, _NSIG / 8);
+}
+
+static void restore_mask(const sigset_t *old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
+}
+
+static void lock_acts(sigset_t *old)
+{
+	int saved = errno;
+
+	block_all(old);
+	vigil_lock__acquire(&act_lock);
+	errno = saved;
+}
+
+static void unlock_acts(const sigset_t *old)
+{
+	int saved = errno;
+
+	vigil_lock__release(&act_lock);
+	restore_mask(old);
+	errno = saved;
+}
+
+/* Every handler, plain or SA_SIGINFO, is called with (sig, info, context), as the
+ * x86-64 kernel itself calls them: a plain handler ignores the rest. errno is not
+ * restored after it: the program sees what it would see natively. */
+static void run_handler(handler_fn fn, int sig, siginfo_t *si, void *uc)
+{
+	volatile uintptr_t slot = 0;
+	int saved = errno;
+	unsigned token;
+
+	/* on_fatal runs program handlers with the thread checks off too. */
+	if (!(vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))) {
+		fn(sig, si, uc);
+		return;
+	}
+	token = vigil_sigsafe__push(&slot, (void *)fn, uc);
+	fn(sig, si, uc);
+	vigil_sigsafe__pop(token);
+	if (errno != saved)
+		vigil_sigsafe__errno_changed((void *)fn, uc);
+}
+
+static void wrapper(int sig, siginfo_t *si, void *uc)
+{
+	handler_fn fn = sig > 0 && sig < NSIG ? __atomic_load_n(&app_fn[sig], __ATOMIC_ACQUIRE)
+					       : NULL;
+
+	if (fn)
+		run_handler(fn, sig, si, uc);
+}
 
 static void write_crash(int sig, siginfo_t *si, void *uc)
 {
@@ -90,10 +171,7 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 			install(sig);
 		}
 		errno = saved;
-		if (app.sa_flags & SA_SIGINFO)
-			app.sa_sigaction(sig, si, uc);
-		else
-			app.sa_handler(sig);
+		run_handler(app.sa_sigaction, sig, si, uc);
 		return;
 	}
 	/* Ignored, and sent by a process rather than raised by a fault: nothing to do. */
@@ -182,37 +260,119 @@ void vigil_signal__init(void)
 		install(sig);
 	}
 	vigil_signal__altstack();
+	/* Now, not in a handler's first call: dlsym is not async-signal-safe. */
+	real_iso_signal = (sighandler_t(*)(int, sighandler_t))vigil_realsym(
+		"__sysv_signal", NULL);
+	real_exit = (exit_fn)vigil_realsym("exit", NULL);
+	vigil_stdout__resolve();
+	vigil_syslog__resolve();
+}
+
+static int wrapping(void)
+{
+	return vigil_rt__state() == VIGIL_READY &&
+	       (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS));
+}
+
+static int is_handler(sighandler_t h)
+{
+	return h != SIG_DFL && h != SIG_IGN;
+}
+
+static void set_app_fn(int sig, handler_fn fn, int siginfo)
+{
+	__atomic_store_n(&app_fn[sig], fn, __ATOMIC_RELEASE);
+	app_siginfo[sig] = (unsigned char)!!siginfo;
+}
+
+/* The kernel's disposition as the program sees it: its own handler for the wrapper. */
+static void program_view(struct sigaction *k, handler_fn fn, int siginfo)
+{
+	if (k->sa_sigaction != wrapper)
+		return;
+	k->sa_sigaction = fn;
+	if (!siginfo)
+		k->sa_flags &= ~SA_SIGINFO;
+}
+
+static int set_owned(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	*old = app_act[sig];
+	/* on_fatal itself, read from the kernel behind vigil's back, changes nothing. */
+	if (act && act->sa_sigaction != on_fatal) {
+		app_act[sig] = *act;
+		install(sig);
+	}
+	return 0;
+}
+
+/* The handler is in the table before the kernel can deliver to the wrapper for it;
+ * SIG_DFL and SIG_IGN go to the kernel as themselves (ignored survives exec). */
+static int set_other(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	handler_fn prev = app_fn[sig];
+	int prev_si = app_siginfo[sig];
+	const struct sigaction *give = act;
+	struct sigaction w;
+
+	if (act && wrapping() && is_handler(act->sa_handler) && act->sa_sigaction != wrapper) {
+		set_app_fn(sig, act->sa_sigaction, act->sa_flags & SA_SIGINFO);
+		w = *act;
+		w.sa_sigaction = wrapper;
+		w.sa_flags |= SA_SIGINFO;
+		give = &w;
+	}
+	if (vigil_real.sigaction(sig, give, old)) {
+		set_app_fn(sig, prev, prev_si);
+		return -1;
+	}
+	program_view(old, prev, prev_si);
+	return 0;
 }
 
 VIGIL_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
+	struct sigaction a, o;
+	sigset_t mask;
+	int r;
+
 	vigil_rt__active();
 	if (!vigil_real.sigaction) {
 		errno = ENOSYS;
 		return -1;
 	}
-	if (sig <= 0 || sig >= NSIG || !owned[sig])
+	if (sig <= 0 || sig >= NSIG)
 		return vigil_real.sigaction(sig, act, old);
-	vigil_lock__acquire(&act_lock);
-	if (old)
-		*old = app_act[sig];
-	if (act) {
-		app_act[sig] = *act;
-		install(sig);
-	}
-	vigil_lock__release(&act_lock);
-	return 0;
+	if (act)
+		a = *act; /* act and old may be the same struct */
+	lock_acts(&mask);
+	r = owned[sig] ? set_owned(sig, act ? &a : NULL, &o) : set_other(sig, act ? &a : NULL, &o);
+	unlock_acts(&mask);
+	if (!r && old)
+		*old = o;
+	return r;
 }
 
-static sighandler_t set_handler(int sig, sighandler_t h, int flags,
-				sighandler_t (*real)(int, sighandler_t))
+/* After glibc's signal() installed h itself (with the flags only glibc knows:
+ * siginterrupt's set), the kernel's disposition is taken over as it is. */
+static void adopt(int sig)
+{
+	struct sigaction k;
+
+	if (vigil_real.sigaction(sig, NULL, &k))
+		return;
+	if (!wrapping() || !is_handler(k.sa_handler) || k.sa_sigaction == wrapper)
+		return;
+	set_app_fn(sig, k.sa_sigaction, k.sa_flags & SA_SIGINFO);
+	k.sa_sigaction = wrapper;
+	k.sa_flags |= SA_SIGINFO;
+	vigil_real.sigaction(sig, &k, NULL);
+}
+
+/* The real one's semantics from sigaction (BSD for signal()). */
+static sighandler_t emulate(int sig, sighandler_t h, int flags)
 {
 	struct sigaction sa, old;
-
-	/* Signals vigil does not own keep glibc's exact semantics (siginterrupt...). */
-	vigil_rt__active();
-	if ((sig <= 0 || sig >= NSIG || !owned[sig]) && real)
-		return real(sig, h);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = h;
@@ -225,33 +385,91 @@ static sighandler_t set_handler(int sig, sighandler_t h, int flags,
 	return old.sa_handler;
 }
 
-/* glibc's signal() reaches the kernel through its internal sigaction, which would
- * bypass the wrapper above: for the owned signals it is redone here with glibc's
- * semantics (BSD for signal()); every other signal goes to the real one. */
+/* glibc's signal() family reaches the kernel through its internal sigaction, past
+ * the interposer above. Owned signals: redone with sigaction (the kernel must never
+ * hold the program's handler instead of on_fatal). Others: the real call runs (its
+ * exact flags and mask), then its result is taken over and the previous handler
+ * translated to the program's. */
+static sighandler_t set_handler(int sig, sighandler_t h, sighandler_t (*real)(int, sighandler_t),
+				int flags)
+{
+	handler_fn prev;
+	sighandler_t r;
+	sigset_t mask;
+
+	vigil_rt__active();
+	if (!real || (sig > 0 && sig < NSIG && owned[sig]))
+		return emulate(sig, h, flags);
+	if (sig <= 0 || sig >= NSIG)
+		return real(sig, h);
+	lock_acts(&mask);
+	prev = app_fn[sig];
+	r = real(sig, h);
+	if (r != SIG_ERR) {
+		if ((void *)r == (void *)wrapper)
+			r = (sighandler_t)(void *)prev;
+		adopt(sig);
+	}
+	unlock_acts(&mask);
+	return r;
+}
+
 VIGIL_EXPORT sighandler_t signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESTART, vigil_real.signal);
+	return set_handler(sig, h, vigil_real.signal, SA_RESTART);
 }
 
 VIGIL_EXPORT sighandler_t bsd_signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESTART, vigil_real.bsd_signal);
+	return set_handler(sig, h, vigil_real.bsd_signal, SA_RESTART);
 }
 
 VIGIL_EXPORT sighandler_t sysv_signal(int sig, sighandler_t h)
 {
-	return set_handler(sig, h, SA_RESETHAND | SA_NODEFER, vigil_real.sysv_signal);
+	return set_handler(sig, h, vigil_real.sysv_signal, SA_RESETHAND | SA_NODEFER);
+}
+
+/* What signal() compiles to under a strict ISO C mode (-std=c11). */
+VIGIL_EXPORT sighandler_t __sysv_signal(int sig, sighandler_t h)
+{
+	return set_handler(sig, h,
+			   real_iso_signal ? real_iso_signal
+						     : vigil_real.sysv_signal,
+			   SA_RESETHAND | SA_NODEFER);
+}
+
+/* exit() is not async-signal-safe (_exit is): reported from a handler, and quiet
+ * for good after, as the atexit handlers and destructors it runs are the same
+ * mistake, not others. */
+VIGIL_EXPORT void exit(int code)
+{
+	vigil_sigsafe__enter(VIGIL_FN_EXIT);
+	if (!real_exit) {
+		vigil_guard__enter();
+		real_exit = (exit_fn)vigil_realsym("exit", NULL);
+		vigil_guard__leave();
+	}
+	if (real_exit)
+		real_exit(code);
+	_exit(code);
 }
 
 void vigil_signal__lock(void)
 {
+	sigset_t mask;
+
+	block_all(&mask);
 	vigil_lock__acquire(&act_lock);
+	fork_mask = mask;
 }
 
 void vigil_signal__unlock(int reset)
 {
+	sigset_t mask = fork_mask;
+
 	if (reset)
 		vigil_lock__reset(&act_lock);
 	else
 		vigil_lock__release(&act_lock);
+	restore_mask(&mask);
 }

@@ -103,10 +103,15 @@ static void put_finding(struct out *o, const char *log, size_t len,
 	put_u(o, f->count);
 	for (unsigned i = 0; i < f->ndetails; i++) {
 		const char *k = vigil_key_name(kv[i].key);
+		const char *v = vigil_key_value_name(kv[i].key, kv[i].value);
+
 		put(o, ", ");
 		put(o, k ? k : "?");
 		put(o, " ");
-		put_u(o, kv[i].value);
+		if (v)
+			put(o, v);
+		else
+			put_u(o, kv[i].value);
 	}
 	put(o, ")\n");
 	for (unsigned i = 0; i < f->nstacks; i++) {

@@ -928,13 +928,16 @@ static void stack_init(void)
 	pthread_attr_destroy(&a);
 }
 
-/* Appends pc unless it is one of the leading frames inside [olo, ohi); returns
- * true once max pcs are held. */
-static inline int emit(uintptr_t *pcs, unsigned *n, unsigned max, uintptr_t pc, uintptr_t olo,
-		       uintptr_t ohi)
+/* Appends pc (and, with cfas, the CFA it was read below) unless it is one of the
+ * leading frames inside [olo, ohi); returns true once max pcs are held. */
+static inline int emit(uintptr_t *pcs, uintptr_t *cfas, unsigned *n, unsigned max, uintptr_t pc,
+		       uintptr_t cfa, uintptr_t olo, uintptr_t ohi)
 {
-	if (__builtin_expect(*n || pc < olo || pc >= ohi, 1))
+	if (__builtin_expect(*n || pc < olo || pc >= ohi, 1)) {
+		if (cfas)
+			cfas[*n] = cfa;
 		pcs[(*n)++] = pc;
+	}
 	return *n == max;
 }
 
@@ -957,8 +960,8 @@ static void memo_keep(struct thread_memo *tm, struct memo *w, const struct memo 
  * records the thread's memo (only on the thread's known stack: the memo's words are
  * read unchecked). */
 static inline __attribute__((always_inline)) unsigned
-walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintptr_t key, int exact,
-     struct bounds *b, struct thread_memo *tm, uintptr_t olo, uintptr_t ohi)
+walk(uintptr_t *pcs, uintptr_t *cfas, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp,
+     uintptr_t key, int exact, struct bounds *b, struct thread_memo *tm, uintptr_t olo, uintptr_t ohi)
 {
 	uint32_t gen = __atomic_load_n(&cache_gen, __ATOMIC_ACQUIRE);
 	struct memo *old = NULL, *w = NULL;
@@ -1001,7 +1004,7 @@ walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintp
 					t++;
 				else if (rec && ++t < MEMO_MAX)
 					w->f[t] = *f;
-				if (emit(pcs, &n, max, f->pc, olo, ohi)) {
+				if (emit(pcs, cfas, &n, max, f->pc, f->sp, olo, ohi)) {
 					if (same)
 						w = old;
 					goto done;
@@ -1035,7 +1038,7 @@ walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintp
 			old_len = 0;
 			key = ra + 1;
 			exact = 1;
-			if (emit(pcs, &n, max, ra, olo, ohi))
+			if (emit(pcs, cfas, &n, max, ra, sp, olo, ohi))
 				goto done;
 			continue;
 		case RULE_NO_CFI:
@@ -1045,7 +1048,7 @@ walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintp
 				goto truncated;
 			sp += sizeof(uintptr_t);
 			exact = 0;
-			if (ra < PC_MIN || emit(pcs, &n, max, ra, olo, ohi))
+			if (ra < PC_MIN || emit(pcs, cfas, &n, max, ra, sp, olo, ohi))
 				goto done;
 			key = ra;
 			continue;
@@ -1090,7 +1093,7 @@ walk(uintptr_t *pcs, unsigned n, unsigned max, uintptr_t sp, uintptr_t bp, uintp
 		m.bp = bp;
 		if (rec && ++t < MEMO_MAX)
 			w->f[t] = m;
-		if (emit(pcs, &n, max, ra, olo, ohi))
+		if (emit(pcs, cfas, &n, max, ra, sp, olo, ohi))
 			goto done;
 		key = ra;
 	}
@@ -1102,7 +1105,8 @@ done:
 	return n;
 }
 
-unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
+static inline __attribute__((always_inline)) unsigned
+capture(uintptr_t *pcs, uintptr_t *cfas, unsigned max, unsigned skip_own)
 {
 	uintptr_t ip, sp, bp, olo = 0, ohi = 0;
 	struct thread_memo *tm = NULL;
@@ -1133,10 +1137,20 @@ unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 			tmemo = vigil_ialloc(sizeof(*tmemo));
 		tm = tmemo;
 	}
-	n = walk(pcs, 0, max, sp, bp, ip + 1, 0, &b, tm, olo, ohi);
+	n = walk(pcs, cfas, 0, max, sp, bp, ip + 1, 0, &b, tm, olo, ohi);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	memo_busy--;
 	return n;
+}
+
+unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
+{
+	return capture(pcs, NULL, max, skip_own);
+}
+
+unsigned vigil_unwind__capture_cfa(uintptr_t *pcs, uintptr_t *cfas, unsigned max)
+{
+	return capture(pcs, cfas, max, 1);
 }
 
 unsigned vigil_unwind__from_context(const void *ucontext, uintptr_t *pcs, unsigned max)
@@ -1153,7 +1167,7 @@ unsigned vigil_unwind__from_context(const void *ucontext, uintptr_t *pcs, unsign
 	/* Every page is checked: the fault may come from a wild sp, or the thread's
 	 * bounds may be unknown, and finding them here is not async-signal-safe. */
 	bounds_for(&b, sp, 1);
-	return walk(pcs, 1, max, sp, bp, pc + 1, 1, &b, NULL, 0, 0);
+	return walk(pcs, NULL, 1, max, sp, bp, pc + 1, 1, &b, NULL, 0, 0);
 }
 
 void vigil_unwind__thread_exit(void)

@@ -17,6 +17,12 @@
 unsigned vigil_unwind__capture(uintptr_t *pcs, unsigned max, unsigned skip_own)
 	__attribute__((visibility("hidden"), noinline));
 
+/* The same with skip_own, and cfas[i] = the stack pointer of pcs[i]'s frame right
+ * after the call returns (the CFA of the frame it returns from): a frame that called
+ * an interposer is recognised later by the interposer's __builtin_dwarf_cfa(). */
+unsigned vigil_unwind__capture_cfa(uintptr_t *pcs, uintptr_t *cfas, unsigned max)
+	__attribute__((visibility("hidden"), noinline));
+
 /* The same from a signal handler's ucontext: pcs[0] is the interrupted pc itself,
  * the rest are return addresses (interrupted pcs past nested signal frames).
  * Async-signal-safe: no lock, no allocation, every stack page checked readable. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the benchmarks natively, under `vigil run` (full and canary), heaptrack and
-# valgrind memcheck, interleaved in one run; prints one markdown table of medians and
-# ratios to native and writes it to build/bench/results.md. See bench/README.md.
+# Runs the benchmarks natively, under `vigil run` (full and canary), heaptrack,
+# valgrind memcheck and helgrind, interleaved in one run; prints one markdown table of
+# medians and ratios to native and writes it to build/bench/results.md. See
+# bench/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -11,20 +12,26 @@ usage() {
 	cat >&2 <<'EOF'
 usage: scripts/bench.sh [--no-build] [FILTER...]
   FILTER: run only benchmarks whose id contains one of the words
-          (ids: malloc-t1 malloc-t2 redis); default: all
-  env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary heaptrack valgrind"
+          (ids: malloc-t1 malloc-t2 redis locks-uncontended locks-contended
+          locks-nested); default: all
+  env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary heaptrack valgrind helgrind"
        BENCH_MALLOC_OPS=2000000  BENCH_DEPTH=20
        BENCH_REDIS_N=100000 (requests per test at -P 1; -P 16 sends 5 times as many,
-       memcheck a tenth of both)  BENCH_NO_INSTALL=1
+       memcheck a tenth of both)
+       BENCH_LOCK_OPS=10000000 (iterations per thread; helgrind a hundredth)
+       BENCH_VIGIL=build/vigil (libvigil.so next to it)  BENCH_NO_INSTALL=1
 EOF
 	exit 2
 }
 
 runs=${BENCH_RUNS:-5}
-tools_wanted=${BENCH_TOOLS:-native vigil canary heaptrack valgrind}
+tools_wanted=${BENCH_TOOLS:-native vigil canary heaptrack valgrind helgrind}
 malloc_ops=${BENCH_MALLOC_OPS:-2000000}
 depth=${BENCH_DEPTH:-20}
 redis_n=${BENCH_REDIS_N:-100000}
+lock_ops=${BENCH_LOCK_OPS:-10000000}
+# A copy of vigil elsewhere measures a fixed build while build/ is being rebuilt.
+vigil=${BENCH_VIGIL:-build/vigil}
 out_dir=build/bench
 build=1
 filters=()
@@ -40,7 +47,8 @@ for arg in "$@"; do
 	*) filters+=("$arg") ;;
 	esac
 done
-for v in BENCH_RUNS:runs BENCH_MALLOC_OPS:malloc_ops BENCH_DEPTH:depth BENCH_REDIS_N:redis_n; do
+for v in BENCH_RUNS:runs BENCH_MALLOC_OPS:malloc_ops BENCH_DEPTH:depth BENCH_REDIS_N:redis_n \
+	BENCH_LOCK_OPS:lock_ops; do
 	val=${v#*:}
 	if ! [[ ${!val} =~ ^[1-9][0-9]{0,8}$ ]]; then
 		echo "vigil: error: ${v%%:*} '${!val}': not a positive integer" >&2
@@ -58,7 +66,7 @@ selected() {
 }
 
 benches=()
-for b in malloc-t1 malloc-t2 redis; do
+for b in malloc-t1 malloc-t2 redis locks-uncontended locks-contended locks-nested; do
 	if selected "$b"; then
 		benches+=("$b")
 	fi
@@ -69,7 +77,7 @@ if [ ${#benches[@]} -eq 0 ]; then
 fi
 
 if [ "$build" = 1 ]; then
-	make -s --no-print-directory all build/bench/malloc_bench
+	make -s --no-print-directory all build/bench/malloc_bench build/bench/lock_bench
 fi
 mkdir -p "$out_dir"
 logs=$out_dir/logs
@@ -103,9 +111,9 @@ fi
 
 # Tool status: "ok" or the text shown in its column instead of figures.
 declare -A status
-tools=(native vigil canary heaptrack valgrind)
+tools=(native vigil canary heaptrack valgrind helgrind)
 declare -A label=([native]=native [vigil]="vigil full" [canary]="vigil canary"
-	[heaptrack]=heaptrack [valgrind]="memcheck")
+	[heaptrack]=heaptrack [valgrind]="memcheck" [helgrind]=helgrind)
 for tool in "${tools[@]}"; do
 	if [[ " $tools_wanted " != *" $tool "* ]]; then
 		status[$tool]="not run"
@@ -114,7 +122,8 @@ for tool in "${tools[@]}"; do
 	case "$tool" in
 	native) status[$tool]=ok ;;
 	vigil | canary)
-		if ! [ -x build/vigil ] || ! [ -f build/libvigil.so ]; then
+		if ! [ -x "$vigil" ] || { ! [ -f "$(dirname "$vigil")/libvigil.so" ] &&
+			! [ -f "$(dirname "$vigil")/../lib/vigil/libvigil.so" ]; }; then
 			status[$tool]="absent (not built)"
 		else
 			status[$tool]=ok
@@ -122,6 +131,13 @@ for tool in "${tools[@]}"; do
 		;;
 	heaptrack | valgrind)
 		if ensure_cmd "$tool" "$tool"; then
+			status[$tool]=ok
+		else
+			status[$tool]=absent
+		fi
+		;;
+	helgrind)
+		if ensure_cmd valgrind valgrind; then
 			status[$tool]=ok
 		else
 			status[$tool]=absent
@@ -147,14 +163,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Whether a tool runs a benchmark: helgrind only checks threads, heaptrack and
+# memcheck only the heap.
+applies() {
+	case "$1:$2" in
+	locks*:heaptrack | locks*:valgrind) return 1 ;;
+	locks*:*) return 0 ;;
+	*:helgrind) return 1 ;;
+	esac
+	return 0
+}
+
 # The command prefix that runs a program under a tool.
 wrap_for() {
 	case "$1" in
 	native) wrap=() ;;
-	vigil) wrap=(build/vigil run -o "$work/vigil-out" --) ;;
-	canary) wrap=(build/vigil run --mode canary -o "$work/vigil-out" --) ;;
+	vigil) wrap=("$vigil" run -o "$work/vigil-out" --) ;;
+	canary) wrap=("$vigil" run --mode canary -o "$work/vigil-out" --) ;;
 	heaptrack) wrap=(heaptrack -o "$work/heaptrack") ;;
 	valgrind) wrap=(valgrind --tool=memcheck -q --leak-check=full) ;;
+	helgrind) wrap=(valgrind --tool=helgrind -q) ;;
 	esac
 }
 
@@ -192,6 +220,30 @@ run_malloc() {
 		for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
 		printf "%s|%s|loop|%s\n%s|%s|wall|%.4f\n%s|%s|rss|%s\n", n, t, v["seconds"],
 			n, t, b - a, n, t, v["maxrss_kb"]
+	}' >>"$raw"
+}
+
+# One lock_bench run: appends the loop time and the time per lock+unlock pair.
+run_locks() {
+	local name=$1 mode=$2 tool=$3 n=$lock_ops t0 t1 line rc=0
+	wrap_for "$tool"
+	rm -rf "$work/vigil-out"
+	[ "$tool" = helgrind ] && n=$(((n + 99) / 100))
+	t0=$(date +%s.%N)
+	"${wrap[@]}" build/bench/lock_bench -m "$mode" -t 2 -d "$depth" -n "$n" \
+		>"$work/out" 2>"$work/err" || rc=$?
+	t1=$(date +%s.%N)
+	line=$(grep -E '^mode=.* ns_per_pair=' "$work/out" | tail -n 1 || true)
+	if [ "$rc" != 0 ] || [ -z "$line" ]; then
+		keep_log "${name// /}-$tool" "exit $rc: ${wrap[*]} lock_bench -m $mode -n $n"
+		echo "$name|$tool|fail|1" >>"$raw"
+		return
+	fi
+	awk -v n="$name" -v t="$tool" -v a="$t0" -v b="$t1" -v l="$line" 'BEGIN {
+		k = split(l, f, " ")
+		for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+		printf "%s|%s|pair|%s\n%s|%s|loop|%s\n%s|%s|wall|%.4f\n", n, t, v["ns_per_pair"],
+			n, t, v["seconds"], n, t, b - a
 	}' >>"$raw"
 }
 
@@ -289,10 +341,12 @@ for ((r = 1; r <= runs; r++)); do
 	for b in "${benches[@]}"; do
 		printf 'bench: run %d/%d: %s\n' "$r" "$runs" "$b" >&2
 		for tool in "${active[@]}"; do
+			applies "$b" "$tool" || continue
 			case "$b" in
 			malloc-t1) run_malloc "malloc -t 1" 1 "$tool" ;;
 			malloc-t2) run_malloc "malloc -t 2" 2 "$tool" ;;
 			redis) run_redis "$tool" ;;
+			locks-*) run_locks "locks ${b#locks-}" "${b#locks-}" "$tool" ;;
 			esac
 		done
 	done
@@ -311,9 +365,13 @@ failures() {
 
 # One table cell: value with unit, and its ratio to native.
 cell() {
-	local row=$1 tool=$2 metric=$3 group=$4 v base nf note=
+	local row=$1 tool=$2 metric=$3 group=$4 bench=$5 v base nf note=
 	if [ "${status[$tool]}" != ok ]; then
 		printf '%s' "${status[$tool]}"
+		return
+	fi
+	if ! applies "$bench" "$tool"; then
+		printf 'n/a'
 		return
 	fi
 	nf=$(failures "$group" "$tool")
@@ -340,8 +398,14 @@ cell() {
 			printf "%.1fk/s", v / 1000
 			if (t != "native" && b > 0) printf " (%.0f%%)", 100 * v / b }'
 		;;
+	pair)
+		awk -v v="$v" -v b="$base" -v t="$tool" 'BEGIN {
+			printf (v < 1000 ? "%.1f ns" : "%.2f µs"), (v < 1000 ? v : v / 1000)
+			if (t != "native" && b > 0) printf " (%.2fx)", v / b }'
+		;;
 	esac
-	if [ "$tool" = valgrind ] && [ "$metric" = rps ]; then
+	if { [ "$tool" = valgrind ] && [ "$metric" = rps ]; } ||
+		{ [ "$tool" = helgrind ] && [ "$metric" = pair ]; }; then
 		printf ' †'
 	fi
 	printf '%s' "$note"
@@ -362,36 +426,50 @@ table=$out_dir/results.md
 		case "$b" in
 		malloc-t1 | malloc-t2)
 			name="malloc -t ${b#malloc-t}"
-			rows+=("$name|loop|$name|$name -d $depth, loop"
-				"$name|wall|$name|$name -d $depth, whole process"
-				"$name|rss|$name|$name -d $depth, peak RSS")
+			rows+=("$name|loop|$name|$b|$name -d $depth, loop"
+				"$name|wall|$name|$b|$name -d $depth, whole process"
+				"$name|rss|$name|$b|$name -d $depth, peak RSS")
 			;;
 		redis)
 			for p in 1 16; do
 				for t in SET GET LPUSH; do
-					rows+=("redis $t -P $p|rps|redis|redis $t -P $p")
+					rows+=("redis $t -P $p|rps|redis|$b|redis $t -P $p")
 				done
 			done
-			rows+=("redis peak RSS|rss|redis|redis-server peak RSS")
+			rows+=("redis peak RSS|rss|redis|$b|redis-server peak RSS")
+			;;
+		locks-*)
+			name="locks ${b#locks-}"
+			rows+=("$name|pair|$name|$b|$name, per lock+unlock pair")
 			;;
 		esac
 	done
 	for r in "${rows[@]}"; do
-		IFS='|' read -r row metric group title <<<"$r"
+		IFS='|' read -r row metric group bench title <<<"$r"
 		printf '| %s |' "$title"
-		for tool in "${tools[@]}"; do printf ' %s |' "$(cell "$row" "$tool" "$metric" "$group")"; done
+		for tool in "${tools[@]}"; do
+			printf ' %s |' "$(cell "$row" "$tool" "$metric" "$group" "$bench")"
+		done
 		echo
 	done
 	echo
-	echo "loop: the benchmark's own timing of its allocation loops (ratio: time vs native, lower"
-	echo "is better); whole process: wall clock of the command, including start-up and the tool's"
-	echo "exit work (leak scan, report). req/s (ratio: throughput as a fraction of native, higher"
-	echo "is better). Peak RSS: VmHWM of the benchmarked process itself."
+	if [[ " ${benches[*]} " == *" malloc-"* || " ${benches[*]} " == *" redis "* ]]; then
+		echo "loop: the benchmark's own timing of its allocation loops (ratio: time vs native, lower"
+		echo "is better); whole process: wall clock of the command, including start-up and the tool's"
+		echo "exit work (leak scan, report). req/s (ratio: throughput as a fraction of native, higher"
+		echo "is better). Peak RSS: VmHWM of the benchmarked process itself."
+	fi
 	if [[ " ${benches[*]} " == *" redis "* ]]; then
 		echo "redis: redis-benchmark -n $redis_n at -P 1, -n $((redis_n * 5)) at -P 16, 50 clients,"
 		echo "from a separate process on the same CPUs; † memcheck ran a tenth of the requests"
 		echo "(requests per second still compare). redis-server's peak RSS depends on -n (LPUSH"
 		echo "grows one list): compare native and vigil."
+	fi
+	if [[ " ${benches[*]} " == *" locks-"* ]]; then
+		echo "locks: lock_bench -t 2 -d $depth -n $lock_ops (iterations per thread), the loops' wall"
+		echo "time over one thread's lock+unlock pairs (nested: two pairs an iteration; ratio: vs"
+		echo "native, lower is better); † helgrind ran a hundredth of the iterations (per-pair"
+		echo "times still compare)."
 	fi
 } >"$table"
 if [ -n "$(ls -A "$logs")" ]; then

@@ -35,11 +35,19 @@ static const vigil_keyset summed_keys[VIGIL_FK_MAX] = {
  * the same site different bugs. Sizes and addresses are not: they vary run to run. */
 static const vigil_keyset identity_keys[VIGIL_FK_MAX] = {
 	[VIGIL_FK_DOUBLE_FREE] = VIGIL_KEYBIT(VIGIL_KEY_FREE_OP), /* free twice vs realloc */
-	[VIGIL_FK_INVALID_FREE] = (VIGIL_KEYBIT(VIGIL_KEY_WHERE)) | (VIGIL_KEYBIT(VIGIL_KEY_FREE_OP)),
-	[VIGIL_FK_MISMATCHED_FREE] = (VIGIL_KEYBIT(VIGIL_KEY_ALLOC_OP)) | (VIGIL_KEYBIT(VIGIL_KEY_FREE_OP)),
+	[VIGIL_FK_INVALID_FREE] = VIGIL_KEYBIT(VIGIL_KEY_WHERE) | VIGIL_KEYBIT(VIGIL_KEY_FREE_OP),
+	[VIGIL_FK_MISMATCHED_FREE] = VIGIL_KEYBIT(VIGIL_KEY_ALLOC_OP) | VIGIL_KEYBIT(VIGIL_KEY_FREE_OP),
 	[VIGIL_FK_HEAP_OVERFLOW] = VIGIL_KEYBIT(VIGIL_KEY_DETECTED_BY),
 	[VIGIL_FK_USE_AFTER_FREE] = VIGIL_KEYBIT(VIGIL_KEY_DETECTED_BY),
 	[VIGIL_FK_CRASH] = VIGIL_KEYBIT(VIGIL_KEY_SIGNAL),
+	/* malloc and free on one handler line are two bugs, and so on. */
+	[VIGIL_FK_UNLOCK_NOT_OWNER] = VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_DESTROY_LOCKED] = VIGIL_KEYBIT(VIGIL_KEY_REASON) | VIGIL_KEYBIT(VIGIL_KEY_LOCK_KIND),
+	[VIGIL_FK_COND_WAIT_NOT_OWNER] = VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_THREAD_LEAK] = VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_MT_UNSAFE_CALL] = VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_SIGNAL_UNSAFE_CALL] =
+		VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_ERRNO_CLOBBERED),
 };
 
 static const char *base_name(const char *p)
@@ -601,6 +609,12 @@ static int note_limits(struct vigil_report *r)
 		{VIGIL_KEY_THREADS_UNSTOPPED, "%" PRIu64 " threads could not be stopped for the "
 					      "leak scan (ptrace refused): it read their stacks "
 					      "while they ran"},
+		{VIGIL_KEY_LOCK_OVERFLOW, "%" PRIu64 " locks were not checked for order or "
+					  "contention: the lock table was full (raise max_locks)"},
+		{VIGIL_KEY_EDGE_OVERFLOW, "%" PRIu64 " lock-order edges were not recorded: the "
+					  "lock graph was full (raise max_locks)"},
+		{VIGIL_KEY_THREAD_OVERFLOW, "%" PRIu64 " threads were not tracked for joins: the "
+					    "thread table was full"},
 	};
 	int err;
 

@@ -8,15 +8,8 @@
 
 #include "report.h"
 
-static bool has(const struct vigil_finding *f, enum vigil_key k)
-{
-	return f->details_set & (VIGIL_KEYBIT(k));
-}
-
-static uint64_t get(const struct vigil_finding *f, enum vigil_key k)
-{
-	return has(f, k) ? f->details[k] : 0;
-}
+#define has vigil_finding__has
+#define get vigil_finding__get
 
 /* "1 byte", "96 bytes". */
 static const char *qty(char *buf, size_t len, uint64_t n, const char *unit)
@@ -386,6 +379,9 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 	case VIGIL_FK_LOCK_CONTENTION:
 	case VIGIL_FK_MT_UNSAFE_CALL:
 	case VIGIL_FK_SIGNAL_UNSAFE_CALL:
+		if (vigil_finding__thread_message(f, buf, len))
+			return;
+		break;
 	case VIGIL_FK_DATA_RACE:
 	case VIGIL_FK_FD_LEAK:
 	case VIGIL_FK_DOUBLE_CLOSE:

@@ -146,6 +146,18 @@ void vigil_report__infer_run(struct vigil_report *r);
 
 /* Human sentence for a finding: "leak of 96 bytes in 3 blocks (...)". */
 void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len);
+/* The message of the thread-check kinds (message_threads.c); false for other kinds. */
+bool vigil_finding__thread_message(const struct vigil_finding *f, char *buf, size_t len);
+
+static inline bool vigil_finding__has(const struct vigil_finding *f, enum vigil_key k)
+{
+	return f->details_set & VIGIL_KEYBIT(k);
+}
+
+static inline uint64_t vigil_finding__get(const struct vigil_finding *f, enum vigil_key k)
+{
+	return vigil_finding__has(f, k) ? f->details[k] : 0;
+}
 
 /* Bytes a finding is about, for sorting: details bytes, else size, else 0. */
 uint64_t vigil_finding__bytes(const struct vigil_finding *f);

@@ -156,31 +156,6 @@ static json_t *stack(struct builder *b, const struct vigil_stack *s)
 	return o;
 }
 
-/* The name of an enum-valued detail, or NULL when the key is not one (or the value is
- * out of range: it is then written as the number it is). */
-static const char *enum_name(unsigned k, uint64_t v)
-{
-	switch (k) {
-	case VIGIL_KEY_ALLOC_OP:
-	case VIGIL_KEY_FREE_OP:
-		return v < VIGIL_OP_MAX ? vigil_op_name((unsigned)v) : NULL;
-	case VIGIL_KEY_DETECTED_BY:
-		return v < VIGIL_DETECT_MAX ? vigil_detect_name((unsigned)v) : NULL;
-	case VIGIL_KEY_WHERE:
-		return v < VIGIL_WHERE_MAX ? vigil_where_name((unsigned)v) : NULL;
-	case VIGIL_KEY_LOCK_KIND:
-		return v < VIGIL_LK_MAX ? vigil_lock_kind_name((unsigned)v) : NULL;
-	case VIGIL_KEY_REASON:
-		return v < VIGIL_REASON_MAX ? vigil_reason_name((unsigned)v) : NULL;
-	case VIGIL_KEY_FUNC:
-		return v < VIGIL_FN_MAX ? vigil_func_name((unsigned)v) : NULL;
-	case VIGIL_KEY_SINGLE_THREAD:
-	case VIGIL_KEY_ERRNO_CLOBBERED:
-		return NULL;
-	}
-	return NULL;
-}
-
 /* [t_ms, bytes]: pairs keep a curve of VIGIL_CURVE_MAX points short. */
 static json_t *point(struct builder *b, const struct vigil_point *p)
 {
@@ -211,8 +186,8 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 			set(b, o, vigil_key_name(k), json_integer((json_int_t)(int64_t)v));
 		else if (k == VIGIL_KEY_SINGLE_THREAD || k == VIGIL_KEY_ERRNO_CLOBBERED)
 			set(b, o, vigil_key_name(k), json_boolean(v != 0));
-		else if (enum_name(k, v))
-			set(b, o, vigil_key_name(k), json_string(enum_name(k, v)));
+		else if (vigil_key_value_name(k, v))
+			set(b, o, vigil_key_name(k), json_string(vigil_key_value_name(k, v)));
 		else
 			set(b, o, vigil_key_name(k), num(v));
 	}

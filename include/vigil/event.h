@@ -181,7 +181,7 @@ enum vigil_key {
 	VIGIL_KEY_THREADS,          /* threads involved or alive */
 	VIGIL_KEY_ERRNO_CLOBBERED,  /* 1: a signal handler returned with errno changed */
 	/* stats of the thread checks */
-	VIGIL_KEY_LOCKS,            /* locks seen */
+	VIGIL_KEY_LOCKS,            /* locks remembered: taken nested, waited on, conds */
 	VIGIL_KEY_LOCK_OVERFLOW,    /* locks not tracked: table full */
 	VIGIL_KEY_LOCK_EDGES,       /* lock-order edges recorded */
 	VIGIL_KEY_EDGE_OVERFLOW,    /* edges not recorded: graph full */
@@ -189,6 +189,9 @@ enum vigil_key {
 	VIGIL_KEY_CONTENDED_WAITS,  /* lock calls that had to wait */
 	VIGIL_KEY_CONTENDED_NS,     /* their total wait */
 	VIGIL_KEY_CFG_DEADLOCK_MS,  /* config: deadlock watchdog threshold */
+	VIGIL_KEY_RUNNING,          /* thread-leak: threads of the finding still running */
+	VIGIL_KEY_THREADS_CREATED,  /* stats: threads created while the thread checks ran */
+	VIGIL_KEY_THREAD_OVERFLOW,  /* stats: threads not tracked: thread table full */
 	VIGIL_KEY_MAX
 };
 

@@ -314,7 +314,8 @@ static inline const char *vigil_reason_name(unsigned r)
 	X(PTHREAD_MUTEX_UNLOCK, "pthread_mutex_unlock")                                    \
 	X(PTHREAD_RWLOCK_LOCK, "pthread_rwlock_*lock")                                     \
 	X(PTHREAD_SPIN_LOCK, "pthread_spin_lock") X(PTHREAD_COND, "pthread_cond_*")        \
-	X(SPRINTF, "sprintf") X(SNPRINTF, "snprintf") X(MTX_LOCK, "mtx_lock")
+	X(SPRINTF, "sprintf") X(SNPRINTF, "snprintf") X(MTX_LOCK, "mtx_lock")              \
+	X(DPRINTF, "dprintf") X(VDPRINTF, "vdprintf") X(PUTC, "putc")
 
 enum vigil_func {
 #define VIGIL_FUNC_ENUM(id, name) VIGIL_FN_##id,
@@ -400,8 +401,33 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_CONTENDED_WAITS] = "contended_waits",
 		[VIGIL_KEY_CONTENDED_NS] = "contended_ns",
 		[VIGIL_KEY_CFG_DEADLOCK_MS] = "deadlock_ms",
+		[VIGIL_KEY_RUNNING] = "running",
+		[VIGIL_KEY_THREADS_CREATED] = "threads_created",
+		[VIGIL_KEY_THREAD_OVERFLOW] = "thread_table_overflow",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
+}
+
+/* The name of an enum-valued detail, or NULL when the key is not one (or the value is
+ * out of range: it is then shown as the number it is). */
+static inline const char *vigil_key_value_name(unsigned k, __u64 v)
+{
+	switch (k) {
+	case VIGIL_KEY_ALLOC_OP:
+	case VIGIL_KEY_FREE_OP:
+		return v < VIGIL_OP_MAX ? vigil_op_name((unsigned)v) : 0;
+	case VIGIL_KEY_DETECTED_BY:
+		return v < VIGIL_DETECT_MAX ? vigil_detect_name((unsigned)v) : 0;
+	case VIGIL_KEY_WHERE:
+		return v < VIGIL_WHERE_MAX ? vigil_where_name((unsigned)v) : 0;
+	case VIGIL_KEY_LOCK_KIND:
+		return v < VIGIL_LK_MAX ? vigil_lock_kind_name((unsigned)v) : 0;
+	case VIGIL_KEY_REASON:
+		return v < VIGIL_REASON_MAX ? vigil_reason_name((unsigned)v) : 0;
+	case VIGIL_KEY_FUNC:
+		return v < VIGIL_FN_MAX ? vigil_func_name((unsigned)v) : 0;
+	}
+	return 0;
 }
 
 #endif

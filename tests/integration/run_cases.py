@@ -15,6 +15,13 @@ Header syntax (one per line, anywhere in the source):
   // expect-report: PATH OP VALUE       a value of report.json, by a dotted path where
                                         a number indexes a list: run.config.mode=canary,
                                         stats.allocs>=1000, processes.1.argv.0=x
+  // kill-after: KIND [TIMEOUT_S]       for a program that hangs on purpose: while
+                                        `vigil run` runs, watch the raw logs (OUT/raw/*.log)
+                                        for a finding of KIND, then SIGKILL the process
+                                        that wrote it and let `vigil run` render the
+                                        report (expect-exit: 137 then). No such finding
+                                        within TIMEOUT_S seconds (default 10) fails the
+                                        case and kills everything
   // vigil-args: ARG...                 options for `vigil run` (before the `--`)
   // vigil-env: NAME=VALUE              set in the environment of `vigil run`
   // variant: VNAME [ARG...] [NAME=VALUE...]
@@ -30,6 +37,9 @@ report.json compares with = and != against true or false.
                         case's own source file, or in the file named by file= (a
                         plugin's source, say); C++ names match up to the '('
   role                  selects the stack by role (default: the finding's first stack)
+  stack                 N: selects the N-th stack (0-based) of that role, or of all
+                        the finding's stacks without role (a cycle's second edge:
+                        role=acquire stack=1)
   severity, count       the finding's fields
   details.NAME          a key of the finding's details (a missing key never matches;
                         a text value that reads as a number, "0x1f" or "123", is one)
@@ -40,16 +50,23 @@ and VIGIL_OPTIONS (sample_bytes, guard_rate, quarantine_mb) asked for, so a vari
 whose setting is lost cannot pass by testing the defaults.
 Every directive applies to the plain run (variant "base") and to every variant. One
 written as expect[V1,V2]: (expect-exit[abort]: ...) applies to the named variants
-only; a scoped expect-exit wins over an unscoped one. `run_cases.py CASE` runs the
-case and its variants, `run_cases.py 'CASE[VNAME]'` one of them.
+only; a scoped expect-exit or kill-after wins over an unscoped one. `run_cases.py
+CASE` runs the case and its variants, `run_cases.py 'CASE[VNAME]'` one of them.
+kill-after reads the finding kinds' raw-log values from include/vigil/finding.h and
+event.h, so it follows the enums; the self-check runs one whose finding never comes.
 """
 
+import glob
 import os
 import re
 import shlex
 import shutil
+import signal
+import struct
+import subprocess
 import sys
 import tempfile
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -59,13 +76,51 @@ CASES_SRC = os.path.join(vtest.ROOT, "tests", "cases")
 CASES_BIN = os.path.join(vtest.ROOT, "build", "tests", "cases")
 
 _DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|"
-                        r"expect-process|expect-report|vigil-args|vigil-env|variant)"
+                        r"expect-process|expect-report|kill-after|vigil-args|vigil-env|"
+                        r"variant)"
                         r"(?:\[([\w,-]+)\])?:\s*(.*?)\s*$")
 _CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<|~)(.+)$")
 _CASE_VAR = re.compile(r"^vigil-case: (\w+)=(\S+)$")
 _ENV_WORD = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$")
 _VARIANT_NAME = re.compile(r"^[\w-]+$")
 BASE = "base"
+KILL_AFTER_TIMEOUT = 10.0
+
+
+def _finding_kind_values():
+    """{kind name: enum vigil_finding_kind value}, from include/vigil/finding.h (and
+    the raw record kind of a finding from event.h), so the watch follows the enums."""
+    inc = os.path.join(vtest.ROOT, "include", "vigil")
+    with open(os.path.join(inc, "finding.h"), encoding="utf-8") as f:
+        fh = f.read()
+    with open(os.path.join(inc, "event.h"), encoding="utf-8") as f:
+        eh = f.read()
+    enums = {}
+    for text, name in ((fh, "vigil_finding_kind"), (eh, "vigil_rec_kind")):
+        body = re.search(r"enum\s+%s\s*\{(.*?)\};" % name, text, re.S).group(1)
+        body = re.sub(r"/\*.*?\*/|//[^\n]*", "", body, flags=re.S)
+        val = -1
+        for item in body.split(","):
+            m = re.fullmatch(r"\s*(\w+)\s*(?:=\s*(\w+))?\s*", item)
+            if not m:
+                continue
+            val = int(m.group(2), 0) if m.group(2) else val + 1
+            enums[m.group(1)] = val
+    names = {kind: enums[const] for const, kind in
+             re.findall(r"\[(VIGIL_FK_\w+)\]\s*=\s*\"([\w-]+)\"", fh)}
+    if not names or "VIGIL_REC_FINDING" not in enums:
+        raise SpecError("cannot read the finding kinds from %s" % inc)
+    return names, enums["VIGIL_REC_FINDING"], enums.get("VIGIL_REC_PROCESS")
+
+
+_KINDS = None
+
+
+def finding_kinds():
+    global _KINDS
+    if _KINDS is None:
+        _KINDS = _finding_kind_values()
+    return _KINDS
 
 
 class SpecError(Exception):
@@ -87,11 +142,13 @@ def parse_constraints(kind, words):
             raise SpecError("bad constraint %r" % w)
         key, op, val = m.groups()
         if key in ("pids-include", "pids-exclude", "function", "file", "role",
-                   "severity") and op != "=":
+                   "severity", "stack") and op != "=":
             raise SpecError("%s takes '=' only: %r" % (key, w))
-        if key not in ("function", "line", "file", "role", "severity", "count",
+        if key not in ("function", "line", "file", "role", "stack", "severity", "count",
                        "pids-include", "pids-exclude") and not key.startswith("details."):
             raise SpecError("unknown constraint key %r" % key)
+        if key == "stack" and not re.fullmatch(r"\d+", val):
+            raise SpecError("stack takes a stack index: %r" % w)
         if op == "~" and not key.startswith("details."):
             raise SpecError("%s cannot take '~': %r" % (key, w))
         _check_regex(op, val)
@@ -160,8 +217,8 @@ def parse_variants(directives):
 def parse_spec(path, variant=BASE):
     """The expectations of one variant of the case in path."""
     spec = {"expect": [], "none": [], "exit": 0, "stdout": [], "process": [],
-            "report": [], "source": os.path.basename(path)}
-    scoped_exit = None
+            "report": [], "kill_after": None, "source": os.path.basename(path)}
+    scoped_exit = scoped_kill = None
     for what, scope, rest in read_directives(path):
         if what in ("vigil-args", "vigil-env", "variant"):
             continue
@@ -176,6 +233,15 @@ def parse_spec(path, variant=BASE):
                 scoped_exit = int(rest)
         elif what == "expect-stdout":
             spec["stdout"].append(rest)
+        elif what == "kill-after":
+            m = re.fullmatch(r"([\w-]+)(?:\s+(\d+(?:\.\d+)?))?", rest)
+            if not m or m.group(1) not in finding_kinds()[0]:
+                raise SpecError("bad kill-after %r (KIND [TIMEOUT_S])" % rest)
+            kill = (m.group(1), float(m.group(2)) if m.group(2) else KILL_AFTER_TIMEOUT)
+            if scope is None:
+                spec["kill_after"] = kill
+            else:
+                scoped_kill = kill
         elif what == "expect-process":
             m = re.fullmatch(r"(\w+)\s+(?:(code|signal)=(\d+)|(exec))", rest)
             if not m:
@@ -200,6 +266,8 @@ def parse_spec(path, variant=BASE):
             spec["expect" if what == "expect" else "none"].append(e)
     if scoped_exit is not None:
         spec["exit"] = scoped_exit
+    if scoped_kill is not None:
+        spec["kill_after"] = scoped_kill
     return spec
 
 
@@ -249,14 +317,10 @@ def function_matches(have, want):
     return isinstance(have, str) and (have == want or have.startswith(want + "("))
 
 
-def select_stack(finding, role):
-    stacks = finding.get("stacks") or []
-    if role is None:
-        return stacks[0] if stacks else None
-    for st in stacks:
-        if st.get("role") == role:
-            return st
-    return None
+def select_stack(finding, role, nth=0):
+    stacks = [st for st in finding.get("stacks") or []
+              if role is None or st.get("role") == role]
+    return stacks[nth] if nth < len(stacks) else None
 
 
 def own_frame(stack, source):
@@ -273,18 +337,20 @@ def finding_matches(f, e, source, case_vars):
     if e["kind"] != "*" and f.get("kind") != e["kind"]:
         return "kind %s" % f.get("kind")
     role = next((v for k, _, v in e["constraints"] if k == "role"), None)
+    nth = next((int(v) for k, _, v in e["constraints"] if k == "stack"), 0)
+    which = "%s%s" % (role or "first", " #%d" % nth if nth else "")
     frame_keys = [c for c in e["constraints"] if c[0] in ("function", "line", "file")]
     frame = None
     if frame_keys:
-        st = select_stack(f, role)
+        st = select_stack(f, role, nth)
         if st is None:
-            return "no %s stack" % (role or "first")
+            return "no %s stack" % which
         where = next((v for k, _, v in frame_keys if k == "file"), source)
         frame = own_frame(st, where)
         if frame is None:
-            return "no frame in %s in its %s stack" % (where, role or "first")
+            return "no frame in %s in its %s stack" % (where, which)
     for key, op, val in e["constraints"]:
-        if key in ("role", "file"):  # they chose the stack and the frame
+        if key in ("role", "stack", "file"):  # they chose the stack and the frame
             continue
         if key == "function":
             if not function_matches(frame.get("function"), val):
@@ -334,6 +400,8 @@ def check_outcome(spec, o):
     o: rc, stdout (str), report (dict|None), report_txt (str|None), problems (list),
     outdir, stderr (str)."""
     reasons = list(o["problems"])
+    if o.get("kill_failed"):
+        reasons.append(o["kill_failed"])
     if o.get("timed_out"):
         reasons.append("timed out after %ds" % vtest.TIMEOUT)
     if o["rc"] != spec["exit"]:
@@ -415,15 +483,124 @@ def config_expectations(args, env):
     return out
 
 
-def run_case(name, spec, keep, args=(), env=None):
-    tmp = tempfile.mkdtemp(prefix="vigil-case-%s-" % name)
+# struct vigil_rec_hdr (include/vigil/event.h): kind, flags, size, tid, pad, ts_ns.
+_REC_HDR = struct.Struct("<HHIIIQ")
+_REC_ALIGN = 8
+
+
+class LogWatch:
+    """Follows the raw logs of a run (OUT/raw/*.log) as they grow, reading only whole
+    records, and tells which process wrote a finding of one kind."""
+
+    def __init__(self, outdir, kind):
+        names, self.rec_finding, self.rec_process = finding_kinds()
+        self.fkind = names[kind]
+        self.raw = os.path.join(outdir, "raw")
+        self.pos = {}   # log path -> offset of its first unread record
+        self.pids = {}  # log path -> pid of its PROCESS record
+
+    def _pid(self, path):
+        if path in self.pids:
+            return self.pids[path]
+        m = re.search(r"\.(\d+)\.log$", path)  # <exe>.<pid>.log
+        return int(m.group(1)) if m else None
+
+    def poll(self):
+        """The pid that wrote a finding of the kind, or None (not yet)."""
+        for path in sorted(glob.glob(os.path.join(self.raw, "*.log"))):
+            start = self.pos.get(path, 0)
+            try:
+                with open(path, "rb") as f:
+                    f.seek(start)
+                    data = f.read()
+            except OSError:
+                continue
+            off = 0
+            while off + _REC_HDR.size <= len(data):
+                kind, _, size = _REC_HDR.unpack_from(data, off)[:3]
+                if size < _REC_HDR.size or size % _REC_ALIGN or off + size > len(data):
+                    break  # the rest is still being written
+                body = off + _REC_HDR.size
+                if kind == self.rec_process and size >= _REC_HDR.size + 4:
+                    self.pids[path] = struct.unpack_from("<I", data, body)[0]
+                elif kind == self.rec_finding and size >= _REC_HDR.size + 2 and \
+                        struct.unpack_from("<H", data, body)[0] == self.fkind:
+                    self.pos[path] = start + off + size
+                    return self._pid(path)
+                off += size
+            self.pos[path] = start + off
+        return None
+
+
+def _spawn_and_kill(argv, env, cwd, outdir, kind, limit):
+    """Runs `vigil run` argv in its own session; once a finding of kind is in the raw
+    logs, SIGKILLs the process that wrote it and waits for vigil to render the report.
+    Returns (vtest.Result, reason the kill could not be done or None, watch)."""
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                         cwd=cwd, start_new_session=True, preexec_fn=vtest._no_core)
+    watch = LogWatch(outdir, kind)
+    deadline = time.monotonic() + limit
+    why = None
+    timed_out = False
+    while True:
+        ended = p.poll() is not None
+        pid = watch.poll()
+        if pid is not None:
+            if not ended:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            break
+        if ended:
+            why = ("kill-after: vigil run ended (status %d) with no %s finding to kill on"
+                   % (p.returncode, kind))
+            break
+        if time.monotonic() >= deadline:
+            why = ("kill-after: no %s finding in the raw logs within %gs; killed the "
+                   "program and vigil" % (kind, limit))
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            break
+        time.sleep(0.05)
+    try:
+        p.wait(timeout=vtest.TIMEOUT)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait()
+    out.seek(0)
+    err.seek(0)
+    rc = p.returncode if p.returncode >= 0 else 128 - p.returncode
+    r = vtest.Result(rc, out.read(), err.read(), timed_out)
+    out.close()
+    err.close()
+    return r, why, watch
+
+
+def run_program(label, program, spec, keep, args=(), env=None):
+    """Runs program under `vigil run` and checks the outcome against spec: (outcome,
+    reasons it fails, empty when it passes)."""
+    tmp = tempfile.mkdtemp(prefix="vigil-case-%s-" % label)
     outdir = os.path.join(tmp, "out")
-    r = vtest.run([vtest.VIGIL, "run", "-o", outdir] + list(args) +
-                  ["--", os.path.join(CASES_BIN, name)], env=vtest.clean_env(env), cwd=tmp)
+    argv = [vtest.VIGIL, "run", "-o", outdir] + list(args) + ["--"] + list(program)
+    why = watch = None
+    if spec.get("kill_after"):
+        r, why, watch = _spawn_and_kill(argv, vtest.clean_env(env), tmp, outdir,
+                                        *spec["kill_after"])
+    else:
+        r = vtest.run(argv, env=vtest.clean_env(env), cwd=tmp)
     rep, txt, problems = vtest.load_report(outdir)
     o = {"rc": r.rc, "stdout": r.out.decode("utf-8", "replace"),
          "stderr": r.err.decode("utf-8", "replace"), "report": rep, "report_txt": txt,
-         "problems": problems, "outdir": outdir, "timed_out": r.timed_out}
+         "problems": problems, "outdir": outdir, "timed_out": r.timed_out,
+         "kill_failed": why, "watch": watch}
     reasons = check_outcome(spec, o)
     if not reasons and not keep:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -530,8 +707,9 @@ def _check_variants():
         "// expect[nosuch]: leak\n", "// variant: base --mode canary\n",
         "// vigil-env: lowercase=1\n")]
     bad_headers += [(b, parse_spec) for b in (
-        "// expect: leak line~1[0-9]\n", "// expect-report: run.mode~(full\n",
-        "// expect-process: child exec=1\n")]
+        "// expect: leak line~1[0-9]\n", "// expect: leak stack=x\n",
+        "// expect-report: run.mode~(full\n", "// expect-process: child exec=1\n",
+        "// kill-after: no-such-kind\n", "// kill-after: deadlock soon\n")]
     for bad, parse in bad_headers:
         fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
         with os.fdopen(fd, "w") as f:
@@ -543,6 +721,92 @@ def _check_variants():
             pass
         finally:
             os.unlink(path)
+    reasons += _check_kill_after_parsing()
+    return reasons
+
+
+_KILL_HEADER = """\
+// variant: slow
+// kill-after: deadlock
+// kill-after[slow]: double-lock 2.5
+"""
+
+
+def _check_kill_after_parsing():
+    """Reasons the kill-after directive or the raw-log watch is wrong (empty: right)."""
+    reasons = []
+    names, rec_finding, rec_process = finding_kinds()
+    if set(names) != set(vtest.KIND_SEVERITY) or names.get("leak") != 1:
+        reasons.append("finding kinds read from finding.h: %r" % sorted(names.items()))
+    fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
+    with os.fdopen(fd, "w") as f:
+        f.write(_KILL_HEADER)
+    try:
+        base, slow = parse_spec(path)["kill_after"], parse_spec(path, "slow")["kill_after"]
+    finally:
+        os.unlink(path)
+    if base != ("deadlock", KILL_AFTER_TIMEOUT) or slow != ("double-lock", 2.5):
+        reasons.append("kill-after parsed as %r and %r[slow]" % (base, slow))
+    # A log written in pieces: a finding of another kind, then the one watched for,
+    # cut mid-record, then whole.
+    tmp = tempfile.mkdtemp(prefix="vigil-selfcheck-")
+    try:
+        raw = os.path.join(tmp, "raw")
+        os.mkdir(raw)
+
+        def rec(kind, body):
+            size = _REC_HDR.size + len(body)
+            size += -size % _REC_ALIGN
+            return (_REC_HDR.pack(kind, 0, size, 7, 0, 0) + body).ljust(size, b"\0")
+        process = rec(rec_process, struct.pack("<II", 4242, 1))
+        other = rec(rec_finding, struct.pack("<HBBBxxxQ", names["leak"], 2, 0, 0, 1))
+        want = rec(rec_finding, struct.pack("<HBBBxxxQ", names["deadlock"], 2, 0, 0, 1))
+        log = os.path.join(raw, "prog.99.log")
+        watch = LogWatch(tmp, "deadlock")
+        seen = []
+        for piece in (process + other, want[:20], want[20:]):
+            with open(log, "ab") as f:
+                f.write(piece)
+            seen.append(watch.poll())
+        if seen != [None, None, 4242]:
+            reasons.append("raw-log watch saw %r, expected [None, None, 4242]" % seen)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return reasons
+
+
+def _process_gone(pid):
+    """pid has exited (a zombie counts: it runs no more)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def _check_kill_after_live():
+    """Reasons a kill-after run whose finding never comes is not failed and cleaned up
+    within its timeout (empty: right)."""
+    spec = _spec()
+    spec["kill_after"] = ("deadlock", 1.0)
+    t0 = time.monotonic()
+    o, got = run_program("selfcheck", ["/bin/sleep", "60"], spec, False)
+    took = time.monotonic() - t0
+    reasons = []
+    if not any("no deadlock finding" in r for r in got):
+        reasons.append("a kill-after run with no finding was not failed: %r" % got)
+    if took > 30:
+        reasons.append("a kill-after run with no finding took %.0fs" % took)
+    for pid in (o["watch"].pids.values() if o.get("watch") else ()):
+        # SIGKILL is delivered at once but the exit takes a moment: allow 5 s.
+        for _ in range(100):
+            if _process_gone(pid):
+                break
+            time.sleep(0.05)
+        else:
+            reasons.append("the program (pid %d) outlived its failed kill-after" % pid)
+    if o.get("kept"):
+        shutil.rmtree(o["kept"], ignore_errors=True)
     return reasons
 
 
@@ -555,6 +819,8 @@ def self_check(live):
                  _spec(expect=['double-free function=main line=20 '
                                'details.free_op="operator delete" details.block_addr=4096',
                                "double-free role=allocation function=make_it line=10",
+                               "double-free stack=1 function=make_it line=10",
+                               "double-free role=free stack=0 line=20",
                                "double-free details.free_op~operator.*",
                                "leak file=libc.c function=helper_in_libc line=3"]),
                  _spec(process=[("child", "exec", True), ("child", "code", 0)],
@@ -595,6 +861,10 @@ def self_check(live):
         "line of the first stack checked in another role":
             _spec(expect=["double-free role=allocation line=20"]),
         "role absent from the finding": _spec(expect=["double-free role=access line=20"]),
+        "line of the first stack checked in the second":
+            _spec(expect=["double-free stack=1 line=20"]),
+        "stack index past the stacks of a role":
+            _spec(expect=["double-free role=allocation stack=1 line=10"]),
     }
     passed = failed = 0
     for s in must_pass:
@@ -612,6 +882,9 @@ def self_check(live):
             failed += 1
     for r in _check_variants():
         print("FAIL self-check: directive parsing: %s" % r)
+        failed += 1
+    for r in _check_kill_after_live():
+        print("FAIL self-check: kill-after: %s" % r)
         failed += 1
     bad = dict(o["report"], schema="vigil-report/2")
     if vtest.validate_report(bad):
@@ -697,7 +970,8 @@ def main(argv):
             nfail += 1
             continue
         spec["report"] = config_expectations(args, env) + spec["report"]
-        o, reasons = run_case(name, spec, keep, args, env)
+        o, reasons = run_program(name, [os.path.join(CASES_BIN, name)], spec, keep, args,
+                                 env)
         if reasons:
             nfail += 1
             print("FAIL %s: %s (kept %s; stderr: %s)"

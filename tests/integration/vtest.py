@@ -29,7 +29,8 @@ KIND_SEVERITY = {
     "shell-exec": "info", "tls-verify-disabled": "warning", "syscall-errors": "warning",
     "wx-mapping": "warning", "slow-syscall": "info", "crash": "error",
 }
-ROLES = {"allocation", "free", "first-free", "crash", "access"}
+ROLES = {"allocation", "free", "first-free", "crash", "access", "acquire", "held", "blocked",
+         "thread-create", "call", "other-call", "handler"}
 
 
 def clean_env(extra=None):

@@ -235,7 +235,7 @@ Test(collect, growth_curve_is_kept)
 	f = &r->findings[0];
 	cr_expect_eq(f->kind, VIGIL_FK_HEAP_GROWTH);
 	cr_expect_eq(f->details[VIGIL_KEY_BYTES], 1992294);
-	cr_expect_eq(f->details_set, 1ull << VIGIL_KEY_BYTES);
+	cr_expect_eq(f->details_set, VIGIL_KEYBIT(VIGIL_KEY_BYTES));
 	cr_assert_eq(f->ncurve, 9);
 	for (unsigned i = 0; i < 9; i++) {
 		cr_expect_eq(f->curve[i].t_ms, lb_curve[i][0]);
@@ -275,7 +275,7 @@ Test(collect, growth_curve_is_bounded_and_paired)
 	cr_expect_eq(r->findings[0].curve[0].bytes, 10);
 	cr_expect_eq(r->findings[0].curve[1].t_ms, 4);
 	cr_expect_eq(r->findings[0].curve[1].bytes, 40);
-	cr_expect_eq(r->findings[0].details_set, 1ull << VIGIL_KEY_BYTES);
+	cr_expect_eq(r->findings[0].details_set, VIGIL_KEYBIT(VIGIL_KEY_BYTES));
 	vigil_report__free(r);
 
 	/* No series at all: no curve. */
@@ -368,9 +368,9 @@ Test(collect, run_config_comes_from_the_root)
 	cr_expect_eq(r->config_set, 0);
 	cr_expect_eq(r->mode, VIGIL_MODE_FULL);
 	vigil_report__infer_run(r);
-	cr_expect_eq(r->config_set, (1ull << VIGIL_KEY_CFG_MODE) |
-				    (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |
-				    (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT));
+	cr_expect_eq(r->config_set, (VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE)) |
+				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_SAMPLE_BYTES)) |
+				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)));
 	cr_expect_eq(r->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 4096);
 	cr_expect_eq(r->mode, VIGIL_MODE_CANARY);
 	vigil_report__free(r);

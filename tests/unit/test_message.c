@@ -9,7 +9,7 @@
 static void put(struct vigil_finding *f, enum vigil_key k, uint64_t v)
 {
 	f->details[k] = v;
-	f->details_set |= 1ull << k;
+	f->details_set |= VIGIL_KEYBIT(k);
 }
 
 static const char *msg(const struct vigil_finding *f)
@@ -238,9 +238,59 @@ Test(message, human_units)
 
 Test(message, generic_kinds)
 {
-	struct vigil_finding f = {.kind = VIGIL_FK_LOCK_ORDER_INVERSION};
+	struct vigil_finding f = {.kind = VIGIL_FK_DATA_RACE};
 
-	cr_expect_str_eq(msg(&f), "lock order inversion");
+	cr_expect_str_eq(msg(&f), "data race");
+}
+
+Test(message, thread_kinds)
+{
+	struct vigil_finding o = {.kind = VIGIL_FK_LOCK_ORDER_INVERSION};
+	struct vigil_finding u = {.kind = VIGIL_FK_UNLOCK_NOT_OWNER};
+	struct vigil_finding c = {.kind = VIGIL_FK_LOCK_CONTENTION};
+	struct vigil_finding m = {.kind = VIGIL_FK_MT_UNSAFE_CALL};
+	struct vigil_finding s = {.kind = VIGIL_FK_SIGNAL_UNSAFE_CALL};
+	struct vigil_finding t = {.kind = VIGIL_FK_THREAD_LEAK};
+
+	put(&o, VIGIL_KEY_LOCK_KIND, VIGIL_LK_MUTEX);
+	put(&o, VIGIL_KEY_ADDR, 0x1000);
+	put(&o, VIGIL_KEY_OTHER_ADDR, 0x2000);
+	put(&o, VIGIL_KEY_CYCLE_LOCKS, 3);
+	put(&o, VIGIL_KEY_SINGLE_THREAD, 1);
+	cr_expect_str_eq(msg(&o), "lock order inversion: pthread_mutex_t 0x1000 taken while "
+				  "holding 0x2000, which is elsewhere taken while holding it (a "
+				  "cycle of 3 locks: potential deadlock, seen only in one thread)");
+	put(&u, VIGIL_KEY_LOCK_KIND, VIGIL_LK_SPIN);
+	put(&u, VIGIL_KEY_ADDR, 0x10);
+	put(&u, VIGIL_KEY_REASON, VIGIL_REASON_UNLOCKED);
+	cr_expect_str_eq(msg(&u), "unlock of pthread_spinlock_t 0x10 that is not locked");
+	put(&u, VIGIL_KEY_REASON, VIGIL_REASON_OTHER_OWNER);
+	put(&u, VIGIL_KEY_OWNER_TID, 77);
+	cr_expect_str_eq(msg(&u), "unlock of pthread_spinlock_t 0x10 held by another thread (77)");
+	put(&c, VIGIL_KEY_LOCK_KIND, VIGIL_LK_MTX);
+	put(&c, VIGIL_KEY_ADDR, 0x20);
+	put(&c, VIGIL_KEY_WAITS, 4);
+	put(&c, VIGIL_KEY_WAIT_NS, 250000000);
+	put(&c, VIGIL_KEY_MAX_WAIT_NS, 100000000);
+	cr_expect(strstr(msg(&c), "mtx_t 0x20 contended: 4 waits, ") == msg(&c), "%s", msg(&c));
+	put(&m, VIGIL_KEY_FUNC, VIGIL_FN_STRTOK);
+	cr_expect_str_eq(msg(&m), "strtok, which is not thread-safe, called from several threads");
+	put(&m, VIGIL_KEY_FUNC, VIGIL_FN_SETENV);
+	put(&m, VIGIL_KEY_REASON, VIGIL_REASON_SETENV_THREADS);
+	put(&m, VIGIL_KEY_THREADS, 3);
+	cr_expect(strstr(msg(&m), "setenv while 3 threads run") == msg(&m), "%s", msg(&m));
+	put(&s, VIGIL_KEY_FUNC, VIGIL_FN_PRINTF);
+	cr_expect_str_eq(msg(&s),
+			 "printf, which is not async-signal-safe, called in a signal handler");
+	put(&s, VIGIL_KEY_ERRNO_CLOBBERED, 1);
+	cr_expect_str_eq(msg(&s), "signal handler returned with errno changed");
+	put(&t, VIGIL_KEY_REASON, VIGIL_REASON_JOIN_DETACHED);
+	cr_expect_str_eq(msg(&t), "join of a detached thread");
+	/* A function id from a newer writer: named generically, never out of bounds. */
+	put(&m, VIGIL_KEY_REASON, VIGIL_REASON_TWO_THREADS);
+	put(&m, VIGIL_KEY_FUNC, VIGIL_FN_MAX + 5);
+	cr_expect_str_eq(msg(&m),
+			 "a function, which is not thread-safe, called from several threads");
 }
 
 Test(message, long_messages_are_cut_not_overrun)

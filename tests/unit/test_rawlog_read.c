@@ -103,16 +103,16 @@ Test(rawlog_read, decodes_every_record)
 	cr_assert_eq(l->findings[0].ndetails, 2);
 	cr_expect_eq(l->findings[0].details[1].value, 0xdead);
 	cr_expect_eq(l->stats[VIGIL_KEY_ALLOCS], 100);
-	cr_expect(l->stats_set & (1ull << VIGIL_KEY_FREES));
+	cr_expect(l->stats_set & (VIGIL_KEYBIT(VIGIL_KEY_FREES)));
 	cr_expect(l->has_exit);
 	cr_expect_eq(l->exit_how, VIGIL_EXIT_SIGNAL);
 	cr_expect_eq(l->exit_signal, 11);
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_MODE], VIGIL_MODE_CANARY);
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_SAMPLE_BYTES], 1u << 20);
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_ON_ERROR_ABORT], 1);
-	cr_expect_eq(l->config_set, (1ull << VIGIL_KEY_CFG_MODE) |
-				    (1ull << VIGIL_KEY_CFG_SAMPLE_BYTES) |
-				    (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT));
+	cr_expect_eq(l->config_set, (VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE)) |
+				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_SAMPLE_BYTES)) |
+				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)));
 	cr_expect_eq(l->good_bytes, b.len);
 	vigil_plog__free(l);
 }
@@ -283,11 +283,11 @@ Test(rawlog_read, config_and_stats_keep_their_own_keys)
 	lb_stats(&b, kv, 4);
 	l = vigil_plog__parse(b.data, b.len, "t.log");
 	cr_assert_null(l->note, "%s", l->note);
-	cr_expect_eq(l->config_set, (1ull << VIGIL_KEY_CFG_GUARD_RATE) |
-				    (1ull << VIGIL_KEY_CFG_REDZONE));
+	cr_expect_eq(l->config_set, (VIGIL_KEYBIT(VIGIL_KEY_CFG_GUARD_RATE)) |
+				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_REDZONE)));
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_GUARD_RATE], 1000);
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_REDZONE], 16);
-	cr_expect_eq(l->stats_set, 1ull << VIGIL_KEY_ALLOCS);
+	cr_expect_eq(l->stats_set, VIGIL_KEYBIT(VIGIL_KEY_ALLOCS));
 	vigil_plog__free(l);
 
 	b.len = 0;
@@ -426,8 +426,8 @@ Test(rawlog_read, growth_series_and_interval)
 	l = vigil_plog__parse(b.data, b.len, "grow.7.log");
 	cr_assert_null(l->note, "%s", l->note);
 	cr_expect_eq(l->config[VIGIL_KEY_CFG_GROWTH_INTERVAL_MS], 200);
-	cr_expect(l->config_set & (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS));
-	cr_expect_eq(l->stats_set & (1ull << VIGIL_KEY_CFG_GROWTH_INTERVAL_MS), 0);
+	cr_expect(l->config_set & (VIGIL_KEYBIT(VIGIL_KEY_CFG_GROWTH_INTERVAL_MS)));
+	cr_expect_eq(l->stats_set & (VIGIL_KEYBIT(VIGIL_KEY_CFG_GROWTH_INTERVAL_MS)), 0);
 	cr_assert_eq(l->nfindings, 1);
 	f = &l->findings[0];
 	cr_expect_eq(f->kind, VIGIL_FK_HEAP_GROWTH);

@@ -174,11 +174,11 @@ Test(report_json, symbolized_frames_and_special_values)
 	fr->inlined = true;
 	r->findings[0].stacks[0].frames[1].module = NULL;
 	r->findings[0].details[VIGIL_KEY_FAULT_ADDR] = 0xffffffffffffff00ull;
-	r->findings[0].details_set |= 1ull << VIGIL_KEY_FAULT_ADDR;
+	r->findings[0].details_set |= VIGIL_KEYBIT(VIGIL_KEY_FAULT_ADDR);
 	r->findings[0].details[VIGIL_KEY_SIZE] = ~0ull;
-	r->findings[0].details_set |= 1ull << VIGIL_KEY_SIZE;
+	r->findings[0].details_set |= VIGIL_KEYBIT(VIGIL_KEY_SIZE);
 	r->findings[0].details[VIGIL_KEY_SI_CODE] = (uint64_t)-6;
-	r->findings[0].details_set |= 1ull << VIGIL_KEY_SI_CODE;
+	r->findings[0].details_set |= VIGIL_KEYBIT(VIGIL_KEY_SI_CODE);
 	r->exit = (struct vigil_status){VIGIL_STATUS_SIGNAL, 11};
 	r->procs[0].exe = "/bin/\xff\xfeodd";
 	r->started = -1;
@@ -215,7 +215,7 @@ Test(report_json, heap_details_are_named)
 
 	f->kind = VIGIL_FK_MISMATCHED_FREE;
 	f->details_set = 0;
-#define PUT(k, v) (f->details[k] = (v), f->details_set |= 1ull << (k))
+#define PUT(k, v) (f->details[k] = (v), f->details_set |= VIGIL_KEYBIT(k))
 	PUT(VIGIL_KEY_ALLOC_OP, VIGIL_OP_NEW_ARRAY);
 	PUT(VIGIL_KEY_FREE_OP, VIGIL_OP_FREE);
 	PUT(VIGIL_KEY_DETECTED_BY, VIGIL_DETECT_GUARD_PAGE);
@@ -287,7 +287,7 @@ Test(report_json, run_config)
 
 	r->config[VIGIL_KEY_CFG_MODE] = VIGIL_MODE_FULL;
 	r->config[VIGIL_KEY_CFG_ON_ERROR_ABORT] = 0;
-	r->config_set = (1ull << VIGIL_KEY_CFG_MODE) | (1ull << VIGIL_KEY_CFG_ON_ERROR_ABORT);
+	r->config_set = (VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE)) | (VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT));
 	j = roundtrip(r);
 	cfg = json_object_get(json_object_get(j, "run"), "config");
 	cr_expect_eq(json_object_size(cfg), 2);

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/* stdio output, opening and closing: none of it is async-signal-safe (stream locks,
+ * buffers allocated on first use). Called from a signal handler it is reported;
+ * everywhere else these are the real calls and nothing more. */
+#undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "realsym.h"
+#include "rt.h"
+#include "sigsafe.h"
+#include "vigil/finding.h"
+
+static struct {
+	int (*vprintf)(const char *, va_list);
+	int (*vfprintf)(FILE *, const char *, va_list);
+	int (*vdprintf)(int, const char *, va_list);
+	int (*puts)(const char *);
+	int (*fputs)(const char *, FILE *);
+	int (*fputc)(int, FILE *);
+	int (*putc)(int, FILE *);
+	int (*putchar)(int);
+	size_t (*fwrite)(const void *, size_t, size_t, FILE *);
+	int (*fflush)(FILE *);
+	FILE *(*fopen)(const char *, const char *);
+	FILE *(*fopen64)(const char *, const char *);
+	int (*fclose)(FILE *);
+	void (*perror)(const char *);
+	/* FORTIFY: optional, the plain call stands in */
+	int (*vprintf_chk)(int, const char *, va_list);
+	int (*vfprintf_chk)(FILE *, int, const char *, va_list);
+	int (*vdprintf_chk)(int, int, const char *, va_list);
+} real;
+static int resolved;
+
+#define SYM(field, name) {(void **)&real.field, name}
+
+void vigil_stdout__resolve(void)
+{
+	static const struct {
+		void **slot;
+		const char *name;
+	} syms[] = {
+		SYM(vprintf, "vprintf"),       SYM(vfprintf, "vfprintf"),
+		SYM(vdprintf, "vdprintf"),     SYM(puts, "puts"),
+		SYM(fputs, "fputs"),           SYM(fputc, "fputc"),
+		SYM(putc, "putc"),             SYM(putchar, "putchar"),
+		SYM(fwrite, "fwrite"),         SYM(fflush, "fflush"),
+		SYM(fopen, "fopen"),           SYM(fopen64, "fopen64"),
+		SYM(fclose, "fclose"),         SYM(perror, "perror"),
+		SYM(vprintf_chk, "__vprintf_chk"), SYM(vfprintf_chk, "__vfprintf_chk"),
+		SYM(vdprintf_chk, "__vdprintf_chk"),
+	};
+
+	if (__atomic_load_n(&resolved, __ATOMIC_ACQUIRE))
+		return;
+	vigil_guard__enter();
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL), __ATOMIC_RELAXED);
+	if (!real.fopen64)
+		real.fopen64 = real.fopen;
+	vigil_guard__leave();
+	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
+}
+
+/* Before vigil's init (a constructor that prints); after it, already done. */
+static inline void need(void)
+{
+	if (__builtin_expect(!__atomic_load_n(&resolved, __ATOMIC_ACQUIRE), 0))
+		vigil_stdout__resolve();
+}
+
+static int do_vfprintf(unsigned fn, FILE *f, const char *fmt, va_list ap)
+{
+	unsigned t = vigil_sigsafe__enter(fn);
+	int r;
+
+	need();
+	r = real.vfprintf(f, fmt, ap);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+static int do_vfprintf_chk(unsigned fn, FILE *f, int flag, const char *fmt, va_list ap)
+{
+	unsigned t = vigil_sigsafe__enter(fn);
+	int r;
+
+	need();
+	r = real.vfprintf_chk ? real.vfprintf_chk(f, flag, fmt, ap) : real.vfprintf(f, fmt, ap);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+static int do_vdprintf(unsigned fn, int fd, int flag, int chk, const char *fmt, va_list ap)
+{
+	unsigned t = vigil_sigsafe__enter(fn);
+	int r;
+
+	need();
+	r = chk && real.vdprintf_chk ? real.vdprintf_chk(fd, flag, fmt, ap)
+				     : real.vdprintf(fd, fmt, ap);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int printf(const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vfprintf(VIGIL_FN_PRINTF, stdout, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int vprintf(const char *restrict fmt, va_list ap)
+{
+	return do_vfprintf(VIGIL_FN_VPRINTF, stdout, fmt, ap);
+}
+
+VIGIL_EXPORT int fprintf(FILE *restrict f, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vfprintf(VIGIL_FN_FPRINTF, f, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
+{
+	return do_vfprintf(VIGIL_FN_VFPRINTF, f, fmt, ap);
+}
+
+VIGIL_EXPORT int dprintf(int fd, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vdprintf(VIGIL_FN_DPRINTF, fd, 0, 0, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int vdprintf(int fd, const char *restrict fmt, va_list ap)
+{
+	return do_vdprintf(VIGIL_FN_VDPRINTF, fd, 0, 0, fmt, ap);
+}
+
+VIGIL_EXPORT int __printf_chk(int flag, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vfprintf_chk(VIGIL_FN_PRINTF, stdout, flag, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int __vprintf_chk(int flag, const char *restrict fmt, va_list ap)
+{
+	return do_vfprintf_chk(VIGIL_FN_VPRINTF, stdout, flag, fmt, ap);
+}
+
+VIGIL_EXPORT int __fprintf_chk(FILE *restrict f, int flag, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vfprintf_chk(VIGIL_FN_FPRINTF, f, flag, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int __vfprintf_chk(FILE *restrict f, int flag, const char *restrict fmt, va_list ap)
+{
+	return do_vfprintf_chk(VIGIL_FN_VFPRINTF, f, flag, fmt, ap);
+}
+
+VIGIL_EXPORT int __dprintf_chk(int fd, int flag, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = do_vdprintf(VIGIL_FN_DPRINTF, fd, flag, 1, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+VIGIL_EXPORT int __vdprintf_chk(int fd, int flag, const char *restrict fmt, va_list ap)
+{
+	return do_vdprintf(VIGIL_FN_VDPRINTF, fd, flag, 1, fmt, ap);
+}
+
+VIGIL_EXPORT int puts(const char *s)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTS);
+	int r;
+
+	need();
+	r = real.puts(s);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int fputs(const char *restrict s, FILE *restrict f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FPUTS);
+	int r;
+
+	need();
+	r = real.fputs(s, f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int fputc(int c, FILE *f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FPUTC);
+	int r;
+
+	need();
+	r = real.fputc(c, f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int putc(int c, FILE *f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTC);
+	int r;
+
+	need();
+	r = real.putc(c, f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int putchar(int c)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTCHAR);
+	int r;
+
+	need();
+	r = real.putchar(c);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT size_t fwrite(const void *restrict p, size_t size, size_t n, FILE *restrict f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FWRITE);
+	size_t r;
+
+	need();
+	r = real.fwrite(p, size, n, f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int fflush(FILE *f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FFLUSH);
+	int r;
+
+	need();
+	r = real.fflush(f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT FILE *fopen(const char *restrict path, const char *restrict mode)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FOPEN);
+	FILE *r;
+
+	need();
+	r = real.fopen(path, mode);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+/* What fopen() compiles to with -D_FILE_OFFSET_BITS=64. */
+VIGIL_EXPORT FILE *fopen64(const char *restrict path, const char *restrict mode)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FOPEN);
+	FILE *r;
+
+	need();
+	r = real.fopen64(path, mode);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT int fclose(FILE *f)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FCLOSE);
+	int r;
+
+	need();
+	r = real.fclose(f);
+	vigil_sigsafe__leave(t);
+	return r;
+}
+
+VIGIL_EXPORT void perror(const char *s)
+{
+	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PERROR);
+
+	need();
+	real.perror(s);
+	vigil_sigsafe__leave(t);
+}

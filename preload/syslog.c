@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/* syslog: takes a lock, formats into an allocated buffer, may open the log socket;
+ * not async-signal-safe. Called from a signal handler it is reported; everywhere
+ * else these are the real calls and nothing more. */
+#undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
+#include <stdarg.h>
+#include <syslog.h>
+
+#include "realsym.h"
+#include "rt.h"
+#include "sigsafe.h"
+#include "vigil/finding.h"
+
+static void (*real_vsyslog)(int, const char *, va_list);
+static void (*real_vsyslog_chk)(int, int, const char *, va_list); /* FORTIFY, optional */
+static int resolved;
+
+void vigil_syslog__resolve(void)
+{
+	if (__atomic_load_n(&resolved, __ATOMIC_ACQUIRE))
+		return;
+	vigil_guard__enter();
+	real_vsyslog = (void (*)(int, const char *, va_list))vigil_realsym("vsyslog", NULL);
+	real_vsyslog_chk =
+		(void (*)(int, int, const char *, va_list))vigil_realsym("__vsyslog_chk", NULL);
+	vigil_guard__leave();
+	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
+}
+
+static void do_vsyslog(unsigned fn, int pri, int flag, int chk, const char *fmt, va_list ap)
+{
+	unsigned t = vigil_sigsafe__enter(fn);
+
+	if (__builtin_expect(!__atomic_load_n(&resolved, __ATOMIC_ACQUIRE), 0))
+		vigil_syslog__resolve();
+	if (chk && real_vsyslog_chk)
+		real_vsyslog_chk(pri, flag, fmt, ap);
+	else
+		real_vsyslog(pri, fmt, ap);
+	vigil_sigsafe__leave(t);
+}
+
+VIGIL_EXPORT void syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	do_vsyslog(VIGIL_FN_SYSLOG, pri, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+VIGIL_EXPORT void vsyslog(int pri, const char *fmt, va_list ap)
+{
+	do_vsyslog(VIGIL_FN_VSYSLOG, pri, 0, 0, fmt, ap);
+}
+
+VIGIL_EXPORT void __syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	do_vsyslog(VIGIL_FN_SYSLOG, pri, flag, 1, fmt, ap);
+	va_end(ap);
+}
+
+VIGIL_EXPORT void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
+{
+	do_vsyslog(VIGIL_FN_VSYSLOG, pri, flag, 1, fmt, ap);
+}
