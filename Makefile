@@ -80,6 +80,16 @@ $(BUILD)/preload/%.o: preload/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -c -o $@ $<
 
+# Every interposed name, from the export list: realsym.c resolves them all at start.
+$(BUILD)/gen/realsyms.h: preload/libvigil.map
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)sed -n '/global:/,/local:/p' $< | sed -e '/global:\|local:/d' -e 's|/\*.*\*/||' | \
+		tr ';' '\n' | tr -d ' \t' | grep -v '^$$' | sed 's/.*/"&",/' > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/preload/realsym.o: $(BUILD)/gen/realsyms.h
+$(BUILD)/preload/realsym.o: PRELOAD_CFLAGS += -I$(BUILD)/gen
+
 $(BUILD)/pure/preload/%.o: preload/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)

@@ -6,10 +6,8 @@
 #include <threads.h>
 
 #include "locks.h"
+#include "pmutex.h"
 #include "realsym.h"
-
-#define KIND_MASK 3
-#define OWNER_INCONSISTENT 0x7fffffff
 
 static int (*real_mtx_init)(mtx_t *, int);
 static int (*real_mtx_lock)(mtx_t *);
@@ -26,16 +24,6 @@ static void (*real_cnd_destroy)(cnd_t *);
 
 #define REAL(f) VIGIL_REAL(real_##f, #f, NULL)
 
-static inline const pthread_mutex_t *pm(const mtx_t *m)
-{
-	return (const pthread_mutex_t *)(const void *)m;
-}
-
-static inline int owner_of(const mtx_t *m)
-{
-	return __atomic_load_n(&pm(m)->__data.__owner, __ATOMIC_RELAXED);
-}
-
 static int lock(mtx_t *m, struct vigil_lkcall *c, const struct timespec *at)
 {
 	int r = REAL(mtx_trylock)(m);
@@ -47,9 +35,7 @@ static int lock(mtx_t *m, struct vigil_lkcall *c, const struct timespec *at)
 	if (r != thrd_busy)
 		return at ? REAL(mtx_timedlock)(m, at) : REAL(mtx_lock)(m);
 	c->timed = at != NULL;
-	vigil_locks__wait_begin(c, owner_of(m) == c->t->tid &&
-					   (pm(m)->__data.__kind & KIND_MASK) !=
-						   PTHREAD_MUTEX_RECURSIVE);
+	vigil_locks__wait_begin(c, vigil_pmutex__relocks(m, c->t->tid));
 	r = at ? REAL(mtx_timedlock)(m, at) : REAL(mtx_lock)(m);
 	vigil_locks__wait_end(c, r == thrd_success);
 	return r;
@@ -89,16 +75,10 @@ VIGIL_EXPORT int mtx_trylock(mtx_t *m)
 VIGIL_EXPORT int mtx_unlock(mtx_t *m)
 {
 	struct vigil_lkcall c;
-	int owner;
 
 	if (!VIGIL_LKCALL(c, m, VIGIL_LK_MTX, 0, VIGIL_FN_MTX_LOCK))
 		return REAL(mtx_unlock)(m);
-	owner = owner_of(m);
-	vigil_locks__released(&c);
-	if (owner != c.t->tid && owner != OWNER_INCONSISTENT)
-		vigil_locks__misuse(&c, VIGIL_FK_UNLOCK_NOT_OWNER,
-				    owner ? VIGIL_REASON_OTHER_OWNER : VIGIL_REASON_UNLOCKED,
-				    (uint32_t)owner, 0);
+	vigil_pmutex__unlocking(&c, m);
 	return REAL(mtx_unlock)(m);
 }
 
@@ -116,9 +96,7 @@ VIGIL_EXPORT void mtx_destroy(mtx_t *m)
 	struct vigil_lkcall c;
 
 	if (VIGIL_LKCALL(c, m, VIGIL_LK_MTX, 0, VIGIL_FN_NONE)) {
-		if (__atomic_load_n(&pm(m)->__data.__lock, __ATOMIC_RELAXED))
-			vigil_locks__misuse(&c, VIGIL_FK_DESTROY_LOCKED, VIGIL_REASON_LOCKED,
-					    (uint32_t)owner_of(m), 0);
+		vigil_pmutex__destroying(&c, m);
 		vigil_locks__released(&c);
 		vigil_locks__retire(c.addr);
 	}
@@ -128,11 +106,9 @@ VIGIL_EXPORT void mtx_destroy(mtx_t *m)
 static int cnd_wait_common(cnd_t *cv, mtx_t *m, const struct timespec *at,
 			   struct vigil_lkcall *c)
 {
-	int owner = owner_of(m), r;
+	int r;
 
-	if (owner != c->t->tid && owner != OWNER_INCONSISTENT)
-		vigil_locks__misuse(c, VIGIL_FK_COND_WAIT_NOT_OWNER, VIGIL_REASON_NOT_HELD,
-				    (uint32_t)owner, (uintptr_t)m);
+	vigil_pmutex__waiting(c, m);
 	vigil_locks__cond_wait_begin(c, (uintptr_t)m);
 	r = at ? REAL(cnd_timedwait)(cv, m, at) : REAL(cnd_wait)(cv, m);
 	vigil_locks__cond_wait_end(c, (uintptr_t)m);

@@ -7,9 +7,8 @@
 #include <pthread.h>
 
 #include "locks.h"
+#include "pmutex.h"
 #include "realsym.h"
-
-#define OWNER_INCONSISTENT 0x7fffffff
 #define VERSION "GLIBC_2.3.2"
 
 static int (*real_wait)(pthread_cond_t *, pthread_mutex_t *);
@@ -26,11 +25,7 @@ static int (*real_destroy)(pthread_cond_t *);
 /* Before the wait: the mutex must be the caller's. */
 static void wait_begin(struct vigil_lkcall *c, pthread_mutex_t *m)
 {
-	int owner = __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
-
-	if (owner != c->t->tid && owner != OWNER_INCONSISTENT)
-		vigil_locks__misuse(c, VIGIL_FK_COND_WAIT_NOT_OWNER, VIGIL_REASON_NOT_HELD,
-				    (uint32_t)owner, (uintptr_t)m);
+	vigil_pmutex__waiting(c, m);
 	vigil_locks__cond_wait_begin(c, (uintptr_t)m);
 }
 

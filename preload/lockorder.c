@@ -30,7 +30,7 @@ struct edge {
 static struct edge *edges; /* [1..cap] */
 static uint32_t *slots;
 static uint32_t cap, mask, used, epoch;
-static uint64_t overflow, gated;
+static uint64_t overflow, gated, searches_cut;
 static vigil_lock_t lock;
 
 int vigil_lockorder__init(unsigned max_edges)
@@ -112,13 +112,56 @@ static int passes_readers(const struct cycle *c)
 	return 0;
 }
 
-/* Depth-first over the simple paths from the closing edge's target back to its
- * source, under the graph lock; the first one that makes a cycle able to deadlock
- * is kept in c. Bounded in depth and in work: a path not found is a cycle missed,
- * never a stall. *harmless counts the cycles seen that cannot deadlock. */
-static int search(uint32_t closing, struct cycle *c, unsigned *harmless)
+static int harmless(const struct cycle *c)
 {
-	uint32_t cursor[DEPTH_MAX]; /* next edge to try at each depth */
+	return is_gated(c) || passes_readers(c);
+}
+
+/* Any path from the closing edge's target back to its source, each node visited
+ * once: time linear in the edges, so a cycle within DEPTH_MAX is never missed for
+ * lack of budget. */
+static int reach(uint32_t closing, struct cycle *c)
+{
+	uint32_t cursor[DEPTH_MAX];
+	uint32_t goal = edges[closing].from;
+	unsigned d = 0;
+	struct vigil_lnode *n = vigil_locktab__node(edges[closing].to);
+
+	if (!n)
+		return 0;
+	epoch++;
+	n->visit = epoch;
+	cursor[0] = n->first_out;
+	c->edge[0] = closing;
+	for (;;) {
+		uint32_t e = cursor[d];
+
+		if (!e) {
+			if (!d)
+				return 0;
+			d--;
+			continue;
+		}
+		cursor[d] = edges[e].next_out;
+		c->edge[d + 1] = e;
+		if (edges[e].to == goal) {
+			c->n = d + 2;
+			return 1;
+		}
+		n = vigil_locktab__node(edges[e].to);
+		if (!n || n->visit == epoch || d + 1 >= DEPTH_MAX)
+			continue;
+		n->visit = epoch;
+		cursor[++d] = n->first_out;
+	}
+}
+
+/* The simple paths one by one (a node leaves the path when the search backs out of
+ * it), for when the cycles found so far were harmless: another path may not be.
+ * Bounded in work; *cut is set when the budget ran out. */
+static int enumerate(uint32_t closing, struct cycle *c, int *cut)
+{
+	uint32_t cursor[DEPTH_MAX];
 	uint32_t goal = edges[closing].from;
 	unsigned d = 0, budget = WORK_MAX;
 	struct vigil_lnode *n = vigil_locktab__node(edges[closing].to);
@@ -135,22 +178,22 @@ static int search(uint32_t closing, struct cycle *c, unsigned *harmless)
 		if (!e) {
 			if (!d)
 				return 0;
-			/* Leaving the node this depth was exploring from. */
 			n = vigil_locktab__node(edges[c->edge[d]].to);
 			if (n)
 				n->visit = 0;
 			d--;
 			continue;
 		}
-		if (!budget--)
+		if (!budget--) {
+			*cut = 1;
 			return 0;
+		}
 		cursor[d] = edges[e].next_out;
 		c->edge[d + 1] = e;
 		if (edges[e].to == goal) {
 			c->n = d + 2;
-			if (!is_gated(c) && !passes_readers(c))
+			if (!harmless(c))
 				return 1;
-			++*harmless;
 			continue;
 		}
 		n = vigil_locktab__node(edges[e].to);
@@ -159,6 +202,33 @@ static int search(uint32_t closing, struct cycle *c, unsigned *harmless)
 		n->visit = epoch;
 		cursor[++d] = n->first_out;
 	}
+}
+
+/* A cycle through the closing edge that can deadlock, kept in c; under the graph
+ * lock. *harmless_seen: a cycle was found, but only ones that cannot deadlock. */
+static int search(uint32_t closing, struct cycle *c, unsigned *harmless_seen)
+{
+	uint32_t slot, rev = find(edges[closing].to, edges[closing].from, &slot);
+	int cut = 0;
+
+	/* The two-lock inversion, the common one: a single probe. */
+	if (rev) {
+		c->edge[0] = closing;
+		c->edge[1] = rev;
+		c->n = 2;
+		if (!harmless(c))
+			return 1;
+		++*harmless_seen;
+	}
+	if (!reach(closing, c))
+		return 0;
+	if (!harmless(c))
+		return 1;
+	++*harmless_seen;
+	if (enumerate(closing, c, &cut))
+		return 1;
+	searches_cut += cut;
+	return 0;
 }
 
 /* Under the lock: the cycle closed by edge id, copied into f, or 0. */
@@ -277,11 +347,12 @@ out:
 		vigil_fb__emit(&f, VIGIL_FK_LOCK_ORDER_INVERSION, VIGIL_SEV_ERROR);
 }
 
-void vigil_lockorder__stats(uint64_t *e, uint64_t *o, uint64_t *g)
+void vigil_lockorder__stats(uint64_t *e, uint64_t *o, uint64_t *g, uint64_t *cut)
 {
 	*e = used;
 	*o = overflow;
 	*g = gated;
+	*cut = searches_cut;
 }
 
 void vigil_lockorder__lock(void)

@@ -29,7 +29,10 @@ void vigil_lockorder__edge(uint32_t from, uint32_t to, unsigned flags, uint32_t 
 			   void *arg) VIGIL_HID;
 
 int vigil_lockorder__init(unsigned max_edges) VIGIL_HID;
-void vigil_lockorder__stats(uint64_t *edges, uint64_t *overflow, uint64_t *gated) VIGIL_HID;
+/* Edges made, edges dropped (graph full), cycles found harmless (gated, or through
+ * readers), searches that ran out of budget before deciding. */
+void vigil_lockorder__stats(uint64_t *edges, uint64_t *overflow, uint64_t *gated,
+			    uint64_t *cut) VIGIL_HID;
 void vigil_lockorder__lock(void) VIGIL_HID;
 void vigil_lockorder__unlock(int reset) VIGIL_HID;
 

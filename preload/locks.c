@@ -26,6 +26,7 @@ static pthread_key_t exit_key;
 static int have_key;
 __thread struct vigil_lthread *vigil_lthread_me;
 static uint64_t contended_waits, contended_ns;
+static unsigned nlive; /* threads with a slot */
 static uintptr_t seen[SEEN_SLOTS]; /* call sites already reported, by kind */
 uintptr_t vigil_outer_locks[VIGIL_OUTER_SLOTS];
 
@@ -62,6 +63,7 @@ static void on_thread_exit(void *p)
 	}
 	__atomic_store_n(&t->wait_addr, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->tid, 0, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&nlive, 1, __ATOMIC_RELAXED);
 	vigil_lthread_me = NULL;
 }
 
@@ -91,6 +93,7 @@ struct vigil_lthread *vigil_locks__claim(void)
 	if (t) {
 		memset(t, 0, sizeof(*t));
 		t->tid = vigil_gettid();
+		__atomic_add_fetch(&nlive, 1, __ATOMIC_RELAXED);
 	}
 	vigil_lock__release(&pool_lock);
 	vigil_lthread_me = t;
@@ -196,11 +199,14 @@ static void order_check(struct vigil_lkcall *c, struct here *s)
 
 		if (!h->node)
 			continue;
+		/* A gate serialises only if held exclusively: readers share it. */
 		for (unsigned j = 0; j < t->nheld && ng < VIGIL_GATES_MAX; j++)
-			if (j != i && t->held[j].node && t->held[j].node != h->node)
+			if (j != i && t->held[j].node && t->held[j].node != h->node &&
+			    !t->held[j].shared)
 				gates[ng++] = t->held[j].node;
 		s->h = h;
-		vigil_outer_locks[vigil_outer__slot(h->addr)] = h->addr;
+		if (vigil_outer_locks[vigil_outer__slot(h->addr)] != h->addr)
+			vigil_outer_locks[vigil_outer__slot(h->addr)] = h->addr;
 		vigil_lockorder__edge(h->node, to, flags, h->stack, gates, ng, make_stacks, s);
 	}
 }
@@ -304,7 +310,11 @@ void vigil_locks__wait_begin(struct vigil_lkcall *c, int self_deadlock)
 	t->wait_seq++;
 	c->t0 = t->wait_t0 = vigil_now_ns();
 	__atomic_store_n(&t->wait_addr, c->addr, __ATOMIC_RELEASE);
-	vigil_deadlock__start();
+	/* The watchdog makes the program multithreaded: only where a deadlock among its
+	 * threads is possible - not for a lock shared with other processes, nor from
+	 * a signal handler (pthread_create is not async-signal-safe there). */
+	if (!c->pshared && !vigil_sig_depth && __atomic_load_n(&nlive, __ATOMIC_RELAXED) > 1)
+		vigil_deadlock__start();
 	SLOW_END();
 }
 
@@ -478,18 +488,19 @@ void vigil_locks__at_exit(void)
 
 unsigned vigil_locks__stats(struct vigil_rec_kv *kv, unsigned max)
 {
-	uint64_t edges, overflow, gated;
+	uint64_t edges, overflow, gated, cut;
 	unsigned n = 0;
 
-	if (!pool || max < 7)
+	if (!pool || max < 8)
 		return 0;
-	vigil_lockorder__stats(&edges, &overflow, &gated);
+	vigil_lockorder__stats(&edges, &overflow, &gated, &cut);
 #define KV(k, v) kv[n++] = (struct vigil_rec_kv){.key = (k), .value = (v)}
 	KV(VIGIL_KEY_LOCKS, vigil_locktab__count());
 	KV(VIGIL_KEY_LOCK_OVERFLOW, vigil_locktab__overflow());
 	KV(VIGIL_KEY_LOCK_EDGES, edges);
 	KV(VIGIL_KEY_EDGE_OVERFLOW, overflow);
 	KV(VIGIL_KEY_GATED_CYCLES, gated);
+	KV(VIGIL_KEY_CYCLE_SEARCHES_CUT, cut);
 	KV(VIGIL_KEY_CONTENDED_WAITS, __atomic_load_n(&contended_waits, __ATOMIC_RELAXED));
 	KV(VIGIL_KEY_CONTENDED_NS, __atomic_load_n(&contended_ns, __ATOMIC_RELAXED));
 #undef KV
@@ -516,6 +527,7 @@ void vigil_locks__fork_unlock(int child)
 			}
 		if (vigil_lthread_me)
 			vigil_lthread_me->tid = vigil_gettid();
+		nlive = vigil_lthread_me != NULL;
 		vigil_deadlock__after_fork_child();
 	} else {
 		vigil_lock__release(&pool_lock);

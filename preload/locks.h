@@ -64,6 +64,7 @@ struct vigil_lkcall {
 	uint8_t kind;      /* enum vigil_lock_kind */
 	uint8_t shared;    /* a read lock */
 	uint8_t timed;     /* a call with a timeout (timedlock, clocklock) */
+	uint8_t pshared;   /* shared between processes: its holder may be elsewhere */
 	uint32_t node;     /* lock table id, once an order check looked it up */
 	uint32_t stack;    /* this acquisition's stack, when one was captured */
 	uint64_t t0;
@@ -74,7 +75,7 @@ struct vigil_lkcall {
  * when the thread checks are off or vigil is busy: call the real function only. */
 #define VIGIL_LKCALL(c, lockp, k, sh, fn)                                                 \
 	((c).addr = (uintptr_t)(lockp), (c).kind = (k), (c).shared = (sh), (c).node = 0,   \
-	 (c).stack = 0, (c).timed = 0,                                                     \
+	 (c).stack = 0, (c).timed = 0, (c).pshared = 0,                                    \
 	 (c).pc = (uintptr_t)__builtin_return_address(0),                                 \
 	 (c).cfa = (uintptr_t)__builtin_dwarf_cfa(), vigil_locks__enter(&(c), (fn)))
 

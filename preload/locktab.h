@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The lock table: one node per lock object the thread checks had to remember (a lock
  * taken while holding another, a contended one, a cond). A node is a lock's identity:
- * init and destroy retire it, so a mutex made again at the same address is a new
- * node with no history. Lookups take no lock; the table is bounded and counts what
- * it could not hold. */
+ * init, destroy and freeing its memory retire it, so a mutex made again at the same
+ * address is a new node with no history. Lookups take no lock and a bounded number
+ * of probes; the table is bounded and counts what it could not hold. */
 #ifndef VIGIL_LOCKTAB_H
 #define VIGIL_LOCKTAB_H
 
@@ -31,22 +31,28 @@ struct vigil_lnode {
 	uint32_t cond_waiters, cond_woken;
 };
 
-/* Pages that may hold a lock the table knows (a Bloom filter by page): memory handed
- * back to the allocator forgets the locks in it, or a new object at the same
- * address - a std::mutex, which never calls init or destroy - would inherit the old
- * one's order history. Zero while the thread checks are off. */
-#define VIGIL_LOCK_PAGE_BITS (1u << 16)
-extern uint64_t vigil_lock_pages[VIGIL_LOCK_PAGE_BITS / 64] VIGIL_HID;
+/* Pages that may hold a lock the table knows (a counting Bloom filter by page, so it
+ * empties as locks go): memory handed back to the allocator or the kernel forgets the
+ * locks in it, or a new object at the same address - a std::mutex, which never calls
+ * init or destroy - would inherit the old one's order history. Off while the thread
+ * checks are. */
+#define VIGIL_LOCK_PAGE_SLOTS (1u << 16)
+extern uint8_t vigil_lock_pages[VIGIL_LOCK_PAGE_SLOTS] VIGIL_HID;
 extern int vigil_lock_pages_on VIGIL_HID;
+
+static inline uint32_t vigil_locktab__page_slot(uintptr_t page)
+{
+	return (uint32_t)((page * 0x9e3779b97f4a7c15ull) >> 48);
+}
 
 static inline int vigil_locktab__page_maybe(uintptr_t page)
 {
-	uint32_t h = (uint32_t)((page * 0x9e3779b97f4a7c15ull) >> 48);
-
-	return (int)((vigil_lock_pages[h >> 6] >> (h & 63)) & 1);
+	return __atomic_load_n(&vigil_lock_pages[vigil_locktab__page_slot(page)],
+			       __ATOMIC_RELAXED) != 0;
 }
 
-/* Forgets the locks in [p, p + size); size 0: the allocator's usable size of p. */
+/* Forgets the locks in [p, p + size); size 0: the allocator's usable size of p.
+ * Enters the guard itself: callable from the allocator's fast paths. */
 void vigil_locktab__forget(uintptr_t p, size_t size) VIGIL_HID;
 
 /* Memory at p (size bytes, 0 if unknown) goes back to the allocator. */
@@ -63,11 +69,12 @@ static inline void vigil_locktab__freeing(const void *p, size_t size)
 }
 
 int vigil_locktab__init(unsigned max_locks) VIGIL_HID;
-/* The live node of addr, created when create is set; 0 when absent or full. */
+/* The live node of addr, created when create is set; 0 when absent or full (an
+ * address that found the table full is counted once). */
 uint32_t vigil_locktab__get(uintptr_t addr, unsigned kind, int create) VIGIL_HID;
 /* addr holds a new lock (init) or none (destroy): its node keeps its history but is
  * not found any more; a node with no history (no edge, no wait) is reused. Takes the
- * order graph's lock, then the table's. */
+ * order graph's lock, then the table's, only when addr has a node. */
 void vigil_locktab__retire(uintptr_t addr) VIGIL_HID;
 struct vigil_lnode *vigil_locktab__node(uint32_t id) VIGIL_HID;
 /* Nodes handed out so far (ids 1..n), and locks that found the table full. */

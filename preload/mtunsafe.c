@@ -86,9 +86,14 @@ static void fork_check(void)
 
 	if (seen == vigil_rt.pid)
 		return;
+	/* The guard: the compiler may make the clearing a memset call, which would be
+	 * vigil's own interposer. */
 	if (__atomic_compare_exchange_n(&state_pid, &seen, vigil_rt.pid, 0, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE) && seen)
+					__ATOMIC_ACQUIRE) && seen) {
+		vigil_guard__enter();
 		reset_state();
+		vigil_guard__leave();
+	}
 }
 
 static inline int checking(void)

@@ -7,10 +7,8 @@
 #include <pthread.h>
 
 #include "locks.h"
+#include "pmutex.h"
 #include "realsym.h"
-
-#define KIND_MASK 3              /* PTHREAD_MUTEX_KIND_MASK_NP */
-#define OWNER_INCONSISTENT 0x7fffffff /* robust mutex whose owner died */
 
 static int (*real_lock)(pthread_mutex_t *);
 static int (*real_trylock)(pthread_mutex_t *);
@@ -21,17 +19,6 @@ static int (*real_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
 static int (*real_destroy)(pthread_mutex_t *);
 
 #define REAL(f) VIGIL_REAL(real_##f, "pthread_mutex_" #f, NULL)
-
-static inline int owner_of(const pthread_mutex_t *m)
-{
-	return __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
-}
-
-/* The caller holds m and m is not recursive: locking it again never succeeds. */
-static inline int relocks(const pthread_mutex_t *m, pid_t tid)
-{
-	return owner_of(m) == tid && (m->__data.__kind & KIND_MASK) != PTHREAD_MUTEX_RECURSIVE;
-}
 
 static inline int got(int r)
 {
@@ -63,7 +50,8 @@ lock_checked(pthread_mutex_t *m, struct vigil_lkcall *c, enum how how, clockid_t
 	if (r != EBUSY)
 		return block(m, how, clk, at); /* its own error (EINVAL...) */
 	c->timed = how != LOCK;
-	vigil_locks__wait_begin(c, relocks(m, c->t->tid));
+	c->pshared = vigil_pmutex__pshared(m);
+	vigil_locks__wait_begin(c, vigil_pmutex__relocks(m, c->t->tid));
 	r = block(m, how, clk, at);
 	vigil_locks__wait_end(c, got(r));
 	return r;
@@ -113,16 +101,10 @@ VIGIL_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 VIGIL_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	struct vigil_lkcall c;
-	int owner;
 
 	if (!VIGIL_LKCALL(c, m, VIGIL_LK_MUTEX, 0, VIGIL_FN_PTHREAD_MUTEX_UNLOCK))
 		return REAL(unlock)(m);
-	owner = owner_of(m);
-	vigil_locks__released(&c);
-	if (owner != c.t->tid && owner != OWNER_INCONSISTENT)
-		vigil_locks__misuse(&c, VIGIL_FK_UNLOCK_NOT_OWNER,
-				    owner ? VIGIL_REASON_OTHER_OWNER : VIGIL_REASON_UNLOCKED,
-				    (uint32_t)owner, 0);
+	vigil_pmutex__unlocking(&c, m);
 	return REAL(unlock)(m);
 }
 
@@ -138,14 +120,11 @@ VIGIL_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_
 VIGIL_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 {
 	struct vigil_lkcall c;
-	int owner, r;
+	int r;
 
 	if (!VIGIL_LKCALL(c, m, VIGIL_LK_MUTEX, 0, VIGIL_FN_NONE))
 		return REAL(destroy)(m);
-	owner = owner_of(m);
-	if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED))
-		vigil_locks__misuse(&c, VIGIL_FK_DESTROY_LOCKED, VIGIL_REASON_LOCKED,
-				    owner == OWNER_INCONSISTENT ? 0 : (uint32_t)owner, 0);
+	vigil_pmutex__destroying(&c, m);
 	/* A destroy refused (EBUSY) leaves the lock as it was. */
 	r = REAL(destroy)(m);
 	if (!r) {

@@ -5,8 +5,13 @@
 
 #include "hidden.h"
 
-/* dlvsym(RTLD_NEXT, name, version) when version is set (glibc keeps old ABIs of
- * some pthread functions under the same name), else dlsym(RTLD_NEXT, name). */
+/* Looks up every interposed name once; called at the start of vigil's
+ * initialisation, before any interposer does its work. */
+void vigil_realsym__init(void) VIGIL_HID;
+
+/* The next definition of name (of that symbol version when version is set), from the
+ * table once it is filled: no loader lock then. Names vigil does not export, and
+ * calls before the start, go to dlsym/dlvsym. */
 void *vigil_realsym(const char *name, const char *version) VIGIL_HID;
 
 /* The real function in the static pointer var, resolved the first time. */

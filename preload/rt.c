@@ -14,6 +14,7 @@
 #include "locks.h"
 #include "modmap.h"
 #include "rawlog.h"
+#include "realsym.h"
 #include "rt.h"
 #include "vigil/finding.h"
 
@@ -384,6 +385,7 @@ void vigil_rt__init(void)
 		return;
 	vigil_guard__enter();
 	vigil_rt.pid = getpid();
+	vigil_realsym__init();
 	if (resolve_real()) {
 		__atomic_store_n(&vigil_rt.state, VIGIL_DISABLED, __ATOMIC_RELEASE);
 		goto out;

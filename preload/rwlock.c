@@ -68,53 +68,75 @@ static int acquire(pthread_rwlock_t *l, struct vigil_lkcall *c, const struct op 
 	else if (!c->shared && vigil_locks__holds(c, &shared))
 		self = 1;
 	c->timed = op->timed || op->clocked;
+	c->pshared = l->__data.__shared != 0;
 	vigil_locks__wait_begin(c, self);
 	r = call(l, op);
 	vigil_locks__wait_end(c, r == 0);
 	return r;
 }
 
-#define ACQUIRE(l, sh, ...)                                                              \
-	do {                                                                               \
-		struct vigil_lkcall c;                                                     \
-		struct op op = {__VA_ARGS__};                                              \
-		if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, sh, VIGIL_FN_PTHREAD_RWLOCK_LOCK)) \
-			return call(l, &op);                                               \
-		return acquire(l, &c, &op);                                                \
-	} while (0)
-
 VIGIL_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
 {
-	ACQUIRE(l, 1, .lock = REAL(rdlock), .trylock = REAL(tryrdlock));
+	struct op op = {.lock = REAL(rdlock), .trylock = REAL(tryrdlock)};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 1, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 VIGIL_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 {
-	ACQUIRE(l, 0, .lock = REAL(wrlock), .trylock = REAL(trywrlock));
+	struct op op = {.lock = REAL(wrlock), .trylock = REAL(trywrlock)};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 0, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 VIGIL_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *at)
 {
-	ACQUIRE(l, 1, .timed = REAL(timedrdlock), .trylock = REAL(tryrdlock), .at = at);
+	struct op op = {.timed = REAL(timedrdlock), .trylock = REAL(tryrdlock), .at = at};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 1, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 VIGIL_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *at)
 {
-	ACQUIRE(l, 0, .timed = REAL(timedwrlock), .trylock = REAL(trywrlock), .at = at);
+	struct op op = {.timed = REAL(timedwrlock), .trylock = REAL(trywrlock), .at = at};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 0, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 VIGIL_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk,
 					    const struct timespec *at)
 {
-	ACQUIRE(l, 1, .clocked = REAL(clockrdlock), .trylock = REAL(tryrdlock), .clk = clk,
-		.at = at);
+	struct op op = {.clocked = REAL(clockrdlock), .trylock = REAL(tryrdlock), .clk = clk,
+			.at = at};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 1, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 VIGIL_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk,
 					    const struct timespec *at)
 {
-	ACQUIRE(l, 0, .clocked = REAL(clockwrlock), .trylock = REAL(trywrlock), .clk = clk,
-		.at = at);
+	struct op op = {.clocked = REAL(clockwrlock), .trylock = REAL(trywrlock), .clk = clk,
+			.at = at};
+	struct vigil_lkcall c;
+
+	if (!VIGIL_LKCALL(c, l, VIGIL_LK_RWLOCK, 0, VIGIL_FN_PTHREAD_RWLOCK_LOCK))
+		return call(l, &op);
+	return acquire(l, &c, &op);
 }
 
 static int try(pthread_rwlock_t *l, int shared)

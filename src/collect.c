@@ -225,8 +225,55 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 	return fnv_bytes(h, b, sizeof(b));
 }
 
+static uint64_t hash_top(uint64_t h, const struct vigil_stack *s)
+{
+	for (size_t i = 0; i < s->nframes && i < TOP_FRAMES; i++) {
+		const struct vigil_frame *fr = &s->frames[i];
+
+		if (fr->function) {
+			h = fnv_str(h, fr->function);
+			h = fnv_str(h, fr->file ? base_name(fr->file) : NULL);
+			h = fnv_u64(h, fr->line);
+		} else {
+			h = fnv_str(h, fr->module ? base_name(fr->module) : NULL);
+			h = fnv_u64(h, fr->module ? fr->offset : fr->pc);
+		}
+	}
+	return h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A cycle of locks or of blocked threads is written from whichever edge closed it or
+ * thread waited first: which one that is depends on scheduling. Its identity is the
+ * set of its (stack, stack) pairs, in no order. */
+static bool cyclic(const struct vigil_finding *f)
+{
+	return (f->kind == VIGIL_FK_LOCK_ORDER_INVERSION || f->kind == VIGIL_FK_DEADLOCK) &&
+	       f->nstacks >= 2 && !(f->nstacks & 1);
+}
+
+static uint64_t hash_cycle(uint64_t h, const struct vigil_finding *f)
+{
+	uint64_t pair[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i + 1 < f->nstacks && n < sizeof(pair) / sizeof(pair[0]); i += 2)
+		pair[n++] = hash_top(hash_top(FNV_OFFSET, &f->stacks[i]), &f->stacks[i + 1]);
+	qsort(pair, n, sizeof(pair[0]), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		h = fnv_u64(h, pair[i]);
+	return h;
+}
+
 /* A finding's id is the FNV-1a 64 hash of its kind, the identity details of its kind
- * (the signal of a crash, the operations of a mismatched free...) and the top three frames of its first stack: function, file
+ * (the signal of a crash, the operations of a mismatched free...) and the top three
+ * frames of its first stack (of every pair of stacks, for a cycle): function, file
  * basename and line when symbolized, module basename and offset when not. Basenames
  * keep the id stable when the same build runs from another directory. */
 static void finding_id(struct vigil_finding *f)
@@ -238,22 +285,10 @@ static void finding_id(struct vigil_finding *f)
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++)
 		if (keys & f->details_set & (VIGIL_KEYBIT(k)))
 			h = fnv_u64(fnv_u64(h, k), f->details[k]);
-	if (f->nstacks) {
-		const struct vigil_stack *s = &f->stacks[0];
-
-		for (size_t i = 0; i < s->nframes && i < TOP_FRAMES; i++) {
-			const struct vigil_frame *fr = &s->frames[i];
-
-			if (fr->function) {
-				h = fnv_str(h, fr->function);
-				h = fnv_str(h, fr->file ? base_name(fr->file) : NULL);
-				h = fnv_u64(h, fr->line);
-			} else {
-				h = fnv_str(h, fr->module ? base_name(fr->module) : NULL);
-				h = fnv_u64(h, fr->module ? fr->offset : fr->pc);
-			}
-		}
-	}
+	if (cyclic(f))
+		h = hash_cycle(h, f);
+	else if (f->nstacks)
+		h = hash_top(h, &f->stacks[0]);
 	snprintf(f->id, sizeof(f->id), "%016" PRIx64, h);
 }
 
@@ -615,6 +650,8 @@ static int note_limits(struct vigil_report *r)
 					  "lock graph was full (raise max_locks)"},
 		{VIGIL_KEY_THREAD_OVERFLOW, "%" PRIu64 " threads were not tracked for joins: the "
 					    "thread table was full"},
+		{VIGIL_KEY_CYCLE_SEARCHES_CUT, "%" PRIu64 " lock-order cycle searches stopped at "
+					       "their work limit: a cycle may have been missed"},
 	};
 	int err;
 

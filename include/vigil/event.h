@@ -189,6 +189,7 @@ enum vigil_key {
 	VIGIL_KEY_CONTENDED_WAITS,  /* lock calls that had to wait */
 	VIGIL_KEY_CONTENDED_NS,     /* their total wait */
 	VIGIL_KEY_CFG_DEADLOCK_MS,  /* config: deadlock watchdog threshold */
+	VIGIL_KEY_CYCLE_SEARCHES_CUT, /* stats: lock-cycle searches over their budget */
 	VIGIL_KEY_RUNNING,          /* thread-leak: threads of the finding still running */
 	VIGIL_KEY_THREADS_CREATED,  /* stats: threads created while the thread checks ran */
 	VIGIL_KEY_THREAD_OVERFLOW,  /* stats: threads not tracked: thread table full */

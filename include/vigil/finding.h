@@ -401,6 +401,7 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_CONTENDED_WAITS] = "contended_waits",
 		[VIGIL_KEY_CONTENDED_NS] = "contended_ns",
 		[VIGIL_KEY_CFG_DEADLOCK_MS] = "deadlock_ms",
+		[VIGIL_KEY_CYCLE_SEARCHES_CUT] = "cycle_searches_cut",
 		[VIGIL_KEY_RUNNING] = "running",
 		[VIGIL_KEY_THREADS_CREATED] = "threads_created",
 		[VIGIL_KEY_THREAD_OVERFLOW] = "thread_table_overflow",
