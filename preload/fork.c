@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "fds.h"
 #include "growth.h"
 #include "guardpool.h"
 #include "heap.h"
 #include "ialloc.h"
 #include "locks.h"
+#include "maps.h"
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
@@ -31,6 +33,7 @@ static void prepare(void)
 	vigil_thread__lock();
 	vigil_guardpool__lock();
 	vigil_signal__lock();
+	vigil_maps__lock();
 	vigil_ialloc__lock();
 }
 
@@ -39,6 +42,7 @@ static void parent(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_ialloc__unlock();
+	vigil_maps__unlock(0);
 	vigil_signal__unlock(0);
 	vigil_guardpool__unlock(0);
 	vigil_thread__unlock();
@@ -55,6 +59,7 @@ static void child(void)
 	if (vigil_rt__state() != VIGIL_READY)
 		return;
 	vigil_ialloc__reset_lock();
+	vigil_maps__unlock(1);
 	vigil_signal__unlock(1);
 	vigil_guardpool__unlock(1);
 	vigil_emit__reset_after_fork();
@@ -67,6 +72,7 @@ static void child(void)
 	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS))
 		vigil_locks__fork_unlock(1);
 	vigil_growth__after_fork_child();
+	vigil_fds__after_fork_child();
 	if (vigil_rt__start_log())
 		vigil_rt__disable("the fork child cannot open its raw log");
 	vigil_guard__leave();

@@ -101,3 +101,16 @@ const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n, 
 			return &m[i];
 	return NULL;
 }
+
+void vigil_maps__lock(void)
+{
+	vigil_lock__acquire(&lock);
+}
+
+void vigil_maps__unlock(int reset)
+{
+	if (reset)
+		vigil_lock__reset(&lock);
+	else
+		vigil_lock__release(&lock);
+}

@@ -22,5 +22,8 @@ struct vigil_map {
 int vigil_maps__read(struct vigil_map *out, unsigned max) VIGIL_HID;
 const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n,
 					 uintptr_t addr) VIGIL_HID;
+/* fork(2): held across it, so the child never finds the reader's buffer taken. */
+void vigil_maps__lock(void) VIGIL_HID;
+void vigil_maps__unlock(int reset) VIGIL_HID;
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* mt-unsafe-call: libc functions that keep their result or state in static storage
  * (strtok, localtime, getpwnam...) reported once a second thread calls one, and the
- * environment changed while other threads run (they may be reading it). */
+ * environment changed while other threads run (they may be reading it). With the
+ * api checks, the obsolete resolver calls and tmpnam are reported too (api.c). */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "fbuild.h"
+#include "fds.h"
 #include "realsym.h"
 #include "rt.h"
 #include "sigsafe.h"
@@ -314,18 +317,27 @@ VIGIL_EXPORT char *strerror(int errnum)
 	return MT_CALL(strerror, STRERROR)(errnum);
 }
 
+static inline void deprecated(unsigned fn, unsigned replacement, const void *site)
+{
+	if (vigil_api__on())
+		vigil_api__deprecated(fn, replacement, 0, site);
+}
+
 VIGIL_EXPORT struct hostent *gethostbyname(const char *name)
 {
+	deprecated(VIGIL_FN_GETHOSTBYNAME, VIGIL_FN_GETADDRINFO, __builtin_return_address(0));
 	return MT_CALL(gethostbyname, GETHOSTBYNAME)(name);
 }
 
 VIGIL_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
 {
+	deprecated(VIGIL_FN_GETHOSTBYADDR, VIGIL_FN_GETNAMEINFO, __builtin_return_address(0));
 	return MT_CALL(gethostbyaddr, GETHOSTBYADDR)(addr, len, type);
 }
 
 VIGIL_EXPORT char *inet_ntoa(struct in_addr in)
 {
+	deprecated(VIGIL_FN_INET_NTOA, VIGIL_FN_INET_NTOP, __builtin_return_address(0));
 	return MT_CALL(inet_ntoa, INET_NTOA)(in);
 }
 
@@ -359,11 +371,15 @@ VIGIL_EXPORT char *fcvt(double v, int ndigit, int *restrict decpt, int *restrict
 	return MT_CALL(fcvt, FCVT)(v, ndigit, decpt, sign);
 }
 
-/* Only tmpnam(NULL) returns static storage. */
+/* Only tmpnam(NULL) returns static storage; any tmpnam names a file another process
+ * can create first. */
 VIGIL_EXPORT char *tmpnam(char s[L_tmpnam])
 {
 	char *(*real)(char *);
 
+	if (vigil_api__on())
+		vigil_api__unsafe_call(VIGIL_FN_TMPNAM, VIGIL_REASON_PREDICTABLE_NAME,
+				       VIGIL_FN_MKSTEMP, __builtin_return_address(0));
 	if (s) {
 		int saved = errno;
 
@@ -432,10 +448,13 @@ VIGIL_EXPORT struct dirent64 *readdir64(DIR *d)
 	return ((__typeof__(&readdir64))dir_enter(d, &real_readdir64, "readdir64"))(d);
 }
 
+/* The stream's descriptor is closed too: the fd checks follow it (fds.h). */
 VIGIL_EXPORT int closedir(DIR *d)
 {
 	int saved = errno;
 	int (*real)(DIR *) = real_fn(&real_closedir, "closedir");
+	struct vigil_fds_close x;
+	int r;
 
 	if (checking()) {
 		vigil_guard__enter();
@@ -443,8 +462,11 @@ VIGIL_EXPORT int closedir(DIR *d)
 		dir_forget(d);
 		vigil_guard__leave();
 	}
+	vigil_fds__stream_close_begin(&x, d, VIGIL_FDC_CLOSEDIR);
 	errno = saved;
-	return real(d);
+	r = real(d);
+	vigil_fds__close_end(&x, r, errno);
+	return r;
 }
 
 /* getenv is safe while nobody writes the environment: it is only remembered, for the

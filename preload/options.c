@@ -48,6 +48,9 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->deadlock_ms = 1000;
 	o->contention_ms = 100;
 	o->max_locks = 1u << 16;
+	o->spin_count = 10000;
+	o->spin_ms = 100;
+	o->fd_leak_min = 2;
 }
 
 static int parse_ulong(const char *v, size_t vlen, unsigned long lo, unsigned long hi,
@@ -211,6 +214,24 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		o->max_locks = (unsigned)x;
 		return 0;
 	}
+	if (key_is(k, klen, "spin_count")) {
+		if (parse_ulong(v, vlen, 2, 1ul << 30, &x))
+			goto bad;
+		o->spin_count = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "spin_ms")) {
+		if (parse_ulong(v, vlen, 1, 3600000, &x))
+			goto bad;
+		o->spin_ms = (unsigned)x;
+		return 0;
+	}
+	if (key_is(k, klen, "fd_leak_min")) {
+		if (parse_ulong(v, vlen, 1, 1ul << 20, &x))
+			goto bad;
+		o->fd_leak_min = (unsigned)x;
+		return 0;
+	}
 	if (key_is(k, klen, "free_stack_depth")) {
 		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
 			goto bad;
@@ -255,7 +276,7 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		"max_blocks, "
 		"max_findings, report_reachable, leak_check, quarantine_mb, redzone, "
 		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms, "
-		"deadlock_ms, contention_ms, max_locks)");
+		"deadlock_ms, contention_ms, max_locks, spin_count, spin_ms, fd_leak_min)");
 	return -EINVAL;
 bad:
 	err_set(err, errlen, "bad value for option '", k, klen, "'");

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "growth.h"
 #include "heap.h"
 #include "locks.h"
@@ -236,6 +237,12 @@ static void write_config(void)
 		{.key = VIGIL_KEY_CFG_GROWTH_INTERVAL_MS, .value = o->growth_interval_ms},
 		{.key = VIGIL_KEY_CFG_DEADLOCK_MS,
 		 .value = (o->checks & (1u << VIGIL_CHECK_THREADS)) ? o->deadlock_ms : 0},
+		{.key = VIGIL_KEY_CFG_SPIN_COUNT,
+		 .value = (o->checks & (1u << VIGIL_CHECK_FDS)) ? o->spin_count : 0},
+		{.key = VIGIL_KEY_CFG_SPIN_MS,
+		 .value = (o->checks & (1u << VIGIL_CHECK_FDS)) ? o->spin_ms : 0},
+		{.key = VIGIL_KEY_CFG_FD_LEAK_MIN,
+		 .value = (o->checks & (1u << VIGIL_CHECK_FDS)) ? o->fd_leak_min : 0},
 	};
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
 	size_t sz = vigil_rawlog__enc_config(rec, sizeof(rec), (uint32_t)vigil_gettid(),
@@ -305,15 +312,16 @@ static void absolute_out(void)
 
 static void write_stats(void)
 {
-	struct vigil_rec_kv kv[32];
+	struct vigil_rec_kv kv[48];
 	char rec[sizeof(struct vigil_rec_stats) + sizeof(kv)];
-	unsigned n = vigil_heap__stats(kv, 32);
+	unsigned n = vigil_heap__stats(kv, 48);
 	size_t sz;
 
 	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS)) {
-		n += vigil_locks__stats(kv + n, 32 - n);
-		n += vigil_thread__stats(kv + n, 32 - n);
+		n += vigil_locks__stats(kv + n, 48 - n);
+		n += vigil_thread__stats(kv + n, 48 - n);
 	}
+	n += vigil_fds__stats(kv + n, 48 - n);
 	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
 				     kv, n);
 	vigil_rawlog__append(rec, sz);
@@ -343,6 +351,8 @@ static void finish(int how, int code, int verdicts)
 		vigil_locks__at_exit();
 		vigil_thread__at_exit();
 	}
+	if (verdicts && !interrupted)
+		vigil_fds__at_exit();
 	if (!interrupted)
 		write_stats();
 	if (how) {
@@ -408,6 +418,10 @@ void vigil_rt__init(void)
 		vigil_fmt__str(err, sizeof(err), &n, ": ");
 		vigil_fmt__str(err, sizeof(err), &n, strerror(-r));
 		vigil_rt__disable_why("cannot write the raw log under ", err);
+		goto out;
+	}
+	if (vigil_fds__init()) {
+		vigil_rt__disable("out of memory for its tables");
 		goto out;
 	}
 	vigil_signal__init();

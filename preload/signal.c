@@ -4,7 +4,8 @@
  * runs, and a default disposition ends in a `crash` finding and a re-raise with the
  * default action (exit status and core dump as they were). With the thread checks
  * on, every other handler runs through a wrapper that tells the signal-safety checks
- * (sigsafe.c) a handler is running, and sees the errno it leaves behind. */
+ * (sigsafe.c) a handler is running, and sees the errno it leaves behind. With the
+ * api checks, a handler installed one-shot (System V signal()) is reported. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "emit.h"
 #include "guardpool.h"
 #include "lock.h"
@@ -424,14 +426,27 @@ VIGIL_EXPORT sighandler_t bsd_signal(int sig, sighandler_t h)
 	return set_handler(sig, h, vigil_real.bsd_signal, SA_RESTART);
 }
 
+/* A handler that the kernel resets on delivery and does not block while it runs:
+ * the program must re-arm it, and a second signal in between kills it. sigaction
+ * says what is meant. signal() with glibc's default (BSD) semantics keeps the
+ * handler and is not reported; nor are SIG_DFL and SIG_IGN, for which signal() is
+ * exact. */
+static void one_shot(unsigned fn, sighandler_t h, const void *site)
+{
+	if (is_handler(h) && h != SIG_ERR && vigil_api__on())
+		vigil_api__deprecated(fn, VIGIL_FN_SIGACTION, VIGIL_REASON_SYSV_SIGNAL, site);
+}
+
 VIGIL_EXPORT sighandler_t sysv_signal(int sig, sighandler_t h)
 {
+	one_shot(VIGIL_FN_SYSV_SIGNAL, h, __builtin_return_address(0));
 	return set_handler(sig, h, vigil_real.sysv_signal, SA_RESETHAND | SA_NODEFER);
 }
 
 /* What signal() compiles to under a strict ISO C mode (-std=c11). */
 VIGIL_EXPORT sighandler_t __sysv_signal(int sig, sighandler_t h)
 {
+	one_shot(VIGIL_FN_SIGNAL, h, __builtin_return_address(0));
 	return set_handler(sig, h,
 			   real_iso_signal ? real_iso_signal
 						     : vigil_real.sysv_signal,

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* The *printf and line-reading families and their FORTIFY twins: the bytes a call
  * writes are checked against the heap block the destination starts (heap.c), then
- * the real call runs. */
+ * the real call runs. With the api checks, the format's memory is checked, gets is
+ * reported, and sprintf's output into a stack or global buffer of unknown size. */
 #undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "heap.h"
 #include "rt.h"
 
@@ -50,18 +52,43 @@ static void check_format(char *d, const char *fmt, va_list ap)
 	errno = saved;
 }
 
-static int do_vsprintf(char *d, const char *fmt, va_list ap)
+static inline int api(void)
 {
-	if (vigil_rt__active())
+	return vigil_rt.opt.checks & (1u << VIGIL_CHECK_API);
+}
+
+/* sprintf's length into a buffer of unknown size is known once it is written: the
+ * check comes after the call (a stack buffer's overflow has not returned yet). */
+static int after_sprintf(unsigned fn, char *d, size_t dlen, int r, const void *site)
+{
+	int saved;
+
+	if (r >= 0 && api() && vigil_rt__active()) {
+		saved = errno;
+		vigil_api__unbounded(fn, d, (size_t)r + 1, dlen, site);
+		errno = saved;
+	}
+	return r;
+}
+
+static int do_vsprintf(unsigned fn, char *d, const char *fmt, va_list ap, const void *site)
+{
+	if (vigil_rt__active()) {
 		check_format(d, fmt, ap);
-	return vigil_real.vsprintf(d, fmt, ap);
+		if (api())
+			vigil_api__format(fmt, fn);
+	}
+	return after_sprintf(fn, d, (size_t)-1, vigil_real.vsprintf(d, fmt, ap), site);
 }
 
 /* snprintf: the size the caller claims for d must fit the block, output or not. */
-static int do_vsnprintf(char *d, size_t size, const char *fmt, va_list ap)
+static int do_vsnprintf(unsigned fn, char *d, size_t size, const char *fmt, va_list ap)
 {
-	if (vigil_rt__active())
+	if (vigil_rt__active()) {
 		check(d, size);
+		if (api())
+			vigil_api__format(fmt, fn);
+	}
 	return vigil_real.vsnprintf(d, size, fmt, ap);
 }
 
@@ -71,14 +98,14 @@ VIGIL_EXPORT int sprintf(char *restrict d, const char *restrict fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = do_vsprintf(d, fmt, ap);
+	r = do_vsprintf(VIGIL_FN_SPRINTF, d, fmt, ap, __builtin_return_address(0));
 	va_end(ap);
 	return r;
 }
 
 VIGIL_EXPORT int vsprintf(char *restrict d, const char *restrict fmt, va_list ap)
 {
-	return do_vsprintf(d, fmt, ap);
+	return do_vsprintf(VIGIL_FN_VSPRINTF, d, fmt, ap, __builtin_return_address(0));
 }
 
 VIGIL_EXPORT int snprintf(char *restrict d, size_t size, const char *restrict fmt, ...)
@@ -87,14 +114,14 @@ VIGIL_EXPORT int snprintf(char *restrict d, size_t size, const char *restrict fm
 	int r;
 
 	va_start(ap, fmt);
-	r = do_vsnprintf(d, size, fmt, ap);
+	r = do_vsnprintf(VIGIL_FN_SNPRINTF, d, size, fmt, ap);
 	va_end(ap);
 	return r;
 }
 
 VIGIL_EXPORT int vsnprintf(char *restrict d, size_t size, const char *restrict fmt, va_list ap)
 {
-	return do_vsnprintf(d, size, fmt, ap);
+	return do_vsnprintf(VIGIL_FN_VSNPRINTF, d, size, fmt, ap);
 }
 
 /* gets cannot be measured before it reads: the line it wrote is checked after. */
@@ -107,6 +134,9 @@ VIGIL_EXPORT char *gets(char *s)
 		errno = ENOSYS;
 		return NULL;
 	}
+	if (api() && vigil_rt__active())
+		vigil_api__unsafe_call(VIGIL_FN_GETS, VIGIL_REASON_UNBOUNDED_INPUT, VIGIL_FN_FGETS,
+				       __builtin_return_address(0));
 	r = vigil_real.gets(s);
 	if (r && vigil_rt__active() && maybe_block(s)) {
 		saved = errno;
@@ -128,19 +158,31 @@ VIGIL_EXPORT char *fgets(char *restrict s, int n, FILE *restrict f)
  * the same checks, then the real _chk, which keeps its own abort on overflow. A C
  * library without one never had a caller of it; the plain call stands in. */
 
-static int do_vsprintf_chk(char *d, int flag, size_t dlen, const char *fmt, va_list ap)
+/* A size FORTIFY knows is FORTIFY's to enforce (the real call aborts past it): only
+ * an unknown one ((size_t)-1) is checked after the call, as for sprintf. */
+static int do_vsprintf_chk(unsigned fn, char *d, int flag, size_t dlen, const char *fmt,
+			   va_list ap, const void *site)
 {
-	if (vigil_rt__active())
+	int r;
+
+	if (vigil_rt__active()) {
 		check_format(d, fmt, ap);
-	return vigil_real.__vsprintf_chk ? vigil_real.__vsprintf_chk(d, flag, dlen, fmt, ap)
-					 : vigil_real.vsprintf(d, fmt, ap);
+		if (api())
+			vigil_api__format(fmt, fn);
+	}
+	r = vigil_real.__vsprintf_chk ? vigil_real.__vsprintf_chk(d, flag, dlen, fmt, ap)
+				      : vigil_real.vsprintf(d, fmt, ap);
+	return dlen == (size_t)-1 ? after_sprintf(fn, d, dlen, r, site) : r;
 }
 
-static int do_vsnprintf_chk(char *d, size_t size, int flag, size_t dlen, const char *fmt,
-			    va_list ap)
+static int do_vsnprintf_chk(unsigned fn, char *d, size_t size, int flag, size_t dlen,
+			    const char *fmt, va_list ap)
 {
-	if (vigil_rt__active())
+	if (vigil_rt__active()) {
 		check(d, size);
+		if (api())
+			vigil_api__format(fmt, fn);
+	}
 	return vigil_real.__vsnprintf_chk
 		       ? vigil_real.__vsnprintf_chk(d, size, flag, dlen, fmt, ap)
 		       : vigil_real.vsnprintf(d, size, fmt, ap);
@@ -153,7 +195,8 @@ VIGIL_EXPORT int __sprintf_chk(char *restrict d, int flag, size_t dlen, const ch
 	int r;
 
 	va_start(ap, fmt);
-	r = do_vsprintf_chk(d, flag, dlen, fmt, ap);
+	r = do_vsprintf_chk(VIGIL_FN_SPRINTF, d, flag, dlen, fmt, ap,
+			    __builtin_return_address(0));
 	va_end(ap);
 	return r;
 }
@@ -161,7 +204,8 @@ VIGIL_EXPORT int __sprintf_chk(char *restrict d, int flag, size_t dlen, const ch
 VIGIL_EXPORT int __vsprintf_chk(char *restrict d, int flag, size_t dlen, const char *restrict fmt,
 				va_list ap)
 {
-	return do_vsprintf_chk(d, flag, dlen, fmt, ap);
+	return do_vsprintf_chk(VIGIL_FN_VSPRINTF, d, flag, dlen, fmt, ap,
+			       __builtin_return_address(0));
 }
 
 VIGIL_EXPORT int __snprintf_chk(char *restrict d, size_t size, int flag, size_t dlen,
@@ -171,7 +215,7 @@ VIGIL_EXPORT int __snprintf_chk(char *restrict d, size_t size, int flag, size_t 
 	int r;
 
 	va_start(ap, fmt);
-	r = do_vsnprintf_chk(d, size, flag, dlen, fmt, ap);
+	r = do_vsnprintf_chk(VIGIL_FN_SNPRINTF, d, size, flag, dlen, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -179,7 +223,7 @@ VIGIL_EXPORT int __snprintf_chk(char *restrict d, size_t size, int flag, size_t 
 VIGIL_EXPORT int __vsnprintf_chk(char *restrict d, size_t size, int flag, size_t dlen,
 				 const char *restrict fmt, va_list ap)
 {
-	return do_vsnprintf_chk(d, size, flag, dlen, fmt, ap);
+	return do_vsnprintf_chk(VIGIL_FN_VSNPRINTF, d, size, flag, dlen, fmt, ap);
 }
 
 VIGIL_EXPORT char *__fgets_chk(char *restrict s, size_t size, int n, FILE *restrict f)

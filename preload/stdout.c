@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* stdio output, opening and closing: none of it is async-signal-safe (stream locks,
- * buffers allocated on first use). Called from a signal handler it is reported;
- * everywhere else these are the real calls and nothing more. */
+/* stdio output: none of it is async-signal-safe (stream locks, buffers allocated on
+ * first use; opening and closing streams is in stream.c). Called from a signal
+ * handler it is reported; everywhere else these are the real calls and nothing more.
+ * With the api checks, the printf family's formats are checked for writable memory
+ * (api.c). */
 #undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "api.h"
 #include "realsym.h"
 #include "rt.h"
 #include "sigsafe.h"
@@ -22,9 +25,6 @@ static struct {
 	int (*putchar)(int);
 	size_t (*fwrite)(const void *, size_t, size_t, FILE *);
 	int (*fflush)(FILE *);
-	FILE *(*fopen)(const char *, const char *);
-	FILE *(*fopen64)(const char *, const char *);
-	int (*fclose)(FILE *);
 	void (*perror)(const char *);
 	/* FORTIFY: optional, the plain call stands in */
 	int (*vprintf_chk)(int, const char *, va_list);
@@ -46,8 +46,7 @@ void vigil_stdout__resolve(void)
 		SYM(fputs, "fputs"),           SYM(fputc, "fputc"),
 		SYM(putc, "putc"),             SYM(putchar, "putchar"),
 		SYM(fwrite, "fwrite"),         SYM(fflush, "fflush"),
-		SYM(fopen, "fopen"),           SYM(fopen64, "fopen64"),
-		SYM(fclose, "fclose"),         SYM(perror, "perror"),
+		SYM(perror, "perror"),
 		SYM(vprintf_chk, "__vprintf_chk"), SYM(vfprintf_chk, "__vfprintf_chk"),
 		SYM(vdprintf_chk, "__vdprintf_chk"),
 	};
@@ -57,8 +56,6 @@ void vigil_stdout__resolve(void)
 	vigil_guard__enter();
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
 		__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL), __ATOMIC_RELAXED);
-	if (!real.fopen64)
-		real.fopen64 = real.fopen;
 	vigil_guard__leave();
 	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
 }
@@ -75,6 +72,8 @@ static int do_vfprintf(unsigned fn, FILE *f, const char *fmt, va_list ap)
 	unsigned t = vigil_sigsafe__enter(fn);
 	int r;
 
+	if (vigil_api__on())
+		vigil_api__format(fmt, fn);
 	need();
 	r = real.vfprintf(f, fmt, ap);
 	vigil_sigsafe__leave(t);
@@ -86,6 +85,8 @@ static int do_vfprintf_chk(unsigned fn, FILE *f, int flag, const char *fmt, va_l
 	unsigned t = vigil_sigsafe__enter(fn);
 	int r;
 
+	if (vigil_api__on())
+		vigil_api__format(fmt, fn);
 	need();
 	r = real.vfprintf_chk ? real.vfprintf_chk(f, flag, fmt, ap) : real.vfprintf(f, fmt, ap);
 	vigil_sigsafe__leave(t);
@@ -97,6 +98,8 @@ static int do_vdprintf(unsigned fn, int fd, int flag, int chk, const char *fmt, 
 	unsigned t = vigil_sigsafe__enter(fn);
 	int r;
 
+	if (vigil_api__on())
+		vigil_api__format(fmt, fn);
 	need();
 	r = chk && real.vdprintf_chk ? real.vdprintf_chk(fd, flag, fmt, ap)
 				     : real.vdprintf(fd, fmt, ap);
@@ -273,40 +276,6 @@ VIGIL_EXPORT int fflush(FILE *f)
 
 	need();
 	r = real.fflush(f);
-	vigil_sigsafe__leave(t);
-	return r;
-}
-
-VIGIL_EXPORT FILE *fopen(const char *restrict path, const char *restrict mode)
-{
-	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FOPEN);
-	FILE *r;
-
-	need();
-	r = real.fopen(path, mode);
-	vigil_sigsafe__leave(t);
-	return r;
-}
-
-/* What fopen() compiles to with -D_FILE_OFFSET_BITS=64. */
-VIGIL_EXPORT FILE *fopen64(const char *restrict path, const char *restrict mode)
-{
-	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FOPEN);
-	FILE *r;
-
-	need();
-	r = real.fopen64(path, mode);
-	vigil_sigsafe__leave(t);
-	return r;
-}
-
-VIGIL_EXPORT int fclose(FILE *f)
-{
-	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FCLOSE);
-	int r;
-
-	need();
-	r = real.fclose(f);
 	vigil_sigsafe__leave(t);
 	return r;
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* The mem and str families and their FORTIFY twins: the bytes a call will touch are
- * checked against the heap block they start in (heap.c), then the real call runs. */
+ * checked against the heap block they start in (heap.c), then, with the api checks,
+ * for overlap between source and destination and for unbounded copies into stack and
+ * global buffers (api.c), then the real call runs. */
 #undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
 #include <stdint.h>
 #include <string.h>
 
+#include "api.h"
 #include "heap.h"
+#include "realsym.h"
 #include "rt.h"
 
 /* libvigil.so's own calls land here too, and some come while dlsym resolves the real
@@ -71,6 +75,32 @@ static inline char *real_strncpy(char *d, const char *s, size_t n)
 		return vigil_real.strncpy(d, s, n);
 	m = strnlen(s, n);
 	return copy_str(d, s, m, n - m);
+}
+
+/* stpcpy is not in rt.c's table: resolved while the library loads, and by the first
+ * active call when another library's constructor came first. */
+static char *(*real_stpcpy_fn)(char *, const char *);
+static char *(*real_stpcpy_chk_fn)(char *, const char *, size_t);
+
+__attribute__((constructor)) static void resolve_stpcpy(void)
+{
+	int saved = errno;
+
+	vigil_guard__enter();
+	VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL);
+	VIGIL_REAL(real_stpcpy_chk_fn, "__stpcpy_chk", NULL);
+	vigil_guard__leave();
+	errno = saved;
+}
+
+static inline char *real_stpcpy(char *d, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (real_stpcpy_fn)
+		return real_stpcpy_fn(d, s);
+	copy_str(d, s, n + 1, 0);
+	return d + n;
 }
 
 static inline char *real_strcat(char *d, const char *s)
@@ -152,12 +182,61 @@ static inline void check_strncat(char *d, const char *s, size_t n)
 		check(s, str_read_len(s, n), 0);
 }
 
+static inline int api(void)
+{
+	return vigil_rt.opt.checks & (1u << VIGIL_CHECK_API);
+}
+
+/* memcpy(p, p, n) is not reported: compilers emit it for a struct assigned to
+ * itself, and every libc copes (GCC bug 32667). */
+static inline void api_memcpy(void *d, const void *s, size_t n, const void *site)
+{
+	if (d != s && vigil_api__overlaps(d, n, s, n) && api())
+		vigil_api__overlap(VIGIL_FN_MEMCPY, d, n, s, n, site);
+}
+
+/* strcpy and stpcpy write strlen(s) + 1 bytes at d reading as many at s: the ranges
+ * meet when the string is as long as the distance between them. */
+static void api_strcpy(unsigned fn, char *d, const char *s, size_t dlen, const void *site)
+{
+	size_t n;
+
+	if (!api())
+		return;
+	n = strlen(s) + 1;
+	if (vigil_api__overlaps(d, n, s, n))
+		vigil_api__overlap(fn, d, n, s, n, site);
+	vigil_api__unbounded(fn, d, n, dlen, site);
+}
+
+/* strcat writes at d + strlen(d): the whole destination string and the source must
+ * stay apart, as valgrind checks it. */
+static void api_strcat(char *d, const char *s, size_t dlen, const void *site)
+{
+	size_t nd, ns;
+
+	if (!api())
+		return;
+	nd = strlen(d);
+	ns = strlen(s) + 1;
+	if (vigil_api__overlaps(d, nd + ns, s, ns))
+		vigil_api__overlap(VIGIL_FN_STRCAT, d, nd + ns, s, ns, site);
+	vigil_api__unbounded(VIGIL_FN_STRCAT, d, nd + ns, dlen, site);
+}
+
+static inline void api_strncpy(char *d, const char *s, size_t n, const void *site)
+{
+	if (n && api() && vigil_api__overlaps(d, n, s, str_read_len(s, n)))
+		vigil_api__overlap(VIGIL_FN_STRNCPY, d, n, s, str_read_len(s, n), site);
+}
+
 VIGIL_EXPORT void *memcpy(void *restrict d, const void *restrict s, size_t n)
 {
 	if (!vigil_rt__active())
 		return real_memcpy(d, s, n);
 	check(d, n, 1);
 	check(s, n, 0);
+	api_memcpy(d, s, n, __builtin_return_address(0));
 	return vigil_real.memcpy(d, s, n);
 }
 
@@ -183,7 +262,17 @@ VIGIL_EXPORT char *strcpy(char *restrict d, const char *restrict s)
 	if (!vigil_rt__active())
 		return real_strcpy(d, s);
 	check_strcpy(d, s);
+	api_strcpy(VIGIL_FN_STRCPY, d, s, (size_t)-1, __builtin_return_address(0));
 	return vigil_real.strcpy(d, s);
+}
+
+VIGIL_EXPORT char *stpcpy(char *restrict d, const char *restrict s)
+{
+	if (!vigil_rt__active())
+		return real_stpcpy(d, s);
+	check_strcpy(d, s);
+	api_strcpy(VIGIL_FN_STPCPY, d, s, (size_t)-1, __builtin_return_address(0));
+	return VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL)(d, s);
 }
 
 VIGIL_EXPORT char *strncpy(char *restrict d, const char *restrict s, size_t n)
@@ -191,6 +280,7 @@ VIGIL_EXPORT char *strncpy(char *restrict d, const char *restrict s, size_t n)
 	if (!vigil_rt__active())
 		return real_strncpy(d, s, n);
 	check_strncpy(d, s, n);
+	api_strncpy(d, s, n, __builtin_return_address(0));
 	return vigil_real.strncpy(d, s, n);
 }
 
@@ -199,6 +289,7 @@ VIGIL_EXPORT char *strcat(char *restrict d, const char *restrict s)
 	if (!vigil_rt__active())
 		return real_strcat(d, s);
 	check_strcat(d, s);
+	api_strcat(d, s, (size_t)-1, __builtin_return_address(0));
 	return vigil_real.strcat(d, s);
 }
 
@@ -219,6 +310,7 @@ VIGIL_EXPORT void *__memcpy_chk(void *restrict d, const void *restrict s, size_t
 	if (vigil_rt__active()) {
 		check(d, n, 1);
 		check(s, n, 0);
+		api_memcpy(d, s, n, __builtin_return_address(0));
 	}
 	return vigil_real.__memcpy_chk ? vigil_real.__memcpy_chk(d, s, n, dlen)
 				       : real_memcpy(d, s, n);
@@ -244,23 +336,41 @@ VIGIL_EXPORT void *__memset_chk(void *d, int c, size_t n, size_t dlen)
 
 VIGIL_EXPORT char *__strcpy_chk(char *restrict d, const char *restrict s, size_t dlen)
 {
-	if (vigil_rt__active())
+	if (vigil_rt__active()) {
 		check_strcpy(d, s);
+		api_strcpy(VIGIL_FN_STRCPY, d, s, dlen, __builtin_return_address(0));
+	}
 	return vigil_real.__strcpy_chk ? vigil_real.__strcpy_chk(d, s, dlen) : real_strcpy(d, s);
+}
+
+VIGIL_EXPORT char *__stpcpy_chk(char *restrict d, const char *restrict s, size_t dlen)
+{
+	if (vigil_rt__active()) {
+		check_strcpy(d, s);
+		api_strcpy(VIGIL_FN_STPCPY, d, s, dlen, __builtin_return_address(0));
+		if (VIGIL_REAL(real_stpcpy_chk_fn, "__stpcpy_chk", NULL))
+			return real_stpcpy_chk_fn(d, s, dlen);
+		return VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL)(d, s);
+	}
+	return real_stpcpy_chk_fn ? real_stpcpy_chk_fn(d, s, dlen) : real_stpcpy(d, s);
 }
 
 VIGIL_EXPORT char *__strncpy_chk(char *restrict d, const char *restrict s, size_t n, size_t dlen)
 {
-	if (vigil_rt__active())
+	if (vigil_rt__active()) {
 		check_strncpy(d, s, n);
+		api_strncpy(d, s, n, __builtin_return_address(0));
+	}
 	return vigil_real.__strncpy_chk ? vigil_real.__strncpy_chk(d, s, n, dlen)
 					: real_strncpy(d, s, n);
 }
 
 VIGIL_EXPORT char *__strcat_chk(char *restrict d, const char *restrict s, size_t dlen)
 {
-	if (vigil_rt__active())
+	if (vigil_rt__active()) {
 		check_strcat(d, s);
+		api_strcat(d, s, dlen, __builtin_return_address(0));
+	}
 	return vigil_real.__strcat_chk ? vigil_real.__strcat_chk(d, s, dlen) : real_strcat(d, s);
 }
 

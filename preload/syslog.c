@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* syslog: takes a lock, formats into an allocated buffer, may open the log socket;
  * not async-signal-safe. Called from a signal handler it is reported; everywhere
- * else these are the real calls and nothing more. */
+ * else these are the real calls and nothing more. With the api checks, the format
+ * is checked for writable memory (api.c). */
 #undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
 #include <stdarg.h>
 #include <syslog.h>
 
+#include "api.h"
 #include "realsym.h"
 #include "rt.h"
 #include "sigsafe.h"
@@ -31,6 +33,8 @@ static void do_vsyslog(unsigned fn, int pri, int flag, int chk, const char *fmt,
 {
 	unsigned t = vigil_sigsafe__enter(fn);
 
+	if (vigil_api__on())
+		vigil_api__format(fmt, fn);
 	if (__builtin_expect(!__atomic_load_n(&resolved, __ATOMIC_ACQUIRE), 0))
 		vigil_syslog__resolve();
 	if (chk && real_vsyslog_chk)

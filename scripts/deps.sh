@@ -6,13 +6,15 @@ set -euo pipefail
 
 # Build: compilers, BPF toolchain, the libraries the CLI and preload link against.
 # Tests: the real programs the integration tests run under vigil (python3, git, bash,
-# coreutils) and the tools the scripts use (nm, pgrep, sed).
+# coreutils), the tools the scripts use (nm, pgrep, sed), and the TLS libraries the
+# tls-verify-disabled cases link against (OpenSSL, libcurl).
 packages=(
 	build-essential make binutils pkg-config
 	clang llvm libbpf-dev bpftool
 	libunwind-dev libdw-dev libelf-dev zlib1g-dev libjansson-dev
 	libcriterion-dev
 	python3 git bash coreutils sed grep findutils procps
+	libssl-dev libcurl4-openssl-dev
 )
 
 missing=()

@@ -48,6 +48,24 @@ static const vigil_keyset identity_keys[VIGIL_FK_MAX] = {
 	[VIGIL_FK_MT_UNSAFE_CALL] = VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
 	[VIGIL_FK_SIGNAL_UNSAFE_CALL] =
 		VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_ERRNO_CLOBBERED),
+	/* api: the call and the variant; not the command, path or format text, which
+	 * vary with the data at one site. */
+	[VIGIL_FK_UNSAFE_API] = VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_DEPRECATED_API] = VIGIL_KEYBIT(VIGIL_KEY_FUNC),
+	[VIGIL_FK_FORMAT_STRING] = VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_MEMCPY_OVERLAP] = VIGIL_KEYBIT(VIGIL_KEY_FUNC),
+	[VIGIL_FK_INSECURE_PERMISSIONS] =
+		VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_INSECURE_TEMPFILE] = VIGIL_KEYBIT(VIGIL_KEY_FUNC),
+	[VIGIL_FK_SHELL_EXEC] = VIGIL_KEYBIT(VIGIL_KEY_FUNC),
+	[VIGIL_FK_TLS_VERIFY_DISABLED] = VIGIL_KEYBIT(VIGIL_KEY_FUNC) | VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	/* fds: the variant and the call; not the number, which varies run to run. A
+	 * site's growing descriptors and those it left at exit are two findings. */
+	[VIGIL_FK_FD_LEAK] = VIGIL_KEYBIT(VIGIL_KEY_REASON),
+	[VIGIL_FK_DOUBLE_CLOSE] = VIGIL_KEYBIT(VIGIL_KEY_FD_CALL),
+	[VIGIL_FK_BAD_FD] = VIGIL_KEYBIT(VIGIL_KEY_REASON) | VIGIL_KEYBIT(VIGIL_KEY_FD_CALL),
+	[VIGIL_FK_FD_REUSE] = VIGIL_KEYBIT(VIGIL_KEY_REASON) | VIGIL_KEYBIT(VIGIL_KEY_FD_CALL),
+	[VIGIL_FK_NONBLOCKING_SPIN] = VIGIL_KEYBIT(VIGIL_KEY_FD_CALL),
 };
 
 static const char *base_name(const char *p)
@@ -362,16 +380,95 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 	return 0;
 }
 
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 when it is not a valid one
+ * (overlong forms and surrogates included). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	uint32_t cp;
+
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	cp = len == 2 ? (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f)
+	     : len == 3 ? (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 |
+			      (s[2] & 0x3f)
+			: (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+			      (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* The text chunks in order, up to the first NUL, as printable UTF-8 on one line:
+ * control characters become C escapes (\n, \t, \r) and bytes that are no valid UTF-8
+ * (the program's own, or a character the preload cut in two) \xNN. NULL in *out
+ * when there are none. */
+static int take_text(struct vigil_report *r, const struct vigil_plog_finding *pf,
+		     const char **out)
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned char raw[VIGIL_TEXT_MAX + 8];
+	char *t;
+	size_t n = 0, k = 0, chunks = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < pf->ndetails; i++) {
+		if (pf->details[i].key != VIGIL_KEY_TEXT)
+			continue;
+		chunks++;
+		for (int j = 0; j < 8 && n < VIGIL_TEXT_MAX; j++)
+			raw[n++] = (unsigned char)(pf->details[i].value >> (8 * j));
+	}
+	if (!chunks)
+		return 0;
+	raw[n] = '\0';
+	n = strlen((const char *)raw);
+	t = vigil_arena__alloc(r->arena, 4 * n + 1);
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = raw[i];
+		size_t len = c >= 0x80 ? utf8_len(raw + i, n - i) : (size_t)(c >= 0x20 && c != 0x7f);
+
+		if (len) {
+			memcpy(t + k, raw + i, len);
+			k += len;
+			i += len;
+			continue;
+		}
+		t[k++] = '\\';
+		if (c == '\n' || c == '\t' || c == '\r') {
+			t[k++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else {
+			t[k++] = 'x';
+			t[k++] = hexd[c >> 4];
+			t[k++] = hexd[c & 15];
+		}
+		i++;
+	}
+	t[k] = '\0';
+	*out = t;
+	return 0;
+}
+
 /* Details by key, the last value of a key winning, except the repeated series pairs,
  * which become the curve: a SERIES_T_MS opens a point, the SERIES_BYTES after it
  * closes it. A half pair (a damaged writer) is dropped, and points past
- * VIGIL_CURVE_MAX are ignored. */
+ * VIGIL_CURVE_MAX are ignored. The text chunks become the text. */
 static int take_details(struct vigil_report *r, const struct vigil_plog_finding *pf,
 			struct vigil_finding *f)
 {
 	struct vigil_point pt = {0};
 	size_t npairs = 0;
 	bool open = false;
+	int err = take_text(r, pf, &f->text);
+
+	if (err)
+		return err;
 
 	for (size_t i = 0; i < pf->ndetails; i++)
 		npairs += pf->details[i].key == VIGIL_KEY_SERIES_T_MS;
@@ -393,7 +490,7 @@ static int take_details(struct vigil_report *r, const struct vigil_plog_finding 
 				f->curve[f->ncurve++] = pt;
 			}
 			open = false;
-		} else {
+		} else if (kv->key != VIGIL_KEY_TEXT) {
 			f->details[kv->key] = kv->value;
 			f->details_set |= VIGIL_KEYBIT(kv->key);
 		}
@@ -595,6 +692,8 @@ static int merge(struct vigil_report *r, struct vigil_finding *into,
 		}
 	}
 	into->count += from->count;
+	if (!into->text)
+		into->text = from->text;
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		vigil_keyset bit = VIGIL_KEYBIT(k);
 
@@ -650,6 +749,8 @@ static int note_limits(struct vigil_report *r)
 					  "lock graph was full (raise max_locks)"},
 		{VIGIL_KEY_THREAD_OVERFLOW, "%" PRIu64 " threads were not tracked for joins: the "
 					    "thread table was full"},
+		{VIGIL_KEY_FD_OVERFLOW, "%" PRIu64 " descriptors were not tracked: their numbers "
+					"were past the descriptor table"},
 		{VIGIL_KEY_CYCLE_SEARCHES_CUT, "%" PRIu64 " lock-order cycle searches stopped at "
 					       "their work limit: a cycle may have been missed"},
 	};
@@ -700,7 +801,7 @@ int vigil_report__finish(struct vigil_report *r)
 			if (!(p->stats_set & (VIGIL_KEYBIT(k))))
 				continue;
 			/* A peak does not add up across processes; everything else does. */
-			if (k == VIGIL_KEY_PEAK_BYTES)
+			if (k == VIGIL_KEY_PEAK_BYTES || k == VIGIL_KEY_FDS_PEAK)
 				r->stats[k] = r->stats[k] > p->stats[k] ? r->stats[k] : p->stats[k];
 			else
 				r->stats[k] += p->stats[k];

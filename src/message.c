@@ -382,12 +382,15 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 		if (vigil_finding__thread_message(f, buf, len))
 			return;
 		break;
-	case VIGIL_FK_DATA_RACE:
 	case VIGIL_FK_FD_LEAK:
 	case VIGIL_FK_DOUBLE_CLOSE:
 	case VIGIL_FK_BAD_FD:
 	case VIGIL_FK_FD_REUSE:
 	case VIGIL_FK_NONBLOCKING_SPIN:
+		if (vigil_finding__fd_message(f, buf, len))
+			return;
+		break;
+	case VIGIL_FK_DATA_RACE:
 	case VIGIL_FK_UNSAFE_API:
 	case VIGIL_FK_DEPRECATED_API:
 	case VIGIL_FK_FORMAT_STRING:
@@ -396,6 +399,9 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 	case VIGIL_FK_INSECURE_TEMPFILE:
 	case VIGIL_FK_SHELL_EXEC:
 	case VIGIL_FK_TLS_VERIFY_DISABLED:
+		if (vigil_finding__api_message(f, buf, len))
+			return;
+		break;
 	case VIGIL_FK_SYSCALL_ERRORS:
 	case VIGIL_FK_WX_MAPPING:
 	case VIGIL_FK_SLOW_SYSCALL:

@@ -67,6 +67,10 @@ struct vigil_finding {
 	 * reach details[]). */
 	struct vigil_point *curve;
 	size_t ncurve;
+	/* The finding's text (VIGIL_KEY_TEXT chunks: a command, a path, a format), made
+	 * printable UTF-8; NULL when it has none. details[VIGIL_KEY_TEXT_LEN] says how
+	 * long it was before the preload cut it. */
+	const char *text;
 	size_t seq;           /* order of arrival, so merging is deterministic */
 };
 
@@ -148,6 +152,9 @@ void vigil_report__infer_run(struct vigil_report *r);
 void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len);
 /* The message of the thread-check kinds (message_threads.c); false for other kinds. */
 bool vigil_finding__thread_message(const struct vigil_finding *f, char *buf, size_t len);
+/* The same for the descriptor kinds (message_fds.c) and the api kinds (message_api.c). */
+bool vigil_finding__fd_message(const struct vigil_finding *f, char *buf, size_t len);
+bool vigil_finding__api_message(const struct vigil_finding *f, char *buf, size_t len);
 
 static inline bool vigil_finding__has(const struct vigil_finding *f, enum vigil_key k)
 {

@@ -166,11 +166,24 @@ static json_t *point(struct builder *b, const struct vigil_point *p)
 	return a;
 }
 
+/* "0666": file mode bits the way chmod(1) and ls(1) users read them. */
+static json_t *octal(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0%03" PRIo64, v);
+	return json_string(buf);
+}
+
 /* The curve, when there is one, is "curve": [[t_ms, bytes], ...]; the series keys it
- * came from are not details of their own. */
+ * came from are not details of their own. The text is named for what it is in the
+ * finding's kind ("command", "path", "format"). */
 static json_t *details(struct builder *b, const struct vigil_finding *f)
 {
 	json_t *o = json_object();
+
+	if (f->text)
+		set(b, o, vigil_text_name(f->kind), str(f->text));
 
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t v = f->details[k];
@@ -178,8 +191,10 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 		if (!(f->details_set & (VIGIL_KEYBIT(k))))
 			continue;
 		if (k == VIGIL_KEY_FAULT_ADDR || k == VIGIL_KEY_ADDR || k == VIGIL_KEY_BLOCK_ADDR ||
-		    k == VIGIL_KEY_OTHER_ADDR)
+		    k == VIGIL_KEY_OTHER_ADDR || k == VIGIL_KEY_FLAGS)
 			set(b, o, vigil_key_name(k), hex(v));
+		else if (k == VIGIL_KEY_MODE || k == VIGIL_KEY_UMASK)
+			set(b, o, vigil_key_name(k), octal(v));
 		else if (k == VIGIL_KEY_SI_CODE || k == VIGIL_KEY_OFFSET)
 			/* Signed in the target (SI_TKILL is -6, an underflow a negative
 			 * offset), stored sign-extended. */

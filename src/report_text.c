@@ -185,6 +185,8 @@ static const struct {
 	{"call", "called by %s here:\n", "called here:\n"},
 	{"other-call", "also called by %s here:\n", "also called here:\n"},
 	{"handler", "in a signal handler of %s:\n", "in a signal handler:\n"},
+	{"open", "opened by %s here:\n", "opened here:\n"},
+	{"close", "closed by %s here:\n", "closed here:\n"},
 };
 
 static void print_role(FILE *f, const json_t *st, const json_t *pids)

@@ -107,6 +107,8 @@ enum vigil_role {
 	VIGIL_ROLE_CALL = 10,         /* the offending call */
 	VIGIL_ROLE_OTHER_CALL = 11,   /* the same call from another thread, or the earlier one */
 	VIGIL_ROLE_HANDLER = 12,      /* a signal handler, entered here */
+	VIGIL_ROLE_OPEN = 13,         /* where a descriptor was created */
+	VIGIL_ROLE_CLOSE = 14,        /* where a descriptor was closed */
 	VIGIL_ROLE_MAX
 };
 
@@ -193,6 +195,38 @@ enum vigil_key {
 	VIGIL_KEY_RUNNING,          /* thread-leak: threads of the finding still running */
 	VIGIL_KEY_THREADS_CREATED,  /* stats: threads created while the thread checks ran */
 	VIGIL_KEY_THREAD_OVERFLOW,  /* stats: threads not tracked: thread table full */
+	/* fds (issue 5) */
+	VIGIL_KEY_FD,               /* the descriptor number */
+	VIGIL_KEY_FD_CALL,          /* enum vigil_fd_call: the call that misused it */
+	VIGIL_KEY_FD_OPENED_BY,     /* enum vigil_fd_call: the call that created it (for a
+				     * stale use: the new descriptor at that number) */
+	VIGIL_KEY_FD_CLOSED_BY,     /* enum vigil_fd_call: the call that closed it before */
+	VIGIL_KEY_FDS,              /* fd-leak: the site's descriptors open at exit, or at
+				     * the last point of a growing curve */
+	VIGIL_KEY_FDS_CREATED,      /* fd-leak: descriptors the site created in the run */
+	VIGIL_KEY_BLOCKED_TID,      /* fd-reuse: the thread blocked in a call on it */
+	VIGIL_KEY_EAGAINS,          /* nonblocking-spin: EAGAIN results without a wait */
+	VIGIL_KEY_SPIN_NS,          /* nonblocking-spin: the time they came in */
+	VIGIL_KEY_FDS_OPENED,       /* stats: descriptors the program created */
+	VIGIL_KEY_FDS_CLOSED,       /* stats: descriptors the program closed */
+	VIGIL_KEY_FDS_PEAK,         /* stats: most descriptors open at once (a maximum) */
+	VIGIL_KEY_FDS_INHERITED,    /* stats: descriptors open when the process started */
+	VIGIL_KEY_FD_OVERFLOW,      /* stats: descriptors not tracked: number past the table */
+	VIGIL_KEY_EPIPE,            /* stats: writes that failed with EPIPE */
+	VIGIL_KEY_CFG_SPIN_COUNT,   /* config: EAGAINs that make a nonblocking-spin */
+	VIGIL_KEY_CFG_SPIN_MS,      /* config: ... within this many ms */
+	VIGIL_KEY_CFG_FD_LEAK_MIN,  /* config: open descriptors of one site that make a leak */
+	/* api (issue 5) */
+	VIGIL_KEY_REPLACEMENT,      /* enum vigil_func: the call to use instead */
+	VIGIL_KEY_MODE,             /* file mode bits the file gets (after the umask) */
+	VIGIL_KEY_UMASK,            /* the umask in force at a creation */
+	VIGIL_KEY_FLAGS,            /* open(2) flags; TLS: the flag bits that skip checks */
+	VIGIL_KEY_DEST_SIZE,        /* bytes the destination holds, when known */
+	VIGIL_KEY_TEXT,             /* 8 bytes of the finding's text (a command, a path, a
+				     * format), little-endian, repeated in order; the text
+				     * ends at the first NUL or with the last chunk */
+	VIGIL_KEY_TEXT_LEN,         /* the text's whole length: more than the chunks hold
+				     * when it was cut */
 	VIGIL_KEY_MAX
 };
 
@@ -202,6 +236,9 @@ struct vigil_rec_kv {
 	__u64 value;
 };
 _Static_assert(sizeof(struct vigil_rec_kv) == 16, "kv");
+
+/* Longest text a finding carries in VIGIL_KEY_TEXT chunks (bytes, no NUL). */
+#define VIGIL_TEXT_MAX 96u
 
 /* Followed by nstacks struct vigil_rec_fstack, then ndetails struct vigil_rec_kv. */
 struct vigil_rec_finding {

@@ -22,8 +22,10 @@ enum vigil_check {
 };
 
 /* Checks that work today; --checks naming any other is an error. */
-#define VIGIL_CHECKS_AVAILABLE ((1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS))
-#define VIGIL_CHECKS_AVAILABLE_NAMES "heap, threads"
+#define VIGIL_CHECKS_AVAILABLE                                                           \
+	((1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS) | (1u << VIGIL_CHECK_FDS) |   \
+	 (1u << VIGIL_CHECK_API))
+#define VIGIL_CHECKS_AVAILABLE_NAMES "heap, threads, fds, api"
 
 enum vigil_mode {
 	VIGIL_MODE_FULL = 0,
@@ -151,6 +153,8 @@ static inline const char *vigil_role_name(unsigned r)
 		[VIGIL_ROLE_CALL] = "call",
 		[VIGIL_ROLE_OTHER_CALL] = "other-call",
 		[VIGIL_ROLE_HANDLER] = "handler",
+		[VIGIL_ROLE_OPEN] = "open",
+		[VIGIL_ROLE_CLOSE] = "close",
 	};
 	return r < VIGIL_ROLE_MAX ? names[r] : 0;
 }
@@ -219,6 +223,8 @@ enum vigil_where {
 	VIGIL_WHERE_STACK,
 	VIGIL_WHERE_GLOBAL,
 	VIGIL_WHERE_INTERIOR,    /* inside a live heap block, not its start */
+	VIGIL_WHERE_HEAP,        /* the brk heap (api checks: where a format lies) */
+	VIGIL_WHERE_MAPPING,     /* other writable memory: mmap, allocator arenas */
 	VIGIL_WHERE_MAX
 };
 
@@ -229,6 +235,8 @@ static inline const char *vigil_where_name(unsigned w)
 		[VIGIL_WHERE_STACK] = "a stack",
 		[VIGIL_WHERE_GLOBAL] = "a global",
 		[VIGIL_WHERE_INTERIOR] = "the inside of a heap block",
+		[VIGIL_WHERE_HEAP] = "the heap",
+		[VIGIL_WHERE_MAPPING] = "writable mapped memory",
 	};
 	return w < VIGIL_WHERE_MAX ? names[w] : 0;
 }
@@ -270,6 +278,36 @@ enum vigil_reason {
 	VIGIL_REASON_JOIN_DETACHED,
 	VIGIL_REASON_SETENV_THREADS,  /* environment changed while other threads run */
 	VIGIL_REASON_TWO_THREADS,     /* non-reentrant call made from two threads */
+	/* api checks (issue 5) */
+	VIGIL_REASON_UNBOUNDED_INPUT, /* gets: reads a line of any length */
+	VIGIL_REASON_PREDICTABLE_NAME, /* tmpnam, tempnam, mktemp */
+	VIGIL_REASON_UNKNOWN_SIZE,    /* unbounded write, destination size unknown */
+	VIGIL_REASON_OVERFLOW,        /* unbounded write proven to pass the destination */
+	VIGIL_REASON_PERCENT_N,       /* %n in a writable format */
+	VIGIL_REASON_WRITABLE_FORMAT, /* conversions in a writable format */
+	VIGIL_REASON_SYSV_SIGNAL,     /* handler installed one-shot, System V style */
+	VIGIL_REASON_CREATED,         /* a file or directory created world-writable */
+	VIGIL_REASON_CHMOD,           /* permissions changed to world-writable */
+	VIGIL_REASON_VERIFY_PEER_OFF, /* TLS peer certificate not verified */
+	VIGIL_REASON_VERIFY_HOST_OFF, /* certificate not matched to the host name */
+	VIGIL_REASON_PROXY_VERIFY_PEER_OFF,
+	VIGIL_REASON_PROXY_VERIFY_HOST_OFF,
+	VIGIL_REASON_DOH_VERIFY_PEER_OFF,
+	VIGIL_REASON_DOH_VERIFY_HOST_OFF,
+	VIGIL_REASON_CERT_CHECKS_SKIPPED, /* X509_V_FLAG_NO_CHECK_TIME, _IGNORE_CRITICAL */
+	VIGIL_REASON_HOST_MATCH_LOOSENED, /* multi-label wildcards, single-label subdomains */
+	/* fd checks (issue 5) */
+	VIGIL_REASON_FD_CLOSED,       /* bad-fd: the descriptor was closed before */
+	VIGIL_REASON_FD_NEVER_OPENED, /* bad-fd: no descriptor was ever open at the number */
+	VIGIL_REASON_FD_NEGATIVE,     /* bad-fd: a negative number (a failed open's -1) */
+	VIGIL_REASON_FD_FILE_OWNED,   /* close() of a descriptor a FILE* owns */
+	VIGIL_REASON_FD_DIR_OWNED,    /* close() of a descriptor a DIR* owns */
+	VIGIL_REASON_FD_CLOSED_UNDER, /* fclose/closedir of a stream whose descriptor was
+				       * closed underneath it */
+	VIGIL_REASON_FD_BLOCKED,      /* closed while another thread is blocked on it */
+	VIGIL_REASON_FD_STALE,        /* a site uses the number after it was reused */
+	VIGIL_REASON_FD_AT_EXIT,      /* fd-leak: still open at exit */
+	VIGIL_REASON_FD_GROWING,      /* fd-leak: the site's open descriptors kept growing */
 	VIGIL_REASON_MAX
 };
 
@@ -287,8 +325,73 @@ static inline const char *vigil_reason_name(unsigned r)
 		[VIGIL_REASON_JOIN_DETACHED] = "joined while detached",
 		[VIGIL_REASON_SETENV_THREADS] = "environment changed while threads run",
 		[VIGIL_REASON_TWO_THREADS] = "called from two threads",
+		[VIGIL_REASON_UNBOUNDED_INPUT] = "input length unbounded",
+		[VIGIL_REASON_PREDICTABLE_NAME] = "predictable temporary name",
+		[VIGIL_REASON_UNKNOWN_SIZE] = "destination size unknown",
+		[VIGIL_REASON_OVERFLOW] = "writes past the destination",
+		[VIGIL_REASON_PERCENT_N] = "%n in a writable format",
+		[VIGIL_REASON_WRITABLE_FORMAT] = "conversions in a writable format",
+		[VIGIL_REASON_SYSV_SIGNAL] = "one-shot handler (System V signal)",
+		[VIGIL_REASON_CREATED] = "created world-writable",
+		[VIGIL_REASON_CHMOD] = "made world-writable",
+		[VIGIL_REASON_VERIFY_PEER_OFF] = "peer certificate not verified",
+		[VIGIL_REASON_VERIFY_HOST_OFF] = "host name not verified",
+		[VIGIL_REASON_PROXY_VERIFY_PEER_OFF] = "proxy certificate not verified",
+		[VIGIL_REASON_PROXY_VERIFY_HOST_OFF] = "proxy host name not verified",
+		[VIGIL_REASON_DOH_VERIFY_PEER_OFF] = "DNS-over-HTTPS certificate not verified",
+		[VIGIL_REASON_DOH_VERIFY_HOST_OFF] = "DNS-over-HTTPS host name not verified",
+		[VIGIL_REASON_CERT_CHECKS_SKIPPED] = "certificate checks skipped",
+		[VIGIL_REASON_HOST_MATCH_LOOSENED] = "host name matching loosened",
+		[VIGIL_REASON_FD_CLOSED] = "closed",
+		[VIGIL_REASON_FD_NEVER_OPENED] = "never opened",
+		[VIGIL_REASON_FD_NEGATIVE] = "negative descriptor",
+		[VIGIL_REASON_FD_FILE_OWNED] = "owned by a FILE*",
+		[VIGIL_REASON_FD_DIR_OWNED] = "owned by a DIR*",
+		[VIGIL_REASON_FD_CLOSED_UNDER] = "descriptor closed underneath the stream",
+		[VIGIL_REASON_FD_BLOCKED] = "another thread is blocked on it",
+		[VIGIL_REASON_FD_STALE] = "stale descriptor number",
+		[VIGIL_REASON_FD_AT_EXIT] = "open at exit",
+		[VIGIL_REASON_FD_GROWING] = "open descriptors kept growing",
 	};
 	return r < VIGIL_REASON_MAX ? names[r] : 0;
+}
+
+/* Values of the call, opened_by and closed_by details: the descriptor calls the fd
+ * checks follow. Append only: raw logs keep the numbers. */
+#define VIGIL_FD_CALLS(X)                                                                \
+	X(INHERITED, "inherited") X(OPEN, "open") X(OPENAT, "openat") X(CREAT, "creat")     \
+	X(SOCKET, "socket") X(SOCKETPAIR, "socketpair") X(ACCEPT, "accept")                 \
+	X(ACCEPT4, "accept4") X(PIPE, "pipe") X(PIPE2, "pipe2") X(DUP, "dup")               \
+	X(DUP2, "dup2") X(DUP3, "dup3") X(FCNTL, "fcntl") X(EVENTFD, "eventfd")             \
+	X(TIMERFD_CREATE, "timerfd_create") X(SIGNALFD, "signalfd")                          \
+	X(EPOLL_CREATE, "epoll_create") X(EPOLL_CREATE1, "epoll_create1")                   \
+	X(INOTIFY_INIT, "inotify_init") X(INOTIFY_INIT1, "inotify_init1")                   \
+	X(MEMFD_CREATE, "memfd_create") X(FOPEN, "fopen") X(FDOPEN, "fdopen")               \
+	X(FREOPEN, "freopen") X(FCLOSE, "fclose") X(OPENDIR, "opendir")                     \
+	X(FDOPENDIR, "fdopendir") X(CLOSEDIR, "closedir") X(CLOSE, "close")                 \
+	X(CLOSE_RANGE, "close_range") X(CLOSEFROM, "closefrom") X(READ, "read")             \
+	X(WRITE, "write") X(PREAD, "pread") X(PWRITE, "pwrite") X(READV, "readv")           \
+	X(WRITEV, "writev") X(RECV, "recv") X(RECVFROM, "recvfrom") X(RECVMSG, "recvmsg")   \
+	X(SEND, "send") X(SENDTO, "sendto") X(SENDMSG, "sendmsg") X(CONNECT, "connect")     \
+	X(POLL, "poll") X(PPOLL, "ppoll") X(SELECT, "select") X(EPOLL_WAIT, "epoll_wait")   \
+	X(EPOLL_CTL, "epoll_ctl") X(OTHER, "another call")
+
+enum vigil_fd_call {
+#define VIGIL_FD_CALL_ENUM(id, name) VIGIL_FDC_##id,
+	VIGIL_FDC_NONE = 0,
+	VIGIL_FD_CALLS(VIGIL_FD_CALL_ENUM)
+#undef VIGIL_FD_CALL_ENUM
+	VIGIL_FDC_MAX
+};
+
+static inline const char *vigil_fd_call_name(unsigned c)
+{
+	static const char *const names[VIGIL_FDC_MAX] = {
+#define VIGIL_FD_CALL_NAME(id, name) [VIGIL_FDC_##id] = name,
+		VIGIL_FD_CALLS(VIGIL_FD_CALL_NAME)
+#undef VIGIL_FD_CALL_NAME
+	};
+	return c < VIGIL_FDC_MAX ? names[c] : 0;
 }
 
 /* Values of the function detail: libc calls named by thread findings. Append only:
@@ -315,7 +418,35 @@ static inline const char *vigil_reason_name(unsigned r)
 	X(PTHREAD_RWLOCK_LOCK, "pthread_rwlock_*lock")                                     \
 	X(PTHREAD_SPIN_LOCK, "pthread_spin_lock") X(PTHREAD_COND, "pthread_cond_*")        \
 	X(SPRINTF, "sprintf") X(SNPRINTF, "snprintf") X(MTX_LOCK, "mtx_lock")              \
-	X(DPRINTF, "dprintf") X(VDPRINTF, "vdprintf") X(PUTC, "putc")
+	X(DPRINTF, "dprintf") X(VDPRINTF, "vdprintf") X(PUTC, "putc")                     \
+	/* api checks (issue 5): the calls and their replacements */                       \
+	X(GETS, "gets") X(FGETS, "fgets") X(TEMPNAM, "tempnam") X(MKTEMP, "mktemp")        \
+	X(MKSTEMP, "mkstemp") X(MKDTEMP, "mkdtemp") X(VSPRINTF, "vsprintf")                \
+	X(VSNPRINTF, "vsnprintf") X(STRCPY, "strcpy") X(STRCAT, "strcat")                  \
+	X(STRNCPY, "strncpy") X(STPCPY, "stpcpy") X(MEMCPY, "memcpy")                      \
+	X(MEMMOVE, "memmove") X(MEMSET, "memset") X(MEMCMP, "memcmp")                      \
+	X(GETHOSTBYNAME2, "gethostbyname2") X(GETADDRINFO, "getaddrinfo")                  \
+	X(GETNAMEINFO, "getnameinfo") X(INET_ADDR, "inet_addr") X(INET_ATON, "inet_aton")  \
+	X(INET_PTON, "inet_pton") X(INET_NTOP, "inet_ntop") X(USLEEP, "usleep")            \
+	X(NANOSLEEP, "nanosleep") X(UALARM, "ualarm") X(SETITIMER, "setitimer")            \
+	X(BCOPY, "bcopy") X(BZERO, "bzero") X(BCMP, "bcmp") X(INDEX, "index")              \
+	X(STRCHR, "strchr") X(RINDEX, "rindex") X(STRRCHR, "strrchr") X(GETWD, "getwd")    \
+	X(GETCWD, "getcwd") X(FTIME, "ftime") X(CLOCK_GETTIME, "clock_gettime")            \
+	X(SIGPAUSE, "sigpause") X(SIGSUSPEND, "sigsuspend") X(SIGNAL, "signal")            \
+	X(SIGACTION, "sigaction") X(OPEN, "open") X(OPENAT, "openat") X(CREAT, "creat")    \
+	X(FREOPEN, "freopen") X(MKDIR, "mkdir") X(MKDIRAT, "mkdirat") X(MKFIFO, "mkfifo")  \
+	X(MKFIFOAT, "mkfifoat") X(MKNOD, "mknod") X(MKNODAT, "mknodat") X(CHMOD, "chmod")  \
+	X(FCHMOD, "fchmod") X(FCHMODAT, "fchmodat") X(UMASK, "umask")                      \
+	X(SYSTEM, "system") X(POPEN, "popen") X(EXECL, "execl") X(EXECLE, "execle")        \
+	X(EXECLP, "execlp") X(EXECV, "execv") X(EXECVE, "execve") X(EXECVP, "execvp")      \
+	X(EXECVPE, "execvpe") X(POSIX_SPAWN, "posix_spawn") X(POSIX_SPAWNP, "posix_spawnp") \
+	X(ERR, "err") X(ERRX, "errx") X(VERR, "verr") X(VERRX, "verrx") X(WARN, "warn")    \
+	X(WARNX, "warnx") X(VWARN, "vwarn") X(VWARNX, "vwarnx")                            \
+	X(SSL_CTX_SET_VERIFY, "SSL_CTX_set_verify") X(SSL_SET_VERIFY, "SSL_set_verify")    \
+	X(SSL_CONNECT, "SSL_connect") X(SSL_SET_CONNECT_STATE, "SSL_set_connect_state")    \
+	X(X509_VERIFY_PARAM_SET_FLAGS, "X509_VERIFY_PARAM_set_flags")                      \
+	X(X509_VERIFY_PARAM_SET_HOSTFLAGS, "X509_VERIFY_PARAM_set_hostflags")              \
+	X(CURL_EASY_SETOPT, "curl_easy_setopt") X(SYSV_SIGNAL, "sysv_signal")
 
 enum vigil_func {
 #define VIGIL_FUNC_ENUM(id, name) VIGIL_FN_##id,
@@ -405,6 +536,31 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_RUNNING] = "running",
 		[VIGIL_KEY_THREADS_CREATED] = "threads_created",
 		[VIGIL_KEY_THREAD_OVERFLOW] = "thread_table_overflow",
+		[VIGIL_KEY_FD] = "fd",
+		[VIGIL_KEY_FD_CALL] = "call",
+		[VIGIL_KEY_FD_OPENED_BY] = "opened_by",
+		[VIGIL_KEY_FD_CLOSED_BY] = "closed_by",
+		[VIGIL_KEY_FDS] = "fds",
+		[VIGIL_KEY_FDS_CREATED] = "fds_created",
+		[VIGIL_KEY_BLOCKED_TID] = "blocked_tid",
+		[VIGIL_KEY_EAGAINS] = "eagains",
+		[VIGIL_KEY_SPIN_NS] = "spin_ns",
+		[VIGIL_KEY_FDS_OPENED] = "fds_opened",
+		[VIGIL_KEY_FDS_CLOSED] = "fds_closed",
+		[VIGIL_KEY_FDS_PEAK] = "fds_peak",
+		[VIGIL_KEY_FDS_INHERITED] = "fds_inherited",
+		[VIGIL_KEY_FD_OVERFLOW] = "fd_table_overflow",
+		[VIGIL_KEY_EPIPE] = "epipe_writes",
+		[VIGIL_KEY_CFG_SPIN_COUNT] = "spin_count",
+		[VIGIL_KEY_CFG_SPIN_MS] = "spin_ms",
+		[VIGIL_KEY_CFG_FD_LEAK_MIN] = "fd_leak_min",
+		[VIGIL_KEY_REPLACEMENT] = "replacement",
+		[VIGIL_KEY_MODE] = "mode",
+		[VIGIL_KEY_UMASK] = "umask",
+		[VIGIL_KEY_FLAGS] = "flags",
+		[VIGIL_KEY_DEST_SIZE] = "dest_size",
+		[VIGIL_KEY_TEXT] = "text",
+		[VIGIL_KEY_TEXT_LEN] = "text_len",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }
@@ -426,9 +582,29 @@ static inline const char *vigil_key_value_name(unsigned k, __u64 v)
 	case VIGIL_KEY_REASON:
 		return v < VIGIL_REASON_MAX ? vigil_reason_name((unsigned)v) : 0;
 	case VIGIL_KEY_FUNC:
+	case VIGIL_KEY_REPLACEMENT:
 		return v < VIGIL_FN_MAX ? vigil_func_name((unsigned)v) : 0;
+	case VIGIL_KEY_FD_CALL:
+	case VIGIL_KEY_FD_OPENED_BY:
+	case VIGIL_KEY_FD_CLOSED_BY:
+		return v < VIGIL_FDC_MAX ? vigil_fd_call_name((unsigned)v) : 0;
 	}
 	return 0;
+}
+
+/* The name report.json gives a finding's text (VIGIL_KEY_TEXT) for its kind. */
+static inline const char *vigil_text_name(unsigned kind)
+{
+	switch (kind) {
+	case VIGIL_FK_SHELL_EXEC:
+		return "command";
+	case VIGIL_FK_INSECURE_PERMISSIONS:
+	case VIGIL_FK_INSECURE_TEMPFILE:
+		return "path";
+	case VIGIL_FK_FORMAT_STRING:
+		return "format";
+	}
+	return "text";
 }
 
 #endif

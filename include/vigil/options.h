@@ -36,6 +36,12 @@ struct vigil_options {
 	unsigned deadlock_ms;     /* a lock cycle blocked this long is a deadlock */
 	unsigned contention_ms;   /* a lock waited on this long in total is reported */
 	unsigned max_locks;       /* lock table capacity */
+	/* fd checks (issue 5) */
+	unsigned spin_count;      /* EAGAINs from one descriptor in one thread without a
+				   * wait between them that make a nonblocking-spin ... */
+	unsigned spin_ms;         /* ... when they come within this many ms */
+	unsigned fd_leak_min;     /* descriptors of one creation site open at exit that
+				   * make an fd-leak */
 };
 
 /* Defaults, with no environment applied. */

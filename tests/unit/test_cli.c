@@ -164,9 +164,9 @@ Test(cli, bad_input_is_one_line)
 
 Test(cli, checks_not_available_yet_lists_the_available_ones)
 {
-	EXPECT_ERROR("invalid --checks 'fds': check 'fds' is not available yet "
-		     "(available: heap, threads)",
-		     "run", "--checks", "fds", "ls");
+	EXPECT_ERROR("invalid --checks 'syscalls': check 'syscalls' is not available yet "
+		     "(available: " VIGIL_CHECKS_AVAILABLE_NAMES ")",
+		     "run", "--checks", "syscalls", "ls");
 }
 
 Test(cli, mode_and_on_error)

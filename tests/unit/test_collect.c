@@ -217,6 +217,61 @@ Test(collect, heap_kind_fields_are_identity)
 	cr_expect_eq(nfindings(&a, &b), 2);
 }
 
+/* s as VIGIL_KEY_TEXT chunks after a text_len, as the preload packs them. */
+static unsigned text_kv(struct vigil_rec_kv *kv, const char *s, size_t len)
+{
+	unsigned n = 0;
+
+	kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_TEXT_LEN, .value = len};
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = 0;
+
+		for (size_t j = 0; j < 8 && i + j < len; j++)
+			v |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+		kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_TEXT, .value = v};
+	}
+	return n;
+}
+
+/* The chunks become one printable line: control bytes as C escapes, bytes that are
+ * no UTF-8 as \xNN, valid UTF-8 kept; they are not a detail of their own, text_len
+ * is. What the preload cut (past VIGIL_TEXT_MAX) stays cut. */
+Test(collect, text_chunks_become_the_text)
+{
+	static const char cmd[] = "echo \"h\xc3\xa9\" |\ttr a-z A-Z\n\xff";
+	struct vigil_rec_kv kv[32];
+	char big[200];
+	struct vigil_report *r;
+	struct logbuf b;
+	unsigned n;
+
+	n = text_kv(kv, cmd, sizeof(cmd) - 1);
+	kv[n++] = (struct vigil_rec_kv){.key = VIGIL_KEY_FUNC, .value = VIGIL_FN_SYSTEM};
+	heap_log(&b, VIGIL_FK_SHELL_EXEC, kv, n);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"p.1.log"}, 1);
+	cr_assert_eq(r->nfindings, 1);
+	cr_expect_str_eq(r->findings[0].text, "echo \"h\xc3\xa9\" |\\ttr a-z A-Z\\n\\xff");
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_TEXT_LEN], sizeof(cmd) - 1);
+	cr_expect_eq(r->findings[0].details_set,
+		     VIGIL_KEYBIT(VIGIL_KEY_TEXT_LEN) | VIGIL_KEYBIT(VIGIL_KEY_FUNC));
+	vigil_report__free(r);
+
+	memset(big, 'x', sizeof(big));
+	n = text_kv(kv, big, sizeof(big));
+	kv[0].value = 4000;
+	heap_log(&b, VIGIL_FK_SHELL_EXEC, kv, n);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"p.1.log"}, 1);
+	cr_expect_eq(strlen(r->findings[0].text), VIGIL_TEXT_MAX);
+	cr_expect_eq(r->findings[0].details[VIGIL_KEY_TEXT_LEN], 4000);
+	vigil_report__free(r);
+
+	/* No chunks, no text. */
+	heap_log(&b, VIGIL_FK_SHELL_EXEC, kv + n - 1, 0);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"p.1.log"}, 1);
+	cr_expect_null(r->findings[0].text);
+	vigil_report__free(r);
+}
+
 static struct vigil_report *growth_report(const uint64_t (*pts)[2], unsigned n)
 {
 	struct logbuf b;

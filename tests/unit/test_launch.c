@@ -140,7 +140,7 @@ Test(launch, env_contract)
 	cr_assert_not_null(e);
 	cr_expect_str_eq(lookup(e, "LD_PRELOAD"), "/b/libvigil.so:/opt/other.so");
 	cr_expect_str_eq(lookup(e, "VIGIL_OUT"), "/tmp/out");
-	cr_expect_str_eq(lookup(e, "VIGIL_CHECKS"), "heap,threads");
+	cr_expect_str_eq(lookup(e, "VIGIL_CHECKS"), "heap,threads,fds,api");
 	cr_expect_str_eq(lookup(e, "VIGIL_MODE"), "full");
 	/* Set every time: an inherited value must not outlive the command line. */
 	cr_expect_str_eq(lookup(e, "VIGIL_ON_ERROR"), "continue");

@@ -35,6 +35,26 @@ Test(options, parse_values)
 	cr_expect_eq(vigil_options__parse(&o, "", err, sizeof(err)), 0);
 }
 
+Test(options, fd_check_options)
+{
+	struct vigil_options o;
+	char err[256];
+
+	vigil_options__defaults(&o);
+	cr_expect_eq(o.spin_count, 10000);
+	cr_expect_eq(o.spin_ms, 100);
+	cr_expect_eq(o.fd_leak_min, 2);
+	cr_assert_eq(vigil_options__parse(&o, "spin_count=50:spin_ms=7:fd_leak_min=1", err,
+					  sizeof(err)), 0, "%s", err);
+	cr_expect_eq(o.spin_count, 50);
+	cr_expect_eq(o.spin_ms, 7);
+	cr_expect_eq(o.fd_leak_min, 1);
+	cr_expect_eq(vigil_options__parse(&o, "spin_count=1", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "bad value for option 'spin_count'");
+	cr_expect_eq(vigil_options__parse(&o, "spin_ms=0", err, sizeof(err)), -EINVAL);
+	cr_expect_eq(vigil_options__parse(&o, "fd_leak_min=0", err, sizeof(err)), -EINVAL);
+}
+
 Test(options, parse_errors_name_the_culprit)
 {
 	struct vigil_options o;
@@ -101,8 +121,9 @@ Test(options, checks_lists)
 	cr_expect_eq(vigil_options__parse_checks("heap,,heap", &m, err, sizeof(err)), -EINVAL);
 	cr_expect_eq(vigil_options__parse_checks("heap,threads", &m, err, sizeof(err)), 0);
 	cr_expect_eq(m, (1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS));
-	cr_expect_eq(vigil_options__parse_checks("fds", &m, err, sizeof(err)), -EINVAL);
-	cr_expect_str_eq(err, "check 'fds' is not available yet (available: heap, threads)");
+	cr_expect_eq(vigil_options__parse_checks("syscalls", &m, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "check 'syscalls' is not available yet (available: "
+			      VIGIL_CHECKS_AVAILABLE_NAMES ")");
 }
 
 Test(options, env_order_and_standalone)

@@ -252,6 +252,45 @@ Test(report_json, heap_details_are_named)
 	vigil_report__free(r);
 }
 
+/* api details: the text under the name its kind gives it, modes in octal, flags in
+ * hex, replacement calls by name. */
+Test(report_json, api_details_are_named)
+{
+	struct vigil_report *r = sample();
+	struct vigil_finding *f = &r->findings[0];
+	json_t *j, *det;
+
+	f->kind = VIGIL_FK_INSECURE_PERMISSIONS;
+	f->details_set = 0;
+#define PUT(k, v) (f->details[k] = (v), f->details_set |= VIGIL_KEYBIT(k))
+	PUT(VIGIL_KEY_MODE, 0666);
+	PUT(VIGIL_KEY_UMASK, 0);
+	PUT(VIGIL_KEY_FLAGS, 0x241);
+	PUT(VIGIL_KEY_FUNC, VIGIL_FN_USLEEP);
+	PUT(VIGIL_KEY_REPLACEMENT, VIGIL_FN_NANOSLEEP);
+	PUT(VIGIL_KEY_TEXT_LEN, 9);
+	f->text = "/tmp/x\\n!";
+	j = roundtrip(r);
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_str_eq(s(det, "path"), "/tmp/x\\n!");
+	cr_expect_str_eq(s(det, "mode"), "0666");
+	cr_expect_str_eq(s(det, "umask"), "0000");
+	cr_expect_str_eq(s(det, "flags"), "0x241");
+	cr_expect_str_eq(s(det, "function"), "usleep");
+	cr_expect_str_eq(s(det, "replacement"), "nanosleep");
+	cr_expect_eq(i(det, "text_len"), 9);
+	cr_expect_null(json_object_get(det, "text"));
+	json_decref(j);
+
+	f->kind = VIGIL_FK_SHELL_EXEC;
+	j = roundtrip(r);
+	det = json_object_get(json_array_get(json_object_get(j, "findings"), 0), "details");
+	cr_expect_str_eq(s(det, "command"), "/tmp/x\\n!");
+	json_decref(j);
+#undef PUT
+	vigil_report__free(r);
+}
+
 Test(report_json, run_config)
 {
 	struct vigil_report *r = sample();

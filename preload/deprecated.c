@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/* deprecated-api: obsolete calls that have a modern replacement (gethostbyname2,
+ * inet_addr, usleep, bzero, index, getwd, sigpause...), reported once per call site
+ * with the call to use instead. gethostbyname, gethostbyaddr and inet_ntoa are in
+ * mtunsafe.c, signal() in signal.c. Otherwise these are the real calls. */
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+#include <sys/timeb.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "realsym.h"
+#include "rt.h"
+
+/* This file defines the calls the headers mark deprecated. */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+/* The sigpause family is reached through macros and asm labels: with _GNU_SOURCE,
+ * "sigpause" in C names __xpg_sigpause. The BSD one (a mask) keeps the plain name. */
+int vigil_bsd_sigpause(int mask) __asm__("sigpause");
+int __sigpause(int sig_or_mask, int is_sig);
+int __xpg_sigpause(int sig);
+
+#define MODULES 64
+
+static void *real_gethostbyname2, *real_inet_addr, *real_inet_aton, *real_usleep,
+	*real_ualarm, *real_bcopy, *real_bzero, *real_bcmp, *real_index, *real_rindex,
+	*real_getwd, *real_ftime, *real_vigil_bsd_sigpause, *real___sigpause,
+	*real___xpg_sigpause;
+
+/* Resolved while the library loads, so that later calls (from a signal handler, say)
+ * do not run dlsym; the byte functions may be called by early constructors and are
+ * resolved on their own then. */
+__attribute__((constructor)) static void resolve_all(void)
+{
+	static const struct {
+		void **slot;
+		const char *name;
+	} syms[] = {
+#define SYM(name) {&real_##name, #name}
+		SYM(gethostbyname2), SYM(inet_addr), SYM(inet_aton), SYM(usleep), SYM(ualarm),
+		SYM(bcopy), SYM(bzero), SYM(bcmp), SYM(index), SYM(rindex), SYM(getwd),
+		SYM(ftime), {&real_vigil_bsd_sigpause, "sigpause"}, SYM(__sigpause),
+		SYM(__xpg_sigpause),
+#undef SYM
+	};
+	int saved = errno;
+
+	vigil_guard__enter();
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (!__atomic_load_n(syms[i].slot, __ATOMIC_ACQUIRE))
+			__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL),
+					 __ATOMIC_RELEASE);
+	vigil_guard__leave();
+	errno = saved;
+}
+
+static void *resolve(void **slot, const char *name)
+{
+	void *fn;
+
+	vigil_guard__enter();
+	fn = vigil_realsym(name, NULL);
+	vigil_guard__leave();
+	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+	return fn;
+}
+
+static inline void *real_fn(void **slot, const char *name)
+{
+	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	return __builtin_expect(fn != NULL, 1) ? fn : resolve(slot, name);
+}
+
+/* The real function `name` (errno kept across its resolution), after reporting the
+ * call as function id with its replacement. */
+static inline void *dep_enter(unsigned fn, unsigned replacement, void **slot, const char *name,
+			      const void *site)
+{
+	int saved = errno;
+	void *real = real_fn(slot, name);
+
+	errno = saved;
+	if (vigil_api__on())
+		vigil_api__deprecated(fn, replacement, 0, site);
+	return real;
+}
+
+#define DEP_CALL(name, id, repl)                                                         \
+	((__typeof__(&name))dep_enter(VIGIL_FN_##id, VIGIL_FN_##repl, &real_##name, #name,  \
+				      __builtin_return_address(0)))
+
+VIGIL_EXPORT struct hostent *gethostbyname2(const char *name, int af)
+{
+	return DEP_CALL(gethostbyname2, GETHOSTBYNAME2, GETADDRINFO)(name, af);
+}
+
+VIGIL_EXPORT in_addr_t inet_addr(const char *cp)
+{
+	return DEP_CALL(inet_addr, INET_ADDR, INET_PTON)(cp);
+}
+
+VIGIL_EXPORT int inet_aton(const char *cp, struct in_addr *inp)
+{
+	return DEP_CALL(inet_aton, INET_ATON, INET_PTON)(cp, inp);
+}
+
+VIGIL_EXPORT int usleep(useconds_t usec)
+{
+	return DEP_CALL(usleep, USLEEP, NANOSLEEP)(usec);
+}
+
+VIGIL_EXPORT useconds_t ualarm(useconds_t value, useconds_t interval)
+{
+	return DEP_CALL(ualarm, UALARM, SETITIMER)(value, interval);
+}
+
+VIGIL_EXPORT void bcopy(const void *src, void *dest, size_t n)
+{
+	DEP_CALL(bcopy, BCOPY, MEMMOVE)(src, dest, n);
+}
+
+VIGIL_EXPORT void bzero(void *s, size_t n)
+{
+	DEP_CALL(bzero, BZERO, MEMSET)(s, n);
+}
+
+/* clang turns memcmp(a, b, n) == 0 into a call to bcmp (LLVM's MergeICmps and
+ * SimplifyLibCalls, since LLVM 9): such a call is the compiler's, not an obsolete
+ * choice in the source. The caller's object file says who built it (.comment). */
+static int clang_built(const char *path)
+{
+	char buf[4096];
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, str;
+	int fd = path && *path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	int r = 0;
+
+	if (fd < 0)
+		fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_shentsize != sizeof(sh) || eh.e_shstrndx >= eh.e_shnum ||
+	    pread(fd, &str, sizeof(str), (off_t)(eh.e_shoff + eh.e_shstrndx * sizeof(sh))) !=
+		    (ssize_t)sizeof(sh))
+		goto out;
+	for (unsigned i = 0; i < eh.e_shnum && !r; i++) {
+		char name[16] = {0};
+		ssize_t n;
+
+		if (pread(fd, &sh, sizeof(sh), (off_t)(eh.e_shoff + i * sizeof(sh))) !=
+			    (ssize_t)sizeof(sh) ||
+		    pread(fd, name, sizeof(name) - 1, (off_t)(str.sh_offset + sh.sh_name)) <= 0 ||
+		    strcmp(name, ".comment"))
+			continue;
+		n = pread(fd, buf, sh.sh_size < sizeof(buf) ? sh.sh_size : sizeof(buf),
+			  (off_t)sh.sh_offset);
+		r = n > 0 && memmem(buf, (size_t)n, "clang", 5);
+		break;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+/* Per module, by load address: one look at the file per module, ever. A full table
+ * answers "not clang". */
+static int compiler_bcmp(const void *site)
+{
+	static struct {
+		uintptr_t base;
+		int clang;
+	} mods[MODULES];
+	static unsigned nmods;
+	Dl_info info;
+	int saved = errno, r = 0;
+	unsigned n;
+
+	vigil_guard__enter();
+	if (!dladdr(site, &info))
+		goto out;
+	n = __atomic_load_n(&nmods, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < n && i < MODULES; i++)
+		if (mods[i].base == (uintptr_t)info.dli_fbase) {
+			r = mods[i].clang;
+			goto out;
+		}
+	r = clang_built(info.dli_fname);
+	n = __atomic_fetch_add(&nmods, 1, __ATOMIC_ACQ_REL);
+	if (n < MODULES) {
+		mods[n].clang = r;
+		__atomic_store_n(&mods[n].base, (uintptr_t)info.dli_fbase, __ATOMIC_RELEASE);
+	}
+out:
+	vigil_guard__leave();
+	errno = saved;
+	return r;
+}
+
+VIGIL_EXPORT int bcmp(const void *a, const void *b, size_t n)
+{
+	const void *site = __builtin_return_address(0);
+	int (*real)(const void *, const void *, size_t) = real_fn(&real_bcmp, "bcmp");
+
+	if (vigil_api__on() &&
+	    !vigil_api__claimed(vigil_api__key(VIGIL_FK_DEPRECATED_API, VIGIL_FN_BCMP,
+					       (uintptr_t)site)) &&
+	    !compiler_bcmp(site))
+		vigil_api__deprecated(VIGIL_FN_BCMP, VIGIL_FN_MEMCMP, 0, site);
+	return real(a, b, n);
+}
+
+VIGIL_EXPORT char *index(const char *s, int c)
+{
+	return DEP_CALL(index, INDEX, STRCHR)(s, c);
+}
+
+VIGIL_EXPORT char *rindex(const char *s, int c)
+{
+	return DEP_CALL(rindex, RINDEX, STRRCHR)(s, c);
+}
+
+VIGIL_EXPORT char *getwd(char *buf)
+{
+	return DEP_CALL(getwd, GETWD, GETCWD)(buf);
+}
+
+VIGIL_EXPORT int ftime(struct timeb *tp)
+{
+	return DEP_CALL(ftime, FTIME, CLOCK_GETTIME)(tp);
+}
+
+/* The BSD one (a mask), the X/Open one (a signal) and glibc's entry for both. */
+VIGIL_EXPORT int vigil_bsd_sigpause(int mask)
+{
+	return ((__typeof__(&vigil_bsd_sigpause))dep_enter(
+		VIGIL_FN_SIGPAUSE, VIGIL_FN_SIGSUSPEND, &real_vigil_bsd_sigpause, "sigpause",
+		__builtin_return_address(0)))(mask);
+}
+
+VIGIL_EXPORT int __sigpause(int sig_or_mask, int is_sig)
+{
+	return DEP_CALL(__sigpause, SIGPAUSE, SIGSUSPEND)(sig_or_mask, is_sig);
+}
+
+VIGIL_EXPORT int __xpg_sigpause(int sig)
+{
+	return DEP_CALL(__xpg_sigpause, SIGPAUSE, SIGSUSPEND)(sig);
+}
