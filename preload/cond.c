@@ -76,8 +76,7 @@ VIGIL_EXPORT int pthread_cond_clockwait(pthread_cond_t *cv, pthread_mutex_t *m, 
 	int r;
 
 	/* Newer than 2.3.2: only the unversioned name exists. */
-	if (!real_clockwait)
-		real_clockwait = vigil_realsym("pthread_cond_clockwait", NULL);
+	VIGIL_REAL(real_clockwait, "pthread_cond_clockwait", NULL);
 	if (!VIGIL_LKCALL(c, cv, VIGIL_LK_COND, 0, VIGIL_FN_PTHREAD_COND))
 		return real_clockwait(cv, m, clk, at);
 	wait_begin(&c, m);

@@ -36,60 +36,13 @@ static void *real_gethostbyname2, *real_inet_addr, *real_inet_aton, *real_usleep
 	*real_getwd, *real_ftime, *real_vigil_bsd_sigpause, *real___sigpause,
 	*real___xpg_sigpause;
 
-/* Resolved while the library loads, so that later calls (from a signal handler, say)
- * do not run dlsym; the byte functions may be called by early constructors and are
- * resolved on their own then. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-#define SYM(name) {&real_##name, #name}
-		SYM(gethostbyname2), SYM(inet_addr), SYM(inet_aton), SYM(usleep), SYM(ualarm),
-		SYM(bcopy), SYM(bzero), SYM(bcmp), SYM(index), SYM(rindex), SYM(getwd),
-		SYM(ftime), {&real_vigil_bsd_sigpause, "sigpause"}, SYM(__sigpause),
-		SYM(__xpg_sigpause),
-#undef SYM
-	};
-	int saved = errno;
-
-	vigil_guard__enter();
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (!__atomic_load_n(syms[i].slot, __ATOMIC_ACQUIRE))
-			__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL),
-					 __ATOMIC_RELEASE);
-	vigil_guard__leave();
-	errno = saved;
-}
-
-static void *resolve(void **slot, const char *name)
-{
-	void *fn;
-
-	vigil_guard__enter();
-	fn = vigil_realsym(name, NULL);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	return fn;
-}
-
-static inline void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-	return __builtin_expect(fn != NULL, 1) ? fn : resolve(slot, name);
-}
-
-/* The real function `name` (errno kept across its resolution), after reporting the
- * call as function id with its replacement. */
+/* The real function `name`, after reporting the call as function id with its
+ * replacement. */
 static inline void *dep_enter(unsigned fn, unsigned replacement, void **slot, const char *name,
 			      const void *site)
 {
-	int saved = errno;
-	void *real = real_fn(slot, name);
+	void *real = vigil_realsym__slot(slot, name, NULL);
 
-	errno = saved;
 	if (vigil_api__on())
 		vigil_api__deprecated(fn, replacement, 0, site);
 	return real;
@@ -211,7 +164,8 @@ out:
 VIGIL_EXPORT int bcmp(const void *a, const void *b, size_t n)
 {
 	const void *site = __builtin_return_address(0);
-	int (*real)(const void *, const void *, size_t) = real_fn(&real_bcmp, "bcmp");
+	int (*real)(const void *, const void *, size_t) =
+		vigil_realsym__slot(&real_bcmp, "bcmp", NULL);
 
 	if (vigil_api__on() &&
 	    !vigil_api__claimed(vigil_api__key(VIGIL_FK_DEPRECATED_API, VIGIL_FN_BCMP,

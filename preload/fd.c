@@ -20,17 +20,6 @@ static int (*real_dup)(int);
 static int (*real_fcntl)(int, int, ...);
 static int (*real_fcntl64)(int, int, ...);
 
-/* Resolved while the library loads: rawlog.c calls fcntl during vigil's own start. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_dup, "dup", NULL);
-	VIGIL_REAL(real_fcntl, "fcntl", NULL);
-	VIGIL_REAL(real_fcntl64, "fcntl64", NULL);
-	errno = saved;
-}
-
 static int is_log(int fd)
 {
 	return fd >= 0 && fd == vigil_rawlog__fd();

@@ -23,18 +23,6 @@ static ssize_t (*real_pwrite64)(int, const void *, size_t, off_t);
 static ssize_t (*real_readv)(int, const struct iovec *, int);
 static ssize_t (*real_writev)(int, const struct iovec *, int);
 
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_write, "write", NULL);
-	VIGIL_REAL(real_pwrite, "pwrite", NULL);
-	VIGIL_REAL(real_pwrite64, "pwrite64", NULL);
-	VIGIL_REAL(real_readv, "readv", NULL);
-	VIGIL_REAL(real_writev, "writev", NULL);
-	errno = saved;
-}
-
 /* check_call's own first test, repeated here so that a buffer that cannot start a
  * block costs no errno save. errno is the real call's alone: a report makes
  * syscalls. */

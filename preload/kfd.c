@@ -25,23 +25,6 @@ static int (*real_inotify_init)(void);
 static int (*real_inotify_init1)(int);
 static int (*real_memfd_create)(const char *, unsigned);
 
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_pipe, "pipe", NULL);
-	VIGIL_REAL(real_pipe2, "pipe2", NULL);
-	VIGIL_REAL(real_eventfd, "eventfd", NULL);
-	VIGIL_REAL(real_timerfd_create, "timerfd_create", NULL);
-	VIGIL_REAL(real_signalfd, "signalfd", NULL);
-	VIGIL_REAL(real_epoll_create, "epoll_create", NULL);
-	VIGIL_REAL(real_epoll_create1, "epoll_create1", NULL);
-	VIGIL_REAL(real_inotify_init, "inotify_init", NULL);
-	VIGIL_REAL(real_inotify_init1, "inotify_init1", NULL);
-	VIGIL_REAL(real_memfd_create, "memfd_create", NULL);
-	errno = saved;
-}
-
 static inline int made(int fd, unsigned call)
 {
 	if (fd >= 0)

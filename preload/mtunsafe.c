@@ -104,24 +104,6 @@ static inline int checking(void)
 	return vigil_rt__active() && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS));
 }
 
-static void *resolve(void **slot, const char *name)
-{
-	void *fn;
-
-	vigil_guard__enter();
-	fn = vigil_realsym(name, NULL);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	return fn;
-}
-
-static inline void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-	return __builtin_expect(fn != NULL, 1) ? fn : resolve(slot, name);
-}
-
 static void report_two_threads(unsigned fn, uint64_t first)
 {
 	struct vigil_fbuild f = {0};
@@ -236,7 +218,7 @@ static void dir_forget(DIR *d)
 static inline void *mt_enter(unsigned fn, void **slot, const char *name)
 {
 	int saved = errno;
-	void *real = real_fn(slot, name);
+	void *real = vigil_realsym__slot(slot, name, NULL);
 
 	vigil_sigsafe__check(fn);
 	if (checking())
@@ -255,32 +237,6 @@ static void *real_strtok, *real_localtime, *real_gmtime, *real_ctime, *real_asct
 	*real_getlogin, *real_drand48, *real_lrand48, *real_mrand48, *real_srand48,
 	*real_readdir, *real_readdir64, *real_closedir, *real_getenv, *real_setenv,
 	*real_putenv, *real_unsetenv, *real_clearenv;
-
-/* Resolved while the library loads, so that a first call made from a signal handler
- * does not run dlsym, which takes the loader's lock. Calls that come earlier (other
- * libraries' constructors) resolve on their own. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-#define SYM(name) {&real_##name, #name}
-		SYM(strtok), SYM(localtime), SYM(gmtime), SYM(ctime), SYM(asctime),
-		SYM(rand), SYM(strerror), SYM(gethostbyname), SYM(gethostbyaddr),
-		SYM(inet_ntoa), SYM(getpwnam), SYM(getpwuid), SYM(getgrnam),
-		SYM(getgrgid), SYM(ecvt), SYM(fcvt), SYM(tmpnam), SYM(ttyname),
-		SYM(strsignal), SYM(getlogin), SYM(drand48), SYM(lrand48), SYM(mrand48),
-		SYM(srand48), SYM(readdir), SYM(readdir64), SYM(closedir), SYM(getenv),
-		SYM(setenv), SYM(putenv), SYM(unsetenv), SYM(clearenv),
-#undef SYM
-	};
-	int saved = errno;
-
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		real_fn(syms[i].slot, syms[i].name);
-	errno = saved;
-}
 
 VIGIL_EXPORT char *strtok(char *s, const char *delim)
 {
@@ -375,18 +331,11 @@ VIGIL_EXPORT char *fcvt(double v, int ndigit, int *restrict decpt, int *restrict
  * can create first. */
 VIGIL_EXPORT char *tmpnam(char s[L_tmpnam])
 {
-	char *(*real)(char *);
-
 	if (vigil_api__on())
 		vigil_api__unsafe_call(VIGIL_FN_TMPNAM, VIGIL_REASON_PREDICTABLE_NAME,
 				       VIGIL_FN_MKSTEMP, __builtin_return_address(0));
-	if (s) {
-		int saved = errno;
-
-		real = real_fn(&real_tmpnam, "tmpnam");
-		errno = saved;
-		return real(s);
-	}
+	if (s)
+		return ((__typeof__(&tmpnam))vigil_realsym__slot(&real_tmpnam, "tmpnam", NULL))(s);
 	return MT_CALL(tmpnam, TMPNAM)(s);
 }
 
@@ -429,7 +378,7 @@ VIGIL_EXPORT void srand48(long seed)
 static inline void *dir_enter(DIR *d, void **slot, const char *name)
 {
 	int saved = errno;
-	void *real = real_fn(slot, name);
+	void *real = vigil_realsym__slot(slot, name, NULL);
 
 	vigil_sigsafe__check(VIGIL_FN_READDIR);
 	if (checking())
@@ -452,7 +401,7 @@ VIGIL_EXPORT struct dirent64 *readdir64(DIR *d)
 VIGIL_EXPORT int closedir(DIR *d)
 {
 	int saved = errno;
-	int (*real)(DIR *) = real_fn(&real_closedir, "closedir");
+	int (*real)(DIR *) = vigil_realsym__slot(&real_closedir, "closedir", NULL);
 	struct vigil_fds_close x;
 	int r;
 
@@ -495,7 +444,7 @@ static void getenv_note(const void *site)
 VIGIL_EXPORT char *getenv(const char *name)
 {
 	int saved = errno;
-	char *(*real)(const char *) = real_fn(&real_getenv, "getenv");
+	char *(*real)(const char *) = vigil_realsym__slot(&real_getenv, "getenv", NULL);
 
 	if (checking())
 		getenv_note(__builtin_return_address(0));
@@ -553,7 +502,7 @@ static void env_change(unsigned fn)
 static inline void *env_enter(unsigned fn, void **slot, const char *name)
 {
 	int saved = errno;
-	void *real = real_fn(slot, name);
+	void *real = vigil_realsym__slot(slot, name, NULL);
 
 	vigil_sigsafe__check(fn);
 	if (checking())

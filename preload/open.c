@@ -6,7 +6,6 @@
 #undef _FORTIFY_SOURCE /* these are the functions fortified headers would wrap */
 #include <fcntl.h>
 #include <stdarg.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "apihooks.h"
@@ -28,25 +27,6 @@ static int (*real_open64_2)(const char *, int);
 static int (*real_openat_2)(int, const char *, int);
 static int (*real_openat64_2)(int, const char *, int);
 
-/* vigil opens files itself while it starts (before this constructor runs, from
- * rt.c's earlier one): until a real function is known, the system call serves. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_open, "open", NULL);
-	VIGIL_REAL(real_open64, "open64", NULL);
-	VIGIL_REAL(real_openat, "openat", NULL);
-	VIGIL_REAL(real_openat64, "openat64", NULL);
-	VIGIL_REAL(real_creat, "creat", NULL);
-	VIGIL_REAL(real_creat64, "creat64", NULL);
-	VIGIL_REAL(real_open_2, "__open_2", NULL);
-	VIGIL_REAL(real_open64_2, "__open64_2", NULL);
-	VIGIL_REAL(real_openat_2, "__openat_2", NULL);
-	VIGIL_REAL(real_openat64_2, "__openat64_2", NULL);
-	errno = saved;
-}
-
 static inline void opening(int dirfd, const char *path, int flags, mode_t mode, unsigned fn)
 {
 	if (vigil_api__on())
@@ -58,11 +38,6 @@ static inline int opened(int fd, unsigned call)
 	if (fd >= 0)
 		vigil_fds__created(fd, call);
 	return fd;
-}
-
-static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
-{
-	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
 static mode_t mode_arg(int flags, va_list ap)
@@ -79,8 +54,7 @@ VIGIL_EXPORT int open(const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	opening(AT_FDCWD, path, flags, mode, VIGIL_FN_OPEN);
-	return opened(real_open ? real_open(path, flags, mode) : sys_openat(AT_FDCWD, path, flags, mode),
-		      VIGIL_FDC_OPEN);
+	return opened(VIGIL_REAL(real_open, "open", NULL)(path, flags, mode), VIGIL_FDC_OPEN);
 }
 
 VIGIL_EXPORT int open64(const char *path, int flags, ...)
@@ -92,9 +66,7 @@ VIGIL_EXPORT int open64(const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	opening(AT_FDCWD, path, flags, mode, VIGIL_FN_OPEN);
-	return opened(real_open64 ? real_open64(path, flags, mode)
-				  : sys_openat(AT_FDCWD, path, flags, mode),
-		      VIGIL_FDC_OPEN);
+	return opened(VIGIL_REAL(real_open64, "open64", NULL)(path, flags, mode), VIGIL_FDC_OPEN);
 }
 
 VIGIL_EXPORT int openat(int dirfd, const char *path, int flags, ...)
@@ -106,8 +78,7 @@ VIGIL_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	opening(dirfd, path, flags, mode, VIGIL_FN_OPENAT);
-	return opened(real_openat ? real_openat(dirfd, path, flags, mode)
-				  : sys_openat(dirfd, path, flags, mode),
+	return opened(VIGIL_REAL(real_openat, "openat", NULL)(dirfd, path, flags, mode),
 		      VIGIL_FDC_OPENAT);
 }
 
@@ -120,27 +91,20 @@ VIGIL_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	opening(dirfd, path, flags, mode, VIGIL_FN_OPENAT);
-	return opened(real_openat64 ? real_openat64(dirfd, path, flags, mode)
-				    : sys_openat(dirfd, path, flags, mode),
+	return opened(VIGIL_REAL(real_openat64, "openat64", NULL)(dirfd, path, flags, mode),
 		      VIGIL_FDC_OPENAT);
 }
 
 VIGIL_EXPORT int creat(const char *path, mode_t mode)
 {
 	opening(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, VIGIL_FN_CREAT);
-	return opened(VIGIL_REAL(real_creat, "creat", NULL)
-			      ? real_creat(path, mode)
-			      : sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode),
-		      VIGIL_FDC_CREAT);
+	return opened(VIGIL_REAL(real_creat, "creat", NULL)(path, mode), VIGIL_FDC_CREAT);
 }
 
 VIGIL_EXPORT int creat64(const char *path, mode_t mode)
 {
 	opening(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, VIGIL_FN_CREAT);
-	return opened(VIGIL_REAL(real_creat64, "creat64", NULL)
-			      ? real_creat64(path, mode)
-			      : sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode),
-		      VIGIL_FDC_CREAT);
+	return opened(VIGIL_REAL(real_creat64, "creat64", NULL)(path, mode), VIGIL_FDC_CREAT);
 }
 
 /* The FORTIFY forms abort on O_CREAT without a mode: the real ones keep doing so. */
@@ -148,34 +112,25 @@ VIGIL_EXPORT int creat64(const char *path, mode_t mode)
 VIGIL_EXPORT int __open_2(const char *path, int flags)
 {
 	opening(AT_FDCWD, path, flags, 0, VIGIL_FN_OPEN);
-	return opened(VIGIL_REAL(real_open_2, "__open_2", NULL) ? real_open_2(path, flags)
-								: sys_openat(AT_FDCWD, path, flags, 0),
-		      VIGIL_FDC_OPEN);
+	return opened(VIGIL_REAL(real_open_2, "__open_2", NULL)(path, flags), VIGIL_FDC_OPEN);
 }
 
 VIGIL_EXPORT int __open64_2(const char *path, int flags)
 {
 	opening(AT_FDCWD, path, flags, 0, VIGIL_FN_OPEN);
-	return opened(VIGIL_REAL(real_open64_2, "__open64_2", NULL)
-			      ? real_open64_2(path, flags)
-			      : sys_openat(AT_FDCWD, path, flags, 0),
-		      VIGIL_FDC_OPEN);
+	return opened(VIGIL_REAL(real_open64_2, "__open64_2", NULL)(path, flags), VIGIL_FDC_OPEN);
 }
 
 VIGIL_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
 	opening(dirfd, path, flags, 0, VIGIL_FN_OPENAT);
-	return opened(VIGIL_REAL(real_openat_2, "__openat_2", NULL)
-			      ? real_openat_2(dirfd, path, flags)
-			      : sys_openat(dirfd, path, flags, 0),
+	return opened(VIGIL_REAL(real_openat_2, "__openat_2", NULL)(dirfd, path, flags),
 		      VIGIL_FDC_OPENAT);
 }
 
 VIGIL_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
 	opening(dirfd, path, flags, 0, VIGIL_FN_OPENAT);
-	return opened(VIGIL_REAL(real_openat64_2, "__openat64_2", NULL)
-			      ? real_openat64_2(dirfd, path, flags)
-			      : sys_openat(dirfd, path, flags, 0),
+	return opened(VIGIL_REAL(real_openat64_2, "__openat64_2", NULL)(dirfd, path, flags),
 		      VIGIL_FDC_OPENAT);
 }

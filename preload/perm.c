@@ -3,7 +3,6 @@
  * that create filesystem objects with a mode (mkdir, mkfifo, mknod and their *at
  * forms) and the chmod family, checked for world-writable results (apifile.c).
  * open and creat are the descriptor interposers', which call the same check. */
-#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -11,50 +10,18 @@
 #include "realsym.h"
 #include "rt.h"
 
-static void *real_umask, *real_mkdir, *real_mkdirat, *real_mkfifo, *real_mkfifoat,
-	*real_mknod, *real_mknodat, *real_chmod, *real_fchmod, *real_fchmodat;
+static mode_t (*real_umask)(mode_t);
+static int (*real_mkdir)(const char *, mode_t);
+static int (*real_mkdirat)(int, const char *, mode_t);
+static int (*real_mkfifo)(const char *, mode_t);
+static int (*real_mkfifoat)(int, const char *, mode_t);
+static int (*real_mknod)(const char *, mode_t, dev_t);
+static int (*real_mknodat)(int, const char *, mode_t, dev_t);
+static int (*real_chmod)(const char *, mode_t);
+static int (*real_fchmod)(int, mode_t);
+static int (*real_fchmodat)(int, const char *, mode_t, int);
 
-/* Resolved while the library loads; a call from an earlier constructor resolves its
- * own. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-#define SYM(name) {&real_##name, #name}
-		SYM(umask), SYM(mkdir), SYM(mkdirat), SYM(mkfifo), SYM(mkfifoat), SYM(mknod),
-		SYM(mknodat), SYM(chmod), SYM(fchmod), SYM(fchmodat),
-#undef SYM
-	};
-	int saved = errno;
-
-	vigil_guard__enter();
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (!__atomic_load_n(syms[i].slot, __ATOMIC_ACQUIRE))
-			__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL),
-					 __ATOMIC_RELEASE);
-	vigil_guard__leave();
-	errno = saved;
-}
-
-static void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	int saved;
-
-	if (__builtin_expect(fn != NULL, 1))
-		return fn;
-	saved = errno;
-	vigil_guard__enter();
-	fn = vigil_realsym(name, NULL);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	errno = saved;
-	return fn;
-}
-
-#define REAL(name) ((__typeof__(&name))real_fn(&real_##name, #name))
+#define REAL(name) VIGIL_REAL(real_##name, #name, NULL)
 
 VIGIL_EXPORT mode_t umask(mode_t mask)
 {

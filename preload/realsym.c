@@ -5,10 +5,12 @@
  * name (the export list, build/gen/realsyms.h) is resolved when vigil starts, and
  * later requests are answered from this table without the loader. */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "realsym.h"
+#include "rt.h"
 
 static const char *const names[] = {
 #include "realsyms.h"
@@ -56,4 +58,20 @@ void *vigil_realsym(const char *name, const char *version)
 	if (version)
 		p = dlvsym(RTLD_NEXT, name, version);
 	return p ? p : dlsym(RTLD_NEXT, name);
+}
+
+void *vigil_realsym__fill(void **slot, const char *name, const char *version,
+			  void *(*elsewhere)(const char *name))
+{
+	int saved = errno;
+	void *fn;
+
+	vigil_guard__enter();
+	fn = vigil_realsym(name, version);
+	if (!fn && elsewhere)
+		fn = elsewhere(name);
+	vigil_guard__leave();
+	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+	errno = saved;
+	return fn;
 }

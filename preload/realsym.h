@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Real functions resolved on first use, for interposers outside rt.c's table. */
+/* Real functions: the next definition of each interposed name, looked up once at
+ * vigil's start, and the static pointers interposers keep them in. */
 #ifndef VIGIL_REALSYM_H
 #define VIGIL_REALSYM_H
 
@@ -14,12 +15,31 @@ void vigil_realsym__init(void) VIGIL_HID;
  * calls before the start, go to dlsym/dlvsym. */
 void *vigil_realsym(const char *name, const char *version) VIGIL_HID;
 
-/* The real function in the static pointer var, resolved the first time. */
+/* Fills *slot with vigil_realsym(name, version), or when that is NULL and elsewhere is
+ * set, with elsewhere(name); returns it. The lookup runs inside vigil's guard (what the
+ * loader calls, malloc among them, passes straight through) and leaves errno as it
+ * was, so an interposer may resolve before or after its own work. */
+void *vigil_realsym__fill(void **slot, const char *name, const char *version,
+			  void *(*elsewhere)(const char *name)) VIGIL_HID;
+
+/* *slot, filled on first use: one acquire load once it is known. While nothing is
+ * found it stays NULL and each call looks again. */
+static inline void *vigil_realsym__slot_or(void **slot, const char *name, const char *version,
+					   void *(*elsewhere)(const char *name))
+{
+	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	return __builtin_expect(fn != NULL, 1) ? fn
+					       : vigil_realsym__fill(slot, name, version, elsewhere);
+}
+
+static inline void *vigil_realsym__slot(void **slot, const char *name, const char *version)
+{
+	return vigil_realsym__slot_or(slot, name, version, NULL);
+}
+
+/* The real function in the static function pointer var, resolved the first time. */
 #define VIGIL_REAL(var, name, version)                                                   \
-	({                                                                                 \
-		if (__builtin_expect((var) == NULL, 0))                                    \
-			(var) = (__typeof__(var))vigil_realsym((name), (version));         \
-		(var);                                                                     \
-	})
+	((__typeof__(var))vigil_realsym__slot((void **)&(var), (name), (version)))
 
 #endif

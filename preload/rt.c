@@ -161,9 +161,10 @@ static const struct real_sym real_syms[] = {
 	R(malloc_usable_size, 1), R(sigaction, 1), R(sigaltstack, 1), R(pthread_create, 1),
 	R(signal, 1), R(bsd_signal, 0), R(sysv_signal, 0), R(_exit, 1), R(close, 1),
 	R(close_range, 0), R(dup2, 1), R(dup3, 1),
-	R(memcpy, 1), R(memmove, 1), R(memset, 1), R(strcpy, 1), R(strncpy, 1), R(strcat, 1),
-	R(strncat, 1), R(__memcpy_chk, 0), R(__memmove_chk, 0), R(__memset_chk, 0),
-	R(__strcpy_chk, 0), R(__strncpy_chk, 0), R(__strcat_chk, 0), R(__strncat_chk, 0),
+	R(memcpy, 1), R(memmove, 1), R(memset, 1), R(strcpy, 1), R(stpcpy, 0), R(strncpy, 1),
+	R(strcat, 1), R(strncat, 1), R(__memcpy_chk, 0), R(__memmove_chk, 0), R(__memset_chk, 0),
+	R(__strcpy_chk, 0), R(__stpcpy_chk, 0), R(__strncpy_chk, 0), R(__strcat_chk, 0),
+	R(__strncat_chk, 0),
 	R(vsprintf, 1), R(vsnprintf, 1), R(gets, 0), R(fgets, 1), R(__vsprintf_chk, 0),
 	R(__vsnprintf_chk, 0), R(__fgets_chk, 0),
 	R(read, 1), R(pread, 1), R(pread64, 1), R(recv, 1), R(recvfrom, 1), R(__read_chk, 0),
@@ -178,7 +179,7 @@ static int resolve_real(void)
 	int r = 0;
 
 	for (size_t i = 0; i < sizeof(real_syms) / sizeof(real_syms[0]); i++) {
-		void *fn = dlsym(RTLD_NEXT, real_syms[i].name);
+		void *fn = vigil_realsym(real_syms[i].name, NULL);
 		if (!fn && real_syms[i].required && !r) {
 			vigil_msg("vigil disabled: the C library lacks ", real_syms[i].name);
 			r = -ENOENT;

@@ -55,6 +55,7 @@ struct vigil_real {
 	void *(*memmove)(void *, const void *, size_t);
 	void *(*memset)(void *, int, size_t);
 	char *(*strcpy)(char *, const char *);
+	char *(*stpcpy)(char *, const char *);
 	char *(*strncpy)(char *, const char *, size_t);
 	char *(*strcat)(char *, const char *);
 	char *(*strncat)(char *, const char *, size_t);
@@ -62,6 +63,7 @@ struct vigil_real {
 	void *(*__memmove_chk)(void *, const void *, size_t, size_t);
 	void *(*__memset_chk)(void *, int, size_t, size_t);
 	char *(*__strcpy_chk)(char *, const char *, size_t);
+	char *(*__stpcpy_chk)(char *, const char *, size_t);
 	char *(*__strncpy_chk)(char *, const char *, size_t, size_t);
 	char *(*__strcat_chk)(char *, const char *, size_t);
 	char *(*__strncat_chk)(char *, const char *, size_t, size_t);

@@ -21,49 +21,20 @@
 
 extern char **environ;
 
-static void *real_system, *real_popen, *real_execv, *real_execve, *real_execvp,
-	*real_execvpe, *real_posix_spawn, *real_posix_spawnp;
+/* Filled on first use; after vigil's start from the table vigil_realsym__init made,
+ * without dlsym, which a vfork child must not run. */
+static int (*real_system)(const char *);
+static FILE *(*real_popen)(const char *, const char *);
+static int (*real_execv)(const char *, char *const[]);
+static int (*real_execve)(const char *, char *const[], char *const[]);
+static int (*real_execvp)(const char *, char *const[]);
+static int (*real_execvpe)(const char *, char *const[], char *const[]);
+static int (*real_posix_spawn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			       const posix_spawnattr_t *, char *const[], char *const[]);
+static int (*real_posix_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+				const posix_spawnattr_t *, char *const[], char *const[]);
 
-/* Resolved while the library loads: a vfork child must not run dlsym. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-#define SYM(name) {&real_##name, #name}
-		SYM(system), SYM(popen), SYM(execv), SYM(execve), SYM(execvp), SYM(execvpe),
-		SYM(posix_spawn), SYM(posix_spawnp),
-#undef SYM
-	};
-	int saved = errno;
-
-	vigil_guard__enter();
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (!__atomic_load_n(syms[i].slot, __ATOMIC_ACQUIRE))
-			__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL),
-					 __ATOMIC_RELEASE);
-	vigil_guard__leave();
-	errno = saved;
-}
-
-static void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	int saved;
-
-	if (__builtin_expect(fn != NULL, 1))
-		return fn;
-	saved = errno;
-	vigil_guard__enter();
-	fn = vigil_realsym(name, NULL);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	errno = saved;
-	return fn;
-}
-
-#define REAL(name) ((__typeof__(&name))real_fn(&real_##name, #name))
+#define REAL(name) VIGIL_REAL(real_##name, #name, NULL)
 
 /* Checks apply in the process vigil initialised for (a fork child re-initialises);
  * a vfork or clone child still has its parent's pid in vigil_rt. */

@@ -262,12 +262,11 @@ void vigil_signal__init(void)
 		install(sig);
 	}
 	vigil_signal__altstack();
-	/* Now, not in a handler's first call: dlsym is not async-signal-safe. */
-	real_iso_signal = (sighandler_t(*)(int, sighandler_t))vigil_realsym(
-		"__sysv_signal", NULL);
-	real_exit = (exit_fn)vigil_realsym("exit", NULL);
-	vigil_stdout__resolve();
-	vigil_syslog__resolve();
+	/* Filled here, not on first use. __sysv_signal as rt.c fills sysv_signal: until
+	 * vigil starts, set_handler emulates both. exit so that the way out, under which
+	 * the leak check scans the stack conservatively, runs no lookup first. */
+	VIGIL_REAL(real_iso_signal, "__sysv_signal", NULL);
+	VIGIL_REAL(real_exit, "exit", NULL);
 }
 
 static int wrapping(void)
@@ -459,12 +458,7 @@ VIGIL_EXPORT sighandler_t __sysv_signal(int sig, sighandler_t h)
 VIGIL_EXPORT void exit(int code)
 {
 	vigil_sigsafe__enter(VIGIL_FN_EXIT);
-	if (!real_exit) {
-		vigil_guard__enter();
-		real_exit = (exit_fn)vigil_realsym("exit", NULL);
-		vigil_guard__leave();
-	}
-	if (real_exit)
+	if (VIGIL_REAL(real_exit, "exit", NULL))
 		real_exit(code);
 	_exit(code);
 }

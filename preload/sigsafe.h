@@ -54,9 +54,4 @@ void vigil_sigsafe__pop(unsigned token) VIGIL_HID;
 /* The handler returned with errno changed: a finding naming it, once per handler. */
 void vigil_sigsafe__errno_changed(void *handler, const void *uc) VIGIL_HID;
 
-/* Resolve the real stdio and syslog functions (called at init, so that no handler
- * ever has to run dlsym). */
-void vigil_stdout__resolve(void) VIGIL_HID;
-void vigil_syslog__resolve(void) VIGIL_HID;
-
 #endif

@@ -22,22 +22,6 @@ static ssize_t (*real_sendto)(int, const void *, size_t, int, const struct socka
 static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
 static ssize_t (*real_recvmsg)(int, struct msghdr *, int);
 
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_socket, "socket", NULL);
-	VIGIL_REAL(real_socketpair, "socketpair", NULL);
-	VIGIL_REAL(real_accept, "accept", NULL);
-	VIGIL_REAL(real_accept4, "accept4", NULL);
-	VIGIL_REAL(real_connect, "connect", NULL);
-	VIGIL_REAL(real_send, "send", NULL);
-	VIGIL_REAL(real_sendto, "sendto", NULL);
-	VIGIL_REAL(real_sendmsg, "sendmsg", NULL);
-	VIGIL_REAL(real_recvmsg, "recvmsg", NULL);
-	errno = saved;
-}
-
 #define RA() ((uintptr_t)__builtin_return_address(0))
 
 VIGIL_EXPORT int socket(int domain, int type, int protocol)

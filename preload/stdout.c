@@ -15,7 +15,6 @@
 #include "vigil/finding.h"
 
 static struct {
-	int (*vprintf)(const char *, va_list);
 	int (*vfprintf)(FILE *, const char *, va_list);
 	int (*vdprintf)(int, const char *, va_list);
 	int (*puts)(const char *);
@@ -27,45 +26,13 @@ static struct {
 	int (*fflush)(FILE *);
 	void (*perror)(const char *);
 	/* FORTIFY: optional, the plain call stands in */
-	int (*vprintf_chk)(int, const char *, va_list);
 	int (*vfprintf_chk)(FILE *, int, const char *, va_list);
 	int (*vdprintf_chk)(int, int, const char *, va_list);
 } real;
-static int resolved;
 
-#define SYM(field, name) {(void **)&real.field, name}
-
-void vigil_stdout__resolve(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-		SYM(vprintf, "vprintf"),       SYM(vfprintf, "vfprintf"),
-		SYM(vdprintf, "vdprintf"),     SYM(puts, "puts"),
-		SYM(fputs, "fputs"),           SYM(fputc, "fputc"),
-		SYM(putc, "putc"),             SYM(putchar, "putchar"),
-		SYM(fwrite, "fwrite"),         SYM(fflush, "fflush"),
-		SYM(perror, "perror"),
-		SYM(vprintf_chk, "__vprintf_chk"), SYM(vfprintf_chk, "__vfprintf_chk"),
-		SYM(vdprintf_chk, "__vdprintf_chk"),
-	};
-
-	if (__atomic_load_n(&resolved, __ATOMIC_ACQUIRE))
-		return;
-	vigil_guard__enter();
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL), __ATOMIC_RELAXED);
-	vigil_guard__leave();
-	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
-}
-
-/* Before vigil's init (a constructor that prints); after it, already done. */
-static inline void need(void)
-{
-	if (__builtin_expect(!__atomic_load_n(&resolved, __ATOMIC_ACQUIRE), 0))
-		vigil_stdout__resolve();
-}
+/* Filled on first use; from a signal handler after vigil's start, the lookup reads
+ * vigil_realsym's table and never runs dlsym. */
+#define REAL(field, name) VIGIL_REAL(real.field, name, NULL)
 
 static int do_vfprintf(unsigned fn, FILE *f, const char *fmt, va_list ap)
 {
@@ -74,8 +41,7 @@ static int do_vfprintf(unsigned fn, FILE *f, const char *fmt, va_list ap)
 
 	if (vigil_api__on())
 		vigil_api__format(fmt, fn);
-	need();
-	r = real.vfprintf(f, fmt, ap);
+	r = REAL(vfprintf, "vfprintf")(f, fmt, ap);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -87,8 +53,8 @@ static int do_vfprintf_chk(unsigned fn, FILE *f, int flag, const char *fmt, va_l
 
 	if (vigil_api__on())
 		vigil_api__format(fmt, fn);
-	need();
-	r = real.vfprintf_chk ? real.vfprintf_chk(f, flag, fmt, ap) : real.vfprintf(f, fmt, ap);
+	r = REAL(vfprintf_chk, "__vfprintf_chk") ? real.vfprintf_chk(f, flag, fmt, ap)
+						  : REAL(vfprintf, "vfprintf")(f, fmt, ap);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -100,9 +66,8 @@ static int do_vdprintf(unsigned fn, int fd, int flag, int chk, const char *fmt, 
 
 	if (vigil_api__on())
 		vigil_api__format(fmt, fn);
-	need();
-	r = chk && real.vdprintf_chk ? real.vdprintf_chk(fd, flag, fmt, ap)
-				     : real.vdprintf(fd, fmt, ap);
+	r = chk && REAL(vdprintf_chk, "__vdprintf_chk") ? real.vdprintf_chk(fd, flag, fmt, ap)
+							: REAL(vdprintf, "vdprintf")(fd, fmt, ap);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -208,8 +173,7 @@ VIGIL_EXPORT int puts(const char *s)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTS);
 	int r;
 
-	need();
-	r = real.puts(s);
+	r = REAL(puts, "puts")(s);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -219,8 +183,7 @@ VIGIL_EXPORT int fputs(const char *restrict s, FILE *restrict f)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FPUTS);
 	int r;
 
-	need();
-	r = real.fputs(s, f);
+	r = REAL(fputs, "fputs")(s, f);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -230,8 +193,7 @@ VIGIL_EXPORT int fputc(int c, FILE *f)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FPUTC);
 	int r;
 
-	need();
-	r = real.fputc(c, f);
+	r = REAL(fputc, "fputc")(c, f);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -241,8 +203,7 @@ VIGIL_EXPORT int putc(int c, FILE *f)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTC);
 	int r;
 
-	need();
-	r = real.putc(c, f);
+	r = REAL(putc, "putc")(c, f);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -252,8 +213,7 @@ VIGIL_EXPORT int putchar(int c)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PUTCHAR);
 	int r;
 
-	need();
-	r = real.putchar(c);
+	r = REAL(putchar, "putchar")(c);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -263,8 +223,7 @@ VIGIL_EXPORT size_t fwrite(const void *restrict p, size_t size, size_t n, FILE *
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FWRITE);
 	size_t r;
 
-	need();
-	r = real.fwrite(p, size, n, f);
+	r = REAL(fwrite, "fwrite")(p, size, n, f);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -274,8 +233,7 @@ VIGIL_EXPORT int fflush(FILE *f)
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_FFLUSH);
 	int r;
 
-	need();
-	r = real.fflush(f);
+	r = REAL(fflush, "fflush")(f);
 	vigil_sigsafe__leave(t);
 	return r;
 }
@@ -284,7 +242,6 @@ VIGIL_EXPORT void perror(const char *s)
 {
 	unsigned t = vigil_sigsafe__enter(VIGIL_FN_PERROR);
 
-	need();
-	real.perror(s);
+	REAL(perror, "perror")(s);
 	vigil_sigsafe__leave(t);
 }

@@ -21,23 +21,6 @@ static int (*real_fclose)(FILE *);
 static DIR *(*real_opendir)(const char *);
 static DIR *(*real_fdopendir)(int);
 
-/* Resolved while the library loads, so that a call from a signal handler (reported,
- * then made) does not run dlsym. */
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_fopen, "fopen", NULL);
-	VIGIL_REAL(real_fopen64, "fopen64", NULL);
-	VIGIL_REAL(real_fdopen, "fdopen", NULL);
-	VIGIL_REAL(real_freopen, "freopen", NULL);
-	VIGIL_REAL(real_freopen64, "freopen64", NULL);
-	VIGIL_REAL(real_fclose, "fclose", NULL);
-	VIGIL_REAL(real_opendir, "opendir", NULL);
-	VIGIL_REAL(real_fdopendir, "fdopendir", NULL);
-	errno = saved;
-}
-
 /* fileno and dirfd may set errno (a stream with no descriptor): the program's is
  * kept. */
 static int fd_of_file(FILE *f)

@@ -9,7 +9,6 @@
 
 #include "api.h"
 #include "heap.h"
-#include "realsym.h"
 #include "rt.h"
 
 /* libvigil.so's own calls land here too, and some come while dlsym resolves the real
@@ -77,28 +76,13 @@ static inline char *real_strncpy(char *d, const char *s, size_t n)
 	return copy_str(d, s, m, n - m);
 }
 
-/* stpcpy is not in rt.c's table: resolved while the library loads, and by the first
- * active call when another library's constructor came first. */
-static char *(*real_stpcpy_fn)(char *, const char *);
-static char *(*real_stpcpy_chk_fn)(char *, const char *, size_t);
-
-__attribute__((constructor)) static void resolve_stpcpy(void)
-{
-	int saved = errno;
-
-	vigil_guard__enter();
-	VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL);
-	VIGIL_REAL(real_stpcpy_chk_fn, "__stpcpy_chk", NULL);
-	vigil_guard__leave();
-	errno = saved;
-}
-
 static inline char *real_stpcpy(char *d, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 
-	if (real_stpcpy_fn)
-		return real_stpcpy_fn(d, s);
+	if (vigil_real.stpcpy)
+		return vigil_real.stpcpy(d, s);
+	n = strlen(s);
 	copy_str(d, s, n + 1, 0);
 	return d + n;
 }
@@ -272,7 +256,7 @@ VIGIL_EXPORT char *stpcpy(char *restrict d, const char *restrict s)
 		return real_stpcpy(d, s);
 	check_strcpy(d, s);
 	api_strcpy(VIGIL_FN_STPCPY, d, s, (size_t)-1, __builtin_return_address(0));
-	return VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL)(d, s);
+	return real_stpcpy(d, s);
 }
 
 VIGIL_EXPORT char *strncpy(char *restrict d, const char *restrict s, size_t n)
@@ -348,11 +332,8 @@ VIGIL_EXPORT char *__stpcpy_chk(char *restrict d, const char *restrict s, size_t
 	if (vigil_rt__active()) {
 		check_strcpy(d, s);
 		api_strcpy(VIGIL_FN_STPCPY, d, s, dlen, __builtin_return_address(0));
-		if (VIGIL_REAL(real_stpcpy_chk_fn, "__stpcpy_chk", NULL))
-			return real_stpcpy_chk_fn(d, s, dlen);
-		return VIGIL_REAL(real_stpcpy_fn, "stpcpy", NULL)(d, s);
 	}
-	return real_stpcpy_chk_fn ? real_stpcpy_chk_fn(d, s, dlen) : real_stpcpy(d, s);
+	return vigil_real.__stpcpy_chk ? vigil_real.__stpcpy_chk(d, s, dlen) : real_stpcpy(d, s);
 }
 
 VIGIL_EXPORT char *__strncpy_chk(char *restrict d, const char *restrict s, size_t n, size_t dlen)

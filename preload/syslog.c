@@ -13,21 +13,10 @@
 #include "sigsafe.h"
 #include "vigil/finding.h"
 
+/* Filled on first use; from a signal handler after vigil's start, the lookup reads
+ * vigil_realsym's table and never runs dlsym. */
 static void (*real_vsyslog)(int, const char *, va_list);
 static void (*real_vsyslog_chk)(int, int, const char *, va_list); /* FORTIFY, optional */
-static int resolved;
-
-void vigil_syslog__resolve(void)
-{
-	if (__atomic_load_n(&resolved, __ATOMIC_ACQUIRE))
-		return;
-	vigil_guard__enter();
-	real_vsyslog = (void (*)(int, const char *, va_list))vigil_realsym("vsyslog", NULL);
-	real_vsyslog_chk =
-		(void (*)(int, int, const char *, va_list))vigil_realsym("__vsyslog_chk", NULL);
-	vigil_guard__leave();
-	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
-}
 
 static void do_vsyslog(unsigned fn, int pri, int flag, int chk, const char *fmt, va_list ap)
 {
@@ -35,12 +24,10 @@ static void do_vsyslog(unsigned fn, int pri, int flag, int chk, const char *fmt,
 
 	if (vigil_api__on())
 		vigil_api__format(fmt, fn);
-	if (__builtin_expect(!__atomic_load_n(&resolved, __ATOMIC_ACQUIRE), 0))
-		vigil_syslog__resolve();
-	if (chk && real_vsyslog_chk)
+	if (chk && VIGIL_REAL(real_vsyslog_chk, "__vsyslog_chk", NULL))
 		real_vsyslog_chk(pri, flag, fmt, ap);
 	else
-		real_vsyslog(pri, fmt, ap);
+		VIGIL_REAL(real_vsyslog, "vsyslog", NULL)(pri, fmt, ap);
 	vigil_sigsafe__leave(t);
 }
 

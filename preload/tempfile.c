@@ -2,7 +2,6 @@
 /* Temporary names. mkstemp and mkdtemp make theirs safely: the paths they return are
  * remembered, so opening them again is no insecure-tempfile (apifile.c). tempnam and
  * mktemp only name a file that another process can create first: unsafe-api. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,50 +12,19 @@
 /* This file defines calls the headers mark dangerous. */
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-static void *real_mkstemp, *real_mkstemp64, *real_mkostemp, *real_mkostemp64, *real_mkstemps,
-	*real_mkstemps64, *real_mkostemps, *real_mkostemps64, *real_mkdtemp, *real_tempnam,
-	*real_mktemp;
+static int (*real_mkstemp)(char *);
+static int (*real_mkstemp64)(char *);
+static int (*real_mkostemp)(char *, int);
+static int (*real_mkostemp64)(char *, int);
+static int (*real_mkstemps)(char *, int);
+static int (*real_mkstemps64)(char *, int);
+static int (*real_mkostemps)(char *, int, int);
+static int (*real_mkostemps64)(char *, int, int);
+static char *(*real_mkdtemp)(char *);
+static char *(*real_tempnam)(const char *, const char *);
+static char *(*real_mktemp)(char *);
 
-__attribute__((constructor)) static void resolve_all(void)
-{
-	static const struct {
-		void **slot;
-		const char *name;
-	} syms[] = {
-#define SYM(name) {&real_##name, #name}
-		SYM(mkstemp), SYM(mkstemp64), SYM(mkostemp), SYM(mkostemp64), SYM(mkstemps),
-		SYM(mkstemps64), SYM(mkostemps), SYM(mkostemps64), SYM(mkdtemp),
-		SYM(tempnam), SYM(mktemp),
-#undef SYM
-	};
-	int saved = errno;
-
-	vigil_guard__enter();
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (!__atomic_load_n(syms[i].slot, __ATOMIC_ACQUIRE))
-			__atomic_store_n(syms[i].slot, vigil_realsym(syms[i].name, NULL),
-					 __ATOMIC_RELEASE);
-	vigil_guard__leave();
-	errno = saved;
-}
-
-static void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	int saved;
-
-	if (__builtin_expect(fn != NULL, 1))
-		return fn;
-	saved = errno;
-	vigil_guard__enter();
-	fn = vigil_realsym(name, NULL);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	errno = saved;
-	return fn;
-}
-
-#define REAL(name) ((__typeof__(&name))real_fn(&real_##name, #name))
+#define REAL(name) VIGIL_REAL(real_##name, #name, NULL)
 
 /* The template now holds the name of the file the call created. */
 static int made(int fd, const char *tmpl)

@@ -74,15 +74,14 @@ static int lib_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 	return 0;
 }
 
-/* RTLD_NEXT, else each loaded TLS library's own definition. Its handle is kept: the
- * function must stay where it was found (libcrypto pins itself anyway). */
-static void *lookup(const char *name)
+/* What RTLD_NEXT does not reach: each loaded TLS library's own definition. Its handle
+ * is kept: the function must stay where it was found (libcrypto pins itself anyway).
+ * Called by vigil_realsym__fill, inside the guard. */
+static void *in_tls_libs(const char *name)
 {
 	struct lib_search s = {.n = 0};
-	void *p = vigil_realsym(name, NULL);
+	void *p = NULL;
 
-	if (p)
-		return p;
 	dl_iterate_phdr(lib_cb, &s);
 	for (unsigned i = 0; i < s.n && !p; i++) {
 		void *h = dlopen(s.names[i], RTLD_LAZY | RTLD_NOLOAD);
@@ -93,23 +92,10 @@ static void *lookup(const char *name)
 	return p;
 }
 
-static void *real_fn(void **slot, const char *name)
-{
-	void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	int saved;
-
-	if (__builtin_expect(fn != NULL, 1))
-		return fn;
-	saved = errno;
-	vigil_guard__enter();
-	fn = lookup(name);
-	vigil_guard__leave();
-	__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-	errno = saved;
-	return fn;
-}
-
-#define REAL(var, name) ((__typeof__(var))real_fn((void **)&(var), name))
+/* A function not found stays unknown and is looked up again on the next call: its
+ * library may have been loaded since. */
+#define REAL(var, name)                                                                  \
+	((__typeof__(var))vigil_realsym__slot_or((void **)&(var), name, NULL, in_tls_libs))
 
 static void (*real_ctx_set_verify)(void *, int, void *);
 static void (*real_ssl_set_verify)(void *, int, void *);
@@ -149,7 +135,7 @@ static int client_ctx(const void *ctx)
 				? real_ctx_get_method(ctx) : NULL;
 
 	for (size_t i = 0; m && i < sizeof(names) / sizeof(names[0]); i++)
-		if (real_fn((void **)&methods[i], names[i]) && methods[i]() == m)
+		if (REAL(methods[i], names[i]) && methods[i]() == m)
 			return 1;
 	return 0;
 }

@@ -33,25 +33,6 @@ static int (*real_epoll_ctl)(int, int, int, struct epoll_event *);
 static int (*real_nanosleep)(const struct timespec *, struct timespec *);
 static int (*real_clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
 
-__attribute__((constructor)) static void resolve_all(void)
-{
-	int saved = errno;
-
-	VIGIL_REAL(real_poll, "poll", NULL);
-	VIGIL_REAL(real_ppoll, "ppoll", NULL);
-	VIGIL_REAL(real_poll_chk, "__poll_chk", NULL);
-	VIGIL_REAL(real_ppoll_chk, "__ppoll_chk", NULL);
-	VIGIL_REAL(real_select, "select", NULL);
-	VIGIL_REAL(real_pselect, "pselect", NULL);
-	VIGIL_REAL(real_epoll_wait, "epoll_wait", NULL);
-	VIGIL_REAL(real_epoll_pwait, "epoll_pwait", NULL);
-	VIGIL_REAL(real_epoll_pwait2, "epoll_pwait2", NULL);
-	VIGIL_REAL(real_epoll_ctl, "epoll_ctl", NULL);
-	VIGIL_REAL(real_nanosleep, "nanosleep", NULL);
-	VIGIL_REAL(real_clock_nanosleep, "clock_nanosleep", NULL);
-	errno = saved;
-}
-
 /* The descriptors of a poll, noted for as long as it runs (a cancelled poll included:
  * the cleanup runs on the cancellation's unwinding too). */
 struct polling {
