@@ -181,6 +181,18 @@ static unsigned where_of(enum vigil_mem m)
  * user input (info), except a lone conversion: printf implementations (shell
  * builtins, printf(1), seq -f) parse the user's format themselves and hand the C
  * library one checked conversion at a time, copied out into a buffer. */
+/* Formats a fresh read of the maps found read-only (or could not place: more mappings
+ * than it holds) though the cache did not know them: a direct-mapped memory of their
+ * addresses, so a loop printing with such a literal reads /proc/self/maps once, not on
+ * every call. */
+#define QUIET_SLOTS 256u
+static uintptr_t quiet[QUIET_SLOTS];
+
+static inline unsigned quiet_slot(uintptr_t a)
+{
+	return (unsigned)((a * 0x9e3779b97f4a7c15ull) >> 56) % QUIET_SLOTS;
+}
+
 void vigil_api__format(const char *fmt, unsigned fn)
 {
 	enum vigil_mem m;
@@ -189,7 +201,8 @@ void vigil_api__format(const char *fmt, unsigned fn)
 	unsigned scan;
 	int n, saved;
 
-	if (!fmt || vigil_memclass__cached_readonly((uintptr_t)fmt))
+	if (!fmt || vigil_memclass__cached_readonly((uintptr_t)fmt) ||
+	    __atomic_load_n(&quiet[quiet_slot((uintptr_t)fmt)], __ATOMIC_RELAXED) == (uintptr_t)fmt)
 		return;
 	scan = scan_format(fmt);
 	n = !!(scan & FMT_N);
@@ -203,6 +216,9 @@ void vigil_api__format(const char *fmt, unsigned fn)
 	key = vigil_api__key(VIGIL_FK_FORMAT_STRING, (unsigned)n, stack);
 	if (!vigil_api__claimed(key)) {
 		m = vigil_memclass__exact((uintptr_t)fmt);
+		if (m == VIGIL_MEM_READONLY || m == VIGIL_MEM_UNKNOWN)
+			__atomic_store_n(&quiet[quiet_slot((uintptr_t)fmt)], (uintptr_t)fmt,
+					 __ATOMIC_RELAXED);
 		if (where_of(m) && vigil_api__claim(key)) {
 			struct vigil_fbuild f = {0};
 

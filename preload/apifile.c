@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "ialloc.h"
 #include "stack.h"
 
 #define TEMPS 1024u /* paths mkstemp/mkdtemp made, remembered (a ring) */
@@ -74,34 +75,48 @@ static void normalise(const char *in, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* Path buffers come from vigil's allocator, not the stack: these checks run inside
+ * the program's open() and mkdir(), on whatever stack the calling thread has (a
+ * PTHREAD_STACK_MIN thread has 16 KiB in all). */
+static char *path_buf(size_t n)
+{
+	return vigil_ialloc(n);
+}
+
 /* The absolute form of path, relative to dirfd; -1 when the base is unknown. */
 static int absolute(int dirfd, const char *path, char *out, size_t cap)
 {
-	char tmp[PATH_MAX * 2];
+	char *tmp = path_buf(PATH_MAX * 2);
 	size_t n = 0;
+	int r = -1;
 
+	if (!tmp)
+		return -1;
 	if (path[0] != '/') {
 		if (dirfd == AT_FDCWD) {
 			if (syscall(SYS_getcwd, tmp, PATH_MAX) <= 0 || tmp[0] != '/')
-				return -1;
+				goto out;
 		} else {
 			char link[32];
-			ssize_t r;
+			ssize_t len;
 
 			vigil_fmt__str(link, sizeof(link), &n, "/proc/self/fd/");
 			vigil_fmt__u64(link, sizeof(link), &n, (uint64_t)dirfd);
-			r = readlink(link, tmp, PATH_MAX - 1);
-			if (r <= 0 || tmp[0] != '/')
-				return -1;
-			tmp[r] = '\0';
+			len = readlink(link, tmp, PATH_MAX - 1);
+			if (len <= 0 || tmp[0] != '/')
+				goto out;
+			tmp[len] = '\0';
 		}
 		n = strlen(tmp);
 		tmp[n++] = '/';
 	}
 	tmp[n] = '\0';
-	vigil_fmt__str(tmp, sizeof(tmp), &n, path);
+	vigil_fmt__str(tmp, PATH_MAX * 2, &n, path);
 	normalise(tmp, out, cap);
-	return 0;
+	r = 0;
+out:
+	vigil_ifree(tmp, PATH_MAX * 2);
+	return r;
 }
 
 /* Whether path (absolute, normalised) lies under dir. */
@@ -117,28 +132,34 @@ static int under(const char *path, const char *dir)
 static int in_temp_dir(const char *path)
 {
 	const char *env = getenv("TMPDIR");
-	char t[PATH_MAX];
+	char *t;
+	int r;
 
 	if (under(path, "/tmp") || under(path, "/var/tmp"))
 		return 1;
-	if (!env || env[0] != '/')
+	if (!env || env[0] != '/' || !(t = path_buf(PATH_MAX)))
 		return 0;
-	normalise(env, t, sizeof(t));
-	return under(path, t);
+	normalise(env, t, PATH_MAX);
+	r = under(path, t);
+	vigil_ifree(t, PATH_MAX);
+	return r;
 }
 
 void vigil_api__made_temp(const char *path, int dir)
 {
-	char abs[PATH_MAX];
+	char *abs;
 	int saved = errno;
 	unsigned i;
 
 	vigil_guard__enter();
-	if (!absolute(AT_FDCWD, path, abs, sizeof(abs))) {
+	abs = path_buf(PATH_MAX);
+	if (abs && !absolute(AT_FDCWD, path, abs, PATH_MAX)) {
 		i = __atomic_fetch_add(&temps_next, 1, __ATOMIC_RELAXED) % TEMPS;
 		__atomic_store_n(&temps[i], hash_bytes(abs, strlen(abs)) | (dir ? 1 : 0),
 				 __ATOMIC_RELEASE);
 	}
+	if (abs)
+		vigil_ifree(abs, PATH_MAX);
 	vigil_guard__leave();
 	errno = saved;
 }
@@ -173,18 +194,21 @@ static int made_by_mkstemp(const char *abs)
  * on, as gcc's driver does to cc1) is safe to open. */
 static int name_exposed(const char *abs)
 {
-	char dir[PATH_MAX];
 	const char *slash = strrchr(abs, '/');
 	size_t n = (size_t)(slash - abs);
+	char *dir;
 	struct stat st;
+	int r;
 
-	if (n >= sizeof(dir))
+	if (n >= PATH_MAX || !(dir = path_buf(PATH_MAX)))
 		return 0;
 	memcpy(dir, abs, n);
 	dir[n] = '\0';
 	if (!n)
 		strcpy(dir, "/");
-	if (stat(dir, &st) || !(st.st_mode & S_IWOTH))
+	r = stat(dir, &st);
+	vigil_ifree(dir, PATH_MAX);
+	if (r || !(st.st_mode & S_IWOTH))
 		return 0;
 	if (!(st.st_mode & S_ISVTX))
 		return 1;
@@ -208,17 +232,20 @@ static void report_tempfile(const char *abs, int flags, unsigned fn)
 
 static void check_tempfile(int dirfd, const char *path, int flags, unsigned fn)
 {
-	char abs[PATH_MAX];
+	char *abs = path_buf(PATH_MAX);
 
-	if (!absolute(dirfd, path, abs, sizeof(abs)) && in_temp_dir(abs) &&
+	if (!abs)
+		return;
+	if (!absolute(dirfd, path, abs, PATH_MAX) && in_temp_dir(abs) &&
 	    !made_by_mkstemp(abs) && name_exposed(abs))
 		report_tempfile(abs, flags, fn);
+	vigil_ifree(abs, PATH_MAX);
 }
 
 /* "Umask:\t0022" in /proc/self/status: the umask without changing it. */
 static int read_umask(void)
 {
-	char buf[4096];
+	char buf[512]; /* Umask is the second line */
 	const char *p;
 	ssize_t n;
 	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), m = 0;
@@ -288,10 +315,11 @@ static void report_perm(int dirfd, const char *path, int fd, mode_t eff, int uma
 			unsigned reason, unsigned fn)
 {
 	struct vigil_fbuild f = {0};
-	char text[PATH_MAX];
+	char *text;
 	uint32_t stack = vigil_stack__capture(), us;
 
-	if (!vigil_api__claim(vigil_api__key(VIGIL_FK_INSECURE_PERMISSIONS, fn, stack)))
+	if (!vigil_api__claim(vigil_api__key(VIGIL_FK_INSECURE_PERMISSIONS, fn, stack)) ||
+	    !(text = path_buf(PATH_MAX)))
 		return;
 	vigil_fb__stack(&f, stack, (uint32_t)vigil_gettid(), VIGIL_ROLE_CALL);
 	/* The umask(0) that let the bits through, when the program made it so. */
@@ -304,8 +332,9 @@ static void report_perm(int dirfd, const char *path, int fd, mode_t eff, int uma
 	vigil_fb__kv(&f, VIGIL_KEY_MODE, eff);
 	if (umask >= 0)
 		vigil_fb__kv(&f, VIGIL_KEY_UMASK, (uint64_t)umask);
-	describe(dirfd, path, fd, text, sizeof(text));
+	describe(dirfd, path, fd, text, PATH_MAX);
 	vigil_api__text(&f, text);
+	vigil_ifree(text, PATH_MAX);
 	vigil_fb__emit(&f, VIGIL_FK_INSECURE_PERMISSIONS, VIGIL_SEV_WARNING);
 }
 

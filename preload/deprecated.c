@@ -4,10 +4,10 @@
  * with the call to use instead. gethostbyname, gethostbyaddr and inet_ntoa are in
  * mtunsafe.c, signal() in signal.c. Otherwise these are the real calls. */
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <netdb.h>
 #include <signal.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "lock.h"
 #include "realsym.h"
 #include "rt.h"
 
@@ -127,35 +128,92 @@ out:
 	return r;
 }
 
-/* Per module, by load address: one look at the file per module, ever. A full table
- * answers "not clang". */
-static int compiler_bcmp(const void *site)
+/* A module's mapped range and whether clang built it. */
+struct bcmp_mod {
+	uintptr_t lo, hi;
+	int clang;
+};
+
+static struct bcmp_mod mods[MODULES];
+static unsigned nmods;
+static vigil_lock_t mods_lock;
+
+struct find_mod {
+	uintptr_t site;
+	struct bcmp_mod m;
+	char path[4096];
+	int found;
+};
+
+static int find_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
-	static struct {
-		uintptr_t base;
-		int clang;
-	} mods[MODULES];
-	static unsigned nmods;
-	Dl_info info;
-	int saved = errno, r = 0;
+	struct find_mod *f = ctx;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		lo = a < lo ? a : lo;
+		hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+	}
+	if (f->site < lo || f->site >= hi)
+		return 0;
+	f->m.lo = lo;
+	f->m.hi = hi;
+	if (info->dlpi_name && strlen(info->dlpi_name) < sizeof(f->path))
+		strcpy(f->path, info->dlpi_name);
+	f->found = 1;
+	return 1;
+}
+
+/* The first call from a module reads its file, found with dl_iterate_phdr (the
+ * loader's list lock only, never held while constructors run, unlike dladdr's); later
+ * calls scan this table and nothing else. While another thread fills the table, or
+ * once it is full, a new module's call is not reported. Inside the guard. */
+static int classify(uintptr_t site)
+{
+	struct find_mod f = {.site = site};
 	unsigned n;
 
-	vigil_guard__enter();
-	if (!dladdr(site, &info))
-		goto out;
-	n = __atomic_load_n(&nmods, __ATOMIC_ACQUIRE);
-	for (unsigned i = 0; i < n && i < MODULES; i++)
-		if (mods[i].base == (uintptr_t)info.dli_fbase) {
-			r = mods[i].clang;
+	if (!vigil_lock__try(&mods_lock))
+		return 1;
+	n = __atomic_load_n(&nmods, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < n; i++)
+		if (mods[i].lo <= site && site < mods[i].hi) {
+			f.m.clang = mods[i].clang;
 			goto out;
 		}
-	r = clang_built(info.dli_fname);
-	n = __atomic_fetch_add(&nmods, 1, __ATOMIC_ACQ_REL);
-	if (n < MODULES) {
-		mods[n].clang = r;
-		__atomic_store_n(&mods[n].base, (uintptr_t)info.dli_fbase, __ATOMIC_RELEASE);
+	dl_iterate_phdr(find_cb, &f);
+	if (!f.found || n >= MODULES) {
+		f.m.clang = 1;
+		goto out;
 	}
+	f.m.clang = clang_built(f.path);
+	mods[n] = f.m;
+	__atomic_store_n(&nmods, n + 1, __ATOMIC_RELEASE);
 out:
+	vigil_lock__release(&mods_lock);
+	return f.m.clang;
+}
+
+/* Whether the bcmp call at site is clang's rewrite of memcmp() == 0. */
+static int compiler_bcmp(const void *site)
+{
+	unsigned n = __atomic_load_n(&nmods, __ATOMIC_ACQUIRE);
+	int saved, r;
+
+	for (unsigned i = 0; i < n; i++)
+		if (mods[i].lo <= (uintptr_t)site && (uintptr_t)site < mods[i].hi)
+			return mods[i].clang;
+	if (n >= MODULES)
+		return 1;
+	saved = errno;
+	vigil_guard__enter();
+	r = classify((uintptr_t)site);
 	vigil_guard__leave();
 	errno = saved;
 	return r;
@@ -167,10 +225,9 @@ VIGIL_EXPORT int bcmp(const void *a, const void *b, size_t n)
 	int (*real)(const void *, const void *, size_t) =
 		vigil_realsym__slot(&real_bcmp, "bcmp", NULL);
 
-	if (vigil_api__on() &&
+	if (vigil_api__on() && !compiler_bcmp(site) &&
 	    !vigil_api__claimed(vigil_api__key(VIGIL_FK_DEPRECATED_API, VIGIL_FN_BCMP,
-					       (uintptr_t)site)) &&
-	    !compiler_bcmp(site))
+					       (uintptr_t)site)))
 		vigil_api__deprecated(VIGIL_FN_BCMP, VIGIL_FN_MEMCMP, 0, site);
 	return real(a, b, n);
 }

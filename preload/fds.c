@@ -32,9 +32,11 @@ __thread unsigned vigil_fds_spin_fd; /* fd + 1 of the EAGAINs being counted, 0: 
 static __thread unsigned spin_n;
 static __thread uint64_t spin_t0;
 
-/* The last close of this thread: a loop closing every number is not closing one twice. */
-static __thread uintptr_t last_close_ra;
+/* The closes of this thread at ascending numbers from one full stack: a loop closing
+ * every number (3 or more in a row) is not closing one twice. */
+static __thread uint32_t last_close_stack;
 static __thread int last_close_fd;
+static __thread unsigned close_run;
 
 static void growth_collect(struct vigil_growth_agg *a);
 static void growth_report(const struct vigil_growth_curve *c);
@@ -70,12 +72,66 @@ static int first_time(enum once_set set, uint64_t key)
 	return 0; /* full: every site already reported stays quiet, new ones too */
 }
 
-/* A vfork child shares this memory but not the descriptors: what it closes is not
- * closed in the program the table describes. Asked only on the paths that change
- * the table's view of a descriptor's end, or report. */
+/* A vfork child shares this memory but not the descriptors: what it creates, closes
+ * or uses is not done in the program the table describes. A system call (the
+ * child's TLS is its parent's, so nothing cached tells them apart): asked only on
+ * the paths that capture a stack anyway, never on a use's fast path. */
 static int in_vfork_child(void)
 {
 	return (pid_t)syscall(SYS_getpid) != vigil_rt.pid;
+}
+
+static int table_writable(void)
+{
+	return !in_vfork_child();
+}
+
+/* Thread tid is inside a system call on fd now (/proc/self/task/tid/syscall: the
+ * number and the arguments in hex, "running" or -1 outside one), or inside a wait
+ * on several descriptors. A thread that left its call without the leave (a
+ * siglongjmp out of it) or is gone is not. */
+static int inside_call(uint32_t tid, int fd)
+{
+	char path[64], buf[256];
+	size_t n = 0;
+	long nr = 0, arg = 0, len;
+	const char *p;
+	int dfd;
+
+	vigil_fmt__str(path, sizeof(path), &n, "/proc/self/task/");
+	vigil_fmt__u64(path, sizeof(path), &n, tid);
+	vigil_fmt__str(path, sizeof(path), &n, "/syscall");
+	dfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	len = syscall(SYS_read, dfd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, dfd);
+	if (len <= 0 || buf[0] < '0' || buf[0] > '9')
+		return 0;
+	buf[len] = '\0';
+	for (p = buf; *p >= '0' && *p <= '9'; p++)
+		nr = nr * 10 + (*p - '0');
+	if (p[0] != ' ' || p[1] != '0' || p[2] != 'x')
+		return 0;
+	for (p += 3;; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+
+		if (d < 0)
+			break;
+		arg = arg * 16 + d;
+	}
+	switch (nr) {
+#ifdef SYS_poll
+	case SYS_poll:
+#endif
+#ifdef SYS_select
+	case SYS_select:
+#endif
+	case SYS_ppoll:
+	case SYS_pselect6:
+		return 1;
+	}
+	return arg == fd;
 }
 
 static int really_open(int fd)
@@ -168,7 +224,8 @@ static void report_blocked(const struct vigil_fds_close *x)
 {
 	struct vigil_fbuild f = {0};
 
-	if (!first_time(ONCE_REUSE, x->stack ^ 0x5bd1e995u) || in_vfork_child())
+	if (!inside_call(x->c.busy_tid, x->c.fd) ||
+	    !first_time(ONCE_REUSE, x->stack ^ 0x5bd1e995u) || in_vfork_child())
 		return;
 	vigil_fb__stack(&f, x->stack, tid_now(), VIGIL_ROLE_CALL);
 	if (x->c.busy_stack)
@@ -321,7 +378,8 @@ void vigil_fds__created(int fd, unsigned call)
 	if (fd < 0 || !vigil_fds__on())
 		return;
 	vigil_guard__enter();
-	created(fd, call, vigil_stack__capture(), 0);
+	if (!in_vfork_child())
+		created(fd, call, vigil_stack__capture(), 0);
 	vigil_guard__leave();
 	errno = saved;
 }
@@ -334,9 +392,11 @@ void vigil_fds__created_pair(const int fd[2], unsigned call)
 	if (!vigil_fds__on())
 		return;
 	vigil_guard__enter();
-	stack = vigil_stack__capture();
-	created(fd[0], call, stack, 0);
-	created(fd[1], call, stack, 0);
+	if (!in_vfork_child()) {
+		stack = vigil_stack__capture();
+		created(fd[0], call, stack, 0);
+		created(fd[1], call, stack, 0);
+	}
 	vigil_guard__leave();
 	errno = saved;
 }
@@ -364,6 +424,10 @@ void vigil_fds__stream_opened(const void *stream, int fd, unsigned owner, unsign
 	if (!stream || fd < 0 || !vigil_fds__on())
 		return;
 	vigil_guard__enter();
+	if (in_vfork_child()) {
+		vigil_guard__leave();
+		return;
+	}
 	stack = vigil_stack__capture();
 	vigil_fdtab__view(tab, fd, &v);
 	/* fdopen of a descriptor made where the table could not see (mkstemp): the
@@ -415,21 +479,22 @@ void vigil_fds__close_end(struct vigil_fds_close *x, int r, int err)
 	 * since the first close, or another thread could have made one. With neither,
 	 * nothing could have taken the number: the closes of a pipe's ends by both a
 	 * callee and its caller (bash's pipelines) are harmless. A loop over every
-	 * number (a daemon, a child before exec) meets numbers it closed before: a close
-	 * from the same place as the last one, at the number next to it, is such a
-	 * loop. fclose and closedir of a stream closed underneath were reported as
-	 * that. */
+	 * number (a daemon, a child before exec) meets numbers it closed before: the
+	 * third or later close from one full stack at ascending numbers is such a loop
+	 * (a helper that closes both ends of a pipe twice is not: two in a row). fclose
+	 * and closedir of a stream closed underneath were reported as that. */
+	if (x->ra) {
+		close_run = x->stack && x->stack == last_close_stack && fd == last_close_fd + 1
+				    ? close_run + 1
+				    : 1;
+		last_close_stack = x->stack;
+		last_close_fd = fd;
+	}
 	if (ebadf && x->call == VIGIL_FDC_CLOSE && v->state == VIGIL_FDS_CLOSED &&
-	    v->cur.close_stack &&
-	    !(x->ra && x->ra == last_close_ra &&
-	      (last_close_fd == fd - 1 || last_close_fd == fd + 1)) &&
+	    v->cur.close_stack && !(x->ra && close_run >= 3) &&
 	    (vigil_fdtab__seq(tab) != v->cur.close_seq || threads_now() > 1))
 		report_double_close(x);
 	vigil_fdtab__close_end(tab, &x->c, !ebadf, x->call, x->stack, tid_now());
-	if (x->ra) {
-		last_close_ra = x->ra;
-		last_close_fd = fd;
-	}
 	vigil_guard__leave();
 	errno = saved;
 }
@@ -454,10 +519,10 @@ void vigil_fds__stream_close_begin(struct vigil_fds_close *x, const void *stream
 		x->call = call;
 		x->ra = 0;
 		x->stack = vigil_stack__capture();
+		vigil_fdtab__close_begin(tab, fd, tid_now(), &x->c);
 		if (tracked && call != VIGIL_FDC_FREOPEN &&
 		    vigil_fdtab__stream_check(tab, fd, (uintptr_t)stream, &closed, &now))
 			report_closed_under(x, &closed, &now);
-		vigil_fdtab__close_begin(tab, fd, tid_now(), &x->c);
 	}
 	vigil_guard__leave();
 	errno = saved;
@@ -603,6 +668,7 @@ int vigil_fds__init(void)
 	const struct vigil_fdtab_ops ops = {
 		.capture = vigil_stack__capture,
 		.pcs = stack_pcs,
+		.writable = table_writable,
 		.depth = vigil_rt.opt.stack_depth,
 	};
 

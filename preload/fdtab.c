@@ -21,6 +21,7 @@
 struct use_site {
 	uintptr_t ra;
 	uint32_t stack, gen, tid;
+	uint32_t closed_use; /* used the number while gen was closed (an EBADF) */
 };
 
 struct slot {
@@ -29,6 +30,9 @@ struct slot {
 	uint32_t site;  /* cur's creating site: index + 1, 0 for none */
 	uint32_t busy, busy_tid, busy_stack;
 	unsigned use_next;
+	/* cur's first user: its site had not used prev (a second owner's evidence) */
+	uintptr_t first_ra;
+	uint32_t first_foreign;
 	struct vigil_fd_gen cur, prev;
 	struct use_site use[USES];
 };
@@ -205,6 +209,11 @@ uint32_t vigil_fdtab__created(struct vigil_fdtab *t, int fd, unsigned call, uint
 		s->cur.owner_stack = s->prev.owner_stack;
 	}
 	s->state = VIGIL_FDS_OPEN;
+	s->first_ra = 0;
+	s->first_foreign = 0;
+	/* Whoever was inside a call on the number is not inside one on this descriptor
+	 * (a siglongjmp out of the call skips its leave). */
+	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 	s->site = flags & VIGIL_FDF_INHERITED ? 0 : site_of(t, stack, tid, call);
 	site_add(t, s->site, 1, 1);
 	vigil_lock__release(&s->lock);
@@ -298,6 +307,7 @@ static void mark_closed(struct vigil_fdtab *t, struct slot *s, unsigned call, ui
 	s->cur.close_call = (uint8_t)call;
 	s->cur.close_seq = __atomic_load_n(&t->next_gen, __ATOMIC_RELAXED);
 	s->state = VIGIL_FDS_CLOSED;
+	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 }
 
 void vigil_fdtab__close_end(struct vigil_fdtab *t, const struct vigil_fd_closing *c, int closed,
@@ -366,9 +376,29 @@ static int on_path(struct vigil_fdtab *t, uint32_t c_id, uint32_t s_id)
 	return 0;
 }
 
+/* The descriptors of generations a and b were opened by the same call (the same
+ * innermost frame): one object's open, reached from two paths (a journal opened by
+ * whichever statement needs it first). Unknown stacks count as the same. */
+static int same_opener(struct vigil_fdtab *t, uint32_t a, uint32_t b)
+{
+	const uintptr_t *pa, *pb;
+	unsigned na, nb;
+
+	if (t->ops.pcs(a, &pa, &na) || t->ops.pcs(b, &pb, &nb) || !na || !nb)
+		return 1;
+	return pa[0] == pb[0];
+}
+
 /* A stale use (the log-rotation bug): the site e used the generation that was just
  * closed and now uses the number again, from the same full stack S, though the
- * descriptor there was created elsewhere. What clears it:
+ * descriptor there was created elsewhere. A site that uses whatever its object holds
+ * looks the same when the object reopened (a database's journal, a proxy's
+ * connection), so a report needs evidence that the number went to another owner:
+ * - the site itself used the number while it was closed (its EBADF: it still held
+ *   the number after its owner closed it), or
+ * - the new descriptor was first used by a site that never used the old one (a
+ *   second owner at work), and it was opened by another call than the old one.
+ * What clears it even then:
  * - the new descriptor was put there on purpose (dup2, dup3, freopen): the site is
  *   meant to write into whatever is there (stdout redirected, a log reopened in
  *   place), and inherited descriptors (a fork child) are not the program's doing;
@@ -389,6 +419,10 @@ static int stale(struct vigil_fdtab *t, const struct slot *s, const struct use_s
 	if ((c->flags & (VIGIL_FDF_INHERITED | VIGIL_FDF_TARGETED)) || !c->create_stack ||
 	    c->create_stack == p->create_stack)
 		return 0;
+	if (!e->closed_use &&
+	    (!s->first_ra || s->first_ra == e->ra || !s->first_foreign || !p->create_stack ||
+	     same_opener(t, p->create_stack, c->create_stack)))
+		return 0;
 	if (p->close_tid == e->tid && on_path(t, p->close_stack, stack))
 		return 0;
 	if (c->create_tid == tid && on_path(t, c->create_stack, stack))
@@ -408,6 +442,10 @@ static void use_slow(struct vigil_fdtab *t, struct slot *s, int fd, uintptr_t ra
 			if (s->use[i].ra == ra)
 				e = &s->use[i];
 		if (!e) {
+			if (!s->first_ra) {
+				s->first_ra = ra;
+				s->first_foreign = 1;
+			}
 			e = &s->use[s->use_next++ % USES];
 			*e = (struct use_site){.ra = ra, .stack = stack, .gen = s->cur.gen, .tid = tid};
 		} else if (e->gen != s->cur.gen) {
@@ -415,13 +453,25 @@ static void use_slow(struct vigil_fdtab *t, struct slot *s, int fd, uintptr_t ra
 				u->stale = 1;
 				view_locked(s, &u->view);
 			}
-			e->stack = stack;
-			e->gen = s->cur.gen;
-			e->tid = tid;
+			if (!s->first_ra) {
+				s->first_ra = ra;
+				s->first_foreign = !(s->prev.gen && e->gen == s->prev.gen);
+			}
+			*e = (struct use_site){.ra = ra, .stack = stack, .gen = s->cur.gen, .tid = tid};
 		}
 	}
 	vigil_lock__release(&s->lock);
 	u->stack = stack;
+}
+
+/* A use of a number the table saw closed: the site still holds it. */
+static void use_closed(struct slot *s, uintptr_t ra)
+{
+	vigil_lock__acquire(&s->lock);
+	for (unsigned i = 0; i < USES && s->state == VIGIL_FDS_CLOSED; i++)
+		if (s->use[i].ra == ra && s->use[i].gen == s->cur.gen)
+			s->use[i].closed_use = 1;
+	vigil_lock__release(&s->lock);
 }
 
 void vigil_fdtab__use(struct vigil_fdtab *t, int fd, uintptr_t ra, uint32_t tid,
@@ -432,8 +482,14 @@ void vigil_fdtab__use(struct vigil_fdtab *t, int fd, uintptr_t ra, uint32_t tid,
 
 	u->stack = 0;
 	u->stale = 0;
-	if (!s || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != VIGIL_FDS_OPEN)
+	if (!s)
 		return;
+	if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != VIGIL_FDS_OPEN) {
+		if (__atomic_load_n(&s->state, __ATOMIC_RELAXED) == VIGIL_FDS_CLOSED &&
+		    (!t->ops.writable || t->ops.writable()))
+			use_closed(s, ra);
+		return;
+	}
 	g = __atomic_load_n(&s->cur.gen, __ATOMIC_RELAXED);
 	/* Racy reads: a torn pair only sends the call to the slow path, which looks
 	 * again under the lock. */
@@ -443,7 +499,8 @@ void vigil_fdtab__use(struct vigil_fdtab *t, int fd, uintptr_t ra, uint32_t tid,
 			u->stack = __atomic_load_n(&s->use[i].stack, __ATOMIC_RELAXED);
 			return;
 		}
-	use_slow(t, s, fd, ra, tid, u);
+	if (!t->ops.writable || t->ops.writable())
+		use_slow(t, s, fd, ra, tid, u);
 }
 
 void vigil_fdtab__busy_enter(struct vigil_fdtab *t, int fd, uint32_t tid, uint32_t stack)
@@ -635,6 +692,8 @@ void vigil_fdtab__after_fork_child(struct vigil_fdtab *t)
 			s->busy = 0;
 			s->site = 0;
 			s->use_next = 0;
+			s->first_ra = 0;
+			s->first_foreign = 0;
 			memset(s->use, 0, sizeof(s->use));
 			memset(&s->prev, 0, sizeof(s->prev));
 			if (s->state == VIGIL_FDS_OPEN) {

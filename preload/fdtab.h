@@ -51,6 +51,8 @@ struct vigil_fdtab_ops {
 	uint32_t (*capture)(void); /* the caller's stack, interned */
 	/* 0 and the pcs of stack id, innermost first; -ENOENT for an unknown id */
 	int (*pcs)(uint32_t id, const uintptr_t **pcs, unsigned *n);
+	/* 0: the caller may not change what uses tell (a vfork child); NULL: always may */
+	int (*writable)(void);
 	unsigned depth; /* frames a captured stack holds at most: longer ones were cut */
 };
 

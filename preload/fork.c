@@ -14,6 +14,7 @@
 #include "ialloc.h"
 #include "locks.h"
 #include "maps.h"
+#include "memclass.h"
 #include "modmap.h"
 #include "rawlog.h"
 #include "rt.h"
@@ -33,6 +34,7 @@ static void prepare(void)
 	vigil_thread__lock();
 	vigil_guardpool__lock();
 	vigil_signal__lock();
+	vigil_memclass__fork_lock();
 	vigil_maps__lock();
 	vigil_ialloc__lock();
 }
@@ -43,6 +45,7 @@ static void parent(void)
 		return;
 	vigil_ialloc__unlock();
 	vigil_maps__unlock(0);
+	vigil_memclass__fork_unlock(0);
 	vigil_signal__unlock(0);
 	vigil_guardpool__unlock(0);
 	vigil_thread__unlock();
@@ -60,6 +63,7 @@ static void child(void)
 		return;
 	vigil_ialloc__reset_lock();
 	vigil_maps__unlock(1);
+	vigil_memclass__fork_unlock(1);
 	vigil_signal__unlock(1);
 	vigil_guardpool__unlock(1);
 	vigil_emit__reset_after_fork();

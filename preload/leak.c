@@ -361,7 +361,11 @@ void vigil_leak__at_exit(void)
 	 * internal allocator's) is gathered before the world stops. */
 	mc.r = mods;
 	vigil_modmap__foreach_writable(collect_module, &mc);
-	c.nholes = c.nialloc = vigil_ialloc__ranges(c.holes, MAX_HOLES - MAX_THREAD_STACKS - MAX_STW);
+	c.nholes = vigil_ialloc__ranges(c.holes, MAX_HOLES - MAX_THREAD_STACKS - MAX_STW - 1);
+	/* libvigil's own image: the tail of its bss is an anonymous mapping, which the
+	 * scan of the program's anonymous memory would otherwise take as a root. */
+	add_hole(&c, vigil_rt.self_start, vigil_rt.self_end);
+	c.nialloc = c.nholes;
 	r = vigil_maps__read(c.maps, MAX_MAPS);
 	c.nmaps = r > 0 ? (unsigned)r : 0;
 

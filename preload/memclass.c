@@ -5,7 +5,6 @@
  * dl_iterate_phdr, refreshed at most every REFRESH_NS when a lookup misses). */
 #include <errno.h>
 #include <link.h>
-#include <pthread.h>
 #include <stddef.h>
 
 #include "ialloc.h"
@@ -152,29 +151,32 @@ static void refresh_rw(void)
 	vigil_lock__release(&rw_lock);
 }
 
-static void atfork_prepare(void)
+static vigil_lock_t init_lock;
+
+void vigil_memclass__fork_lock(void)
 {
+	vigil_lock__acquire(&init_lock);
 	vigil_lock__acquire(&ro_lock);
 	vigil_lock__acquire(&rw_lock);
 }
 
-static void atfork_parent(void)
+void vigil_memclass__fork_unlock(int child)
 {
+	if (child) {
+		vigil_lock__reset(&rw_lock);
+		vigil_lock__reset(&ro_lock);
+		vigil_lock__reset(&init_lock);
+		return;
+	}
 	vigil_lock__release(&rw_lock);
 	vigil_lock__release(&ro_lock);
-}
-
-static void atfork_child(void)
-{
-	vigil_lock__reset(&rw_lock);
-	vigil_lock__reset(&ro_lock);
+	vigil_lock__release(&init_lock);
 }
 
 /* The tables, made on first use (inside the guard: ialloc maps them). */
 static int ready(void)
 {
 	static int state; /* 0 not yet, 1 ready, 2 failed */
-	static vigil_lock_t init_lock;
 	int s = __atomic_load_n(&state, __ATOMIC_ACQUIRE);
 
 	if (s)
@@ -184,8 +186,6 @@ static int ready(void)
 		ro.r = vigil_ialloc(MAX_RO * sizeof(*ro.r));
 		rw.r = vigil_ialloc(MAX_RW * sizeof(*rw.r));
 		s = ro.r && rw.r ? 1 : 2;
-		if (s == 1)
-			pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 		__atomic_store_n(&state, s, __ATOMIC_RELEASE);
 	}
 	vigil_lock__release(&init_lock);

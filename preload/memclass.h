@@ -32,4 +32,8 @@ enum vigil_mem vigil_memclass__exact(uintptr_t a) VIGIL_HID;
  * segment's end), else UNKNOWN. Inside the guard. */
 enum vigil_mem vigil_memclass__dest(uintptr_t a, uintptr_t *end) VIGIL_HID;
 
+/* fork(2): its locks held across it (fork.c's rank order: before the maps lock). */
+void vigil_memclass__fork_lock(void) VIGIL_HID;
+void vigil_memclass__fork_unlock(int child) VIGIL_HID;
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "api.h"
+#include "fds.h"
 #include "realsym.h"
 #include "rt.h"
 
@@ -26,11 +27,13 @@ static char *(*real_mktemp)(char *);
 
 #define REAL(name) VIGIL_REAL(real_##name, #name, NULL)
 
-/* The template now holds the name of the file the call created. */
+/* The template now holds the name of the file the call created; the descriptor goes
+ * to the fd table (mkstemp creates it with open, which is how it is named). */
 static int made(int fd, const char *tmpl)
 {
 	if (fd >= 0 && vigil_api__on())
 		vigil_api__made_temp(tmpl, 0);
+	vigil_fds__created(fd, VIGIL_FDC_OPEN);
 	return fd;
 }
 

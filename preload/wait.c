@@ -5,10 +5,14 @@
  * inside a call on those descriptors (closing one under it is a bug), and epoll_ctl
  * on a closed descriptor is a bad-fd. */
 #undef _FORTIFY_SOURCE
+#include <errno.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fds.h"
 #include "realsym.h"
@@ -34,15 +38,16 @@ static int (*real_nanosleep)(const struct timespec *, struct timespec *);
 static int (*real_clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
 
 /* The descriptors of a poll, noted for as long as it runs (a cancelled poll included:
- * the cleanup runs on the cancellation's unwinding too). */
+ * the cleanup runs on the cancellation's unwinding too). A copy: the program's
+ * array may be a bad pointer, which the real call answers with EFAULT. */
 struct polling {
-	const struct pollfd *fds;
+	struct pollfd fds[POLL_NOTED];
 	unsigned n;
 };
 
 static void poll_end(struct polling *p)
 {
-	vigil_fds__busy(&p->fds->fd, p->n, sizeof(*p->fds), 0);
+	vigil_fds__busy(&p->fds[0].fd, p->n, sizeof(p->fds[0]), 0);
 }
 
 /* glibc 2.36's <poll.h> declares the array write-only (__attr_access), which GCC
@@ -53,14 +58,24 @@ static inline struct pollfd *launder(struct pollfd *fds)
 	return fds;
 }
 
+/* Copied with process_vm_readv on ourselves, which fails on an unmapped address
+ * where a load would fault. */
 static void poll_begin(struct polling *p, const struct pollfd *fds, nfds_t n)
 {
-	p->fds = fds;
+	unsigned k = n < POLL_NOTED ? (unsigned)n : POLL_NOTED;
+	struct iovec local = {p->fds, k * sizeof(*fds)}, remote = {(void *)fds, local.iov_len};
+	int saved;
+
 	p->n = 0;
-	if (!fds || !vigil_fds__on())
+	if (!fds || !k || !vigil_fds__on())
 		return;
-	p->n = n < POLL_NOTED ? (unsigned)n : POLL_NOTED;
-	vigil_fds__busy(&fds->fd, p->n, sizeof(*fds), 1);
+	saved = errno;
+	if (syscall(SYS_process_vm_readv, vigil_rt.pid, &local, 1UL, &remote, 1UL, 0UL) ==
+	    (long)local.iov_len)
+		p->n = k;
+	errno = saved;
+	if (p->n)
+		vigil_fds__busy(&p->fds[0].fd, p->n, sizeof(p->fds[0]), 1);
 }
 
 /* A wait that returned at once with nothing ready did not wait. */
@@ -78,7 +93,7 @@ static inline int ts_blocks(const struct timespec *ts)
 
 VIGIL_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-	struct polling p __attribute__((cleanup(poll_end))) = {0};
+	struct polling p __attribute__((cleanup(poll_end)));
 
 	poll_begin(&p, launder(fds), n);
 	return waited(VIGIL_REAL(real_poll, "poll", NULL)(fds, n, timeout), timeout != 0);
@@ -86,7 +101,7 @@ VIGIL_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 
 VIGIL_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen)
 {
-	struct polling p __attribute__((cleanup(poll_end))) = {0};
+	struct polling p __attribute__((cleanup(poll_end)));
 
 	poll_begin(&p, launder(fds), n);
 	if (!VIGIL_REAL(real_poll_chk, "__poll_chk", NULL))
@@ -97,7 +112,7 @@ VIGIL_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fd
 VIGIL_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		       const sigset_t *mask)
 {
-	struct polling p __attribute__((cleanup(poll_end))) = {0};
+	struct polling p __attribute__((cleanup(poll_end)));
 
 	poll_begin(&p, launder(fds), n);
 	return waited(VIGIL_REAL(real_ppoll, "ppoll", NULL)(fds, n, ts, mask), ts_blocks(ts));
@@ -106,7 +121,7 @@ VIGIL_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 VIGIL_EXPORT int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 			     const sigset_t *mask, size_t fdslen)
 {
-	struct polling p __attribute__((cleanup(poll_end))) = {0};
+	struct polling p __attribute__((cleanup(poll_end)));
 
 	poll_begin(&p, launder(fds), n);
 	if (!VIGIL_REAL(real_ppoll_chk, "__ppoll_chk", NULL))

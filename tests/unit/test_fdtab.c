@@ -196,6 +196,7 @@ Test(fdtab, stale_use_is_the_log_rotation_bug)
 	cr_expect_eq(use(3, 0x600, log_write, 100), 0);
 	cr_expect_eq(use(3, 0x600, log_write, 100), 0, "fast path");
 	do_close(3, 1, rotate, 100);
+	cr_expect_eq(use(3, 0x600, log_write, 100), 0, "its EBADF: it still holds the number");
 	vigil_fdtab__created(t, 3, VIGIL_FDC_OPEN, data_open, 100, 0);
 	current = log_write;
 	vigil_fdtab__use(t, 3, 0x600, 100, &u);
@@ -246,12 +247,29 @@ Test(fdtab, closed_by_another_thread_is_stale)
 	uint32_t accept_unix = stack(2, 0x510, 0x810, 0xa00, 0);
 	uint32_t handle = stack(3, 0x600, 0x900, 0xb00, 0);
 	uint32_t reaper = stack(4, 0x700, 0x990, 0xb00, 0);
+	uint32_t other = stack(5, 0x650, 0x9a0, 0xb00, 0);
 
 	vigil_fdtab__created(t, 5, VIGIL_FDC_ACCEPT, accept_tcp, 100, 0);
 	use(5, 0x600, handle, 200);
 	do_close(5, 1, reaper, 300);
 	vigil_fdtab__created(t, 5, VIGIL_FDC_ACCEPT, accept_unix, 100, 0);
+	cr_expect_eq(use(5, 0x650, other, 400), 0, "its new owner");
 	cr_expect_eq(use(5, 0x600, handle, 200), 1);
+}
+
+/* One object reopened from two paths, used by its own site first: no second owner. */
+Test(fdtab, object_reopened_is_not_stale)
+{
+	uint32_t open_a = stack(1, 0x500, 0x800, 0xa00, 0);
+	uint32_t open_b = stack(2, 0x510, 0x800, 0xa00, 0);
+	uint32_t writer = stack(3, 0x600, 0x900, 0xa00, 0);
+	uint32_t closer = stack(4, 0x700, 0x910, 0xa00, 0);
+
+	vigil_fdtab__created(t, 8, VIGIL_FDC_OPEN, open_a, 100, 0);
+	use(8, 0x600, writer, 100);
+	do_close(8, 1, closer, 100);
+	vigil_fdtab__created(t, 8, VIGIL_FDC_OPEN, open_b, 100, 0);
+	cr_expect_eq(use(8, 0x600, writer, 100), 0);
 }
 
 Test(fdtab, creation_on_the_users_path_is_not_stale)
