@@ -79,11 +79,30 @@ VIGIL_EXPORT FILE *fopen64(const char *restrict path, const char *restrict mode)
 	return do_fopen(real_fopen64, path, mode);
 }
 
+static FILE *(*real_tmpfile)(void), *(*real_tmpfile64)(void);
+
 VIGIL_EXPORT FILE *fdopen(int fd, const char *mode)
 {
 	FILE *f = VIGIL_REAL(real_fdopen, "fdopen", NULL)(fd, mode);
 
 	file_opened(f, VIGIL_FDC_FDOPEN, 0);
+	return f;
+}
+
+/* tmpfile: a stream on an unlinked file, made by the C library's own open. */
+VIGIL_EXPORT FILE *tmpfile(void)
+{
+	FILE *f = VIGIL_REAL(real_tmpfile, "tmpfile", NULL)();
+
+	file_opened(f, VIGIL_FDC_TMPFILE, 1);
+	return f;
+}
+
+VIGIL_EXPORT FILE *tmpfile64(void)
+{
+	FILE *f = VIGIL_REAL(real_tmpfile64, "tmpfile64", NULL)();
+
+	file_opened(f, VIGIL_FDC_TMPFILE, 1);
 	return f;
 }
 

@@ -33,7 +33,7 @@ static int made(int fd, const char *tmpl)
 {
 	if (fd >= 0 && vigil_api__on())
 		vigil_api__made_temp(tmpl, 0);
-	vigil_fds__created(fd, VIGIL_FDC_OPEN);
+	vigil_fds__created(fd, VIGIL_FDC_MKSTEMP);
 	return fd;
 }
 

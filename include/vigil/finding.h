@@ -374,7 +374,8 @@ static inline const char *vigil_reason_name(unsigned r)
 	X(WRITEV, "writev") X(RECV, "recv") X(RECVFROM, "recvfrom") X(RECVMSG, "recvmsg")   \
 	X(SEND, "send") X(SENDTO, "sendto") X(SENDMSG, "sendmsg") X(CONNECT, "connect")     \
 	X(POLL, "poll") X(PPOLL, "ppoll") X(SELECT, "select") X(EPOLL_WAIT, "epoll_wait")   \
-	X(EPOLL_CTL, "epoll_ctl") X(OTHER, "another call")
+	X(EPOLL_CTL, "epoll_ctl") X(OTHER, "another call") X(MKSTEMP, "mkstemp")           \
+	X(TMPFILE, "tmpfile")
 
 enum vigil_fd_call {
 #define VIGIL_FD_CALL_ENUM(id, name) VIGIL_FDC_##id,
