@@ -41,7 +41,7 @@ CLI_LIBS   := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -ldw -le
 PRELOAD_SRCS := $(wildcard preload/*.c)
 PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/%.o)
 # Modules with no interposition: linked into unit tests and (some) into the CLI.
-PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind quarantine threadtab fdtab
+PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind maps quarantine threadtab fdtab
 PURE_OBJS    := $(foreach m,$(PRELOAD_PURE),$(if $(wildcard preload/$(m).c),$(BUILD)/pure/preload/$(m).o))
 
 CLI_SRCS := $(wildcard src/*.c)

@@ -32,6 +32,7 @@
 
 struct vigil_heaptab *vigil_heap;
 int vigil_heap_canary;
+int vigil_heap_off;
 static struct vigil_quarantine *quarantine;
 static unsigned long untracked_frees;
 
@@ -70,6 +71,7 @@ static unsigned long next_guard_gap(void)
 
 int vigil_heap__init(void)
 {
+	vigil_heap_off = !(vigil_rt.opt.checks & (1u << VIGIL_CHECK_HEAP));
 	vigil_heap_canary = vigil_rt.opt.mode == VIGIL_MODE_CANARY;
 	vigil_heap = vigil_heaptab__new(vigil_rt.opt.max_blocks);
 	quarantine = vigil_quarantine__new(vigil_rt.opt.quarantine_bytes);
@@ -258,6 +260,8 @@ void *vigil_heap__alloc(size_t size, size_t align, unsigned op, int zero)
 {
 	void *p;
 
+	if (vigil_heap_off)
+		return real_alloc(size, align, zero);
 	vigil_guard__enter();
 	p = alloc(size, align, op, zero);
 	vigil_guard__leave();
@@ -403,6 +407,10 @@ void vigil_heap__free(void *p, unsigned op)
 {
 	int saved = errno;
 
+	if (vigil_heap_off) {
+		vigil_real.free(p);
+		return;
+	}
 	heap_free(p, op);
 	errno = saved; /* free() leaves errno alone, as glibc's does */
 }
@@ -467,7 +475,8 @@ size_t vigil_heap__usable(void *p)
 	int found;
 	size_t n;
 
-	if (!vigil_guardpool__owns(p) && !is_prefixed(p) && (canary() || !vigil_heap))
+	if (vigil_heap_off ||
+	    (!vigil_guardpool__owns(p) && !is_prefixed(p) && (canary() || !vigil_heap)))
 		return vigil_real.malloc_usable_size(p);
 	vigil_guard__enter();
 	n = tracked_size(p, &found);
@@ -504,6 +513,8 @@ void *vigil_heap__realloc(void *p, size_t size)
 
 	if (!p)
 		return vigil_heap__alloc(size, 0, VIGIL_OP_MALLOC, 0);
+	if (vigil_heap_off)
+		return vigil_real.realloc(p, size);
 	if (canary() && !vigil_guardpool__owns(p) && !is_prefixed(p)) {
 		vigil_locktab__freeing(p, 0);
 		return vigil_real.realloc(p, size);
@@ -566,7 +577,7 @@ static int check_call(const void *p, size_t n, int write, int trusted)
 	/* Only what can be a block start: 16-byte aligned, and in canary mode a sample
 	 * (its prefix is in the same allocation; a page-aligned pointer's word before
 	 * it may not be mapped, so those are left alone). */
-	if (!p || ((uintptr_t)p & 15))
+	if (!p || ((uintptr_t)p & 15) || vigil_heap_off)
 		return 0;
 	if (canary() && !vigil_guardpool__owns(p) &&
 	    (!((uintptr_t)p & 4095) ||

@@ -28,6 +28,8 @@ int vigil_heap__init(void) VIGIL_HID;
 
 /* Set once at init: canary mode, and whether the real allocator is glibc's. */
 extern int vigil_heap_canary VIGIL_HID;
+/* --checks without heap: every allocation call goes straight to the allocator. */
+extern int vigil_heap_off VIGIL_HID;
 
 /* Per-thread sampling state (heap.c): bytes left before the next canary sample,
  * allocations left before the next guard-page block, allocations since the last

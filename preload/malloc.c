@@ -47,9 +47,11 @@ VIGIL_EXPORT void *calloc(size_t n, size_t size)
 		return early_alloc(n * size, 16);
 	}
 	if (size && n > SIZE_MAX / size) {
-		vigil_guard__enter();
-		vigil_heaperr__bad_size(size, n);
-		vigil_guard__leave();
+		if (!vigil_heap_off) {
+			vigil_guard__enter();
+			vigil_heaperr__bad_size(size, n);
+			vigil_guard__leave();
+		}
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -102,6 +102,42 @@ const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n, 
 	return NULL;
 }
 
+int vigil_maps__containing(uintptr_t addr, struct vigil_map *out)
+{
+	static char buf[4096];
+	size_t have = 0;
+	int found = 0, fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps",
+					 O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	vigil_lock__acquire(&lock);
+	while (!found) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		char *start = buf, *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		while (!found && (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			struct vigil_map m;
+
+			if (!parse_line(start, nl, &m) && m.lo <= addr && addr < m.hi) {
+				*out = m;
+				found = 1;
+			}
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+	}
+	vigil_lock__release(&lock);
+	syscall(SYS_close, fd);
+	return found ? 0 : -ENOENT;
+}
+
 void vigil_maps__lock(void)
 {
 	vigil_lock__acquire(&lock);

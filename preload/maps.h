@@ -22,6 +22,9 @@ struct vigil_map {
 int vigil_maps__read(struct vigil_map *out, unsigned max) VIGIL_HID;
 const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n,
 					 uintptr_t addr) VIGIL_HID;
+/* The mapping holding addr, read line by line (no table, no allocation): for callers
+ * that may run inside the C library's own locks. 0 or -errno. */
+int vigil_maps__containing(uintptr_t addr, struct vigil_map *out) VIGIL_HID;
 /* fork(2): held across it, so the child never finds the reader's buffer taken. */
 void vigil_maps__lock(void) VIGIL_HID;
 void vigil_maps__unlock(int reset) VIGIL_HID;

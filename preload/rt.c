@@ -417,7 +417,10 @@ void vigil_rt__init(void)
 		size_t n = 0;
 		vigil_fmt__str(err, sizeof(err), &n, vigil_rt.opt.out);
 		vigil_fmt__str(err, sizeof(err), &n, ": ");
-		vigil_fmt__str(err, sizeof(err), &n, strerror(-r));
+		/* The errno's name, not strerror: that takes gettext's lock, which the
+		 * caller of the malloc that brought vigil up may hold (bindtextdomain). */
+		vigil_fmt__str(err, sizeof(err), &n,
+			       strerrorname_np(-r) ? strerrorname_np(-r) : "error");
 		vigil_rt__disable_why("cannot write the raw log under ", err);
 		goto out;
 	}

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "ialloc.h"
+#include "maps.h"
 #include "unwind.h"
 
 /* The values keep the switch in the walk a short compare chain: the ones that end a
@@ -911,21 +912,19 @@ static void own_range(uintptr_t *lo, uintptr_t *hi)
 	*hi = h;
 }
 
+/* The thread's stack is the mapping that holds this frame. Not from
+ * pthread_getattr_np: glibc calls malloc (so a capture, so this) while it holds the
+ * thread's own lock there, and asking again would wait for that lock forever. */
 static void stack_init(void)
 {
-	pthread_attr_t a;
-	void *addr;
-	size_t size;
+	struct vigil_map m;
 
 	stack_lo = 0;
 	stack_hi = 1;
-	if (pthread_getattr_np(pthread_self(), &a))
+	if (vigil_maps__containing((uintptr_t)__builtin_frame_address(0), &m))
 		return;
-	if (!pthread_attr_getstack(&a, &addr, &size)) {
-		stack_lo = (uintptr_t)addr;
-		stack_hi = (uintptr_t)addr + size;
-	}
-	pthread_attr_destroy(&a);
+	stack_lo = m.lo;
+	stack_hi = m.hi;
 }
 
 /* Appends pc (and, with cfas, the CFA it was read below) unless it is one of the

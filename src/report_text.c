@@ -70,7 +70,19 @@ static void print_bytes(FILE *f, json_int_t v)
 
 /* What the run looked at, so a reader knows what "no finding" means: in canary mode
  * only sampled allocations have stacks and redzones. */
-static void print_config(FILE *f, const json_t *cfg)
+static bool has_check(const json_t *checks, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(checks, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), name))
+			return true;
+	return false;
+}
+
+/* The settings that ran; the heap's only when the heap checks did. */
+static void print_config(FILE *f, const json_t *cfg, bool heap)
 {
 	const char *mode = jstr(cfg, "mode"), *on_error = jstr(cfg, "on_error");
 	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0, growth = 0, deadlock = 0;
@@ -79,6 +91,12 @@ static void print_config(FILE *f, const json_t *cfg)
 	if (!json_is_object(cfg))
 		return;
 	fprintf(f, "mode %s", mode ? mode : "?");
+	if (!heap) {
+		if (jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
+			fprintf(f, ": deadlocks reported after %lld ms", (long long)deadlock);
+		fprintf(f, "; heap checks off\n");
+		return;
+	}
 	if (mode && !strcmp(mode, "canary") && jint(cfg, "sample_bytes", &sample)) {
 		if (sample <= 1) {
 			fprintf(f, ": every allocation sampled for stacks/");
@@ -146,7 +164,8 @@ static void print_header(FILE *f, const json_t *r)
 	fprintf(f, ", bpf %s, ", json_is_true(json_object_get(run, "bpf")) ? "on" : "off");
 	print_status(f, json_object_get(run, "exit"));
 	fprintf(f, "\n");
-	print_config(f, json_object_get(run, "config"));
+	print_config(f, json_object_get(run, "config"), !json_is_array(checks) ||
+							       has_check(checks, "heap"));
 	json_array_foreach(procs, i, v) {
 		json_int_t pid = 0, ppid = 0;
 
