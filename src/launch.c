@@ -31,15 +31,14 @@ static void forward(int sig)
 
 /* SIGINT and SIGQUIT come from the terminal to the whole foreground group, so the
  * target gets them anyway and vigil must live on to write the report; SIGTERM and
- * SIGHUP are often sent to vigil's pid alone (kill, systemd, a closing terminal). */
+ * SIGHUP are often sent to vigil's pid alone (kill, systemd, a closing terminal). They
+ * stay that way after the target ended, until vigil exits: `timeout` and service
+ * managers signal the whole group, and the report is still being written then (a
+ * forwarded signal with no target left is dropped). */
 static const int forwarded[] = {SIGTERM, SIGHUP};
 static const int ignored[] = {SIGINT, SIGQUIT};
 
-struct saved {
-	struct sigaction fwd[2], ign[2];
-};
-
-static void install(struct saved *s)
+static void install(void)
 {
 	struct sigaction sa = {0};
 
@@ -47,18 +46,10 @@ static void install(struct saved *s)
 	sa.sa_handler = forward;
 	sa.sa_flags = SA_RESTART;
 	for (int i = 0; i < 2; i++)
-		sigaction(forwarded[i], &sa, &s->fwd[i]);
+		sigaction(forwarded[i], &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	for (int i = 0; i < 2; i++)
-		sigaction(ignored[i], &sa, &s->ign[i]);
-}
-
-static void restore(const struct saved *s)
-{
-	for (int i = 0; i < 2; i++) {
-		sigaction(forwarded[i], &s->fwd[i], NULL);
-		sigaction(ignored[i], &s->ign[i], NULL);
-	}
+		sigaction(ignored[i], &sa, NULL);
 }
 
 static ssize_t read_full(int fd, void *buf, size_t len)
@@ -109,7 +100,6 @@ int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *
 {
 	int go[2] = {-1, -1}, ex[2] = {-1, -1};
 	sigset_t block, old;
-	struct saved saved;
 	pid_t pid;
 	int err = 0, e = 0, st;
 	ssize_t n;
@@ -140,7 +130,7 @@ int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *
 		child(go[0], ex[1], argv, envp, &old);
 
 	forward_to = pid;
-	install(&saved);
+	install();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(ex[1]);
 	ex[1] = -1;
@@ -180,7 +170,6 @@ int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *
 	for (pid_t w; (w = waitpid(-1, &st, WNOHANG)) > 0;)
 		note_orphan(out, w, st);
 	forward_to = 0;
-	restore(&saved);
 cleanup:
 	for (int i = 0; i < 2; i++) {
 		if (go[i] >= 0)
