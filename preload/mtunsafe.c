@@ -104,6 +104,15 @@ static inline int checking(void)
 	return vigil_rt__active() && (vigil_rt.opt.checks & (1u << VIGIL_CHECK_THREADS));
 }
 
+/* POSIX lets these share one static result, but glibc gives each thread its own
+ * buffer (strerror, strsignal, inet_ntoa) or locks (rand): a portability note here,
+ * not a bug - info, so the warnings stay the calls that do race on this libc. */
+static int safe_in_glibc(unsigned fn)
+{
+	return vigil_rt.real_is_glibc && (fn == VIGIL_FN_STRERROR || fn == VIGIL_FN_STRSIGNAL ||
+					  fn == VIGIL_FN_INET_NTOA || fn == VIGIL_FN_RAND);
+}
+
 static void report_two_threads(unsigned fn, uint64_t first)
 {
 	struct vigil_fbuild f = {0};
@@ -112,7 +121,8 @@ static void report_two_threads(unsigned fn, uint64_t first)
 	vigil_fb__stack(&f, (uint32_t)first, (uint32_t)(first >> 32), VIGIL_ROLE_OTHER_CALL);
 	vigil_fb__kv(&f, VIGIL_KEY_FUNC, fn);
 	vigil_fb__kv(&f, VIGIL_KEY_REASON, VIGIL_REASON_TWO_THREADS);
-	vigil_fb__emit(&f, VIGIL_FK_MT_UNSAFE_CALL, VIGIL_SEV_WARNING);
+	vigil_fb__emit(&f, VIGIL_FK_MT_UNSAFE_CALL,
+		       safe_in_glibc(fn) ? VIGIL_SEV_INFO : VIGIL_SEV_WARNING);
 }
 
 /* A call from a thread that is not (known to be) the first caller. */

@@ -9,8 +9,8 @@
 // expect: mt-unsafe-call function=call_all line=63 details.function=gmtime
 // expect: mt-unsafe-call function=call_all line=64 details.function=ctime
 // expect: mt-unsafe-call function=call_all line=65 details.function=asctime
-// expect: mt-unsafe-call function=call_all line=66 details.function=rand
-// expect: mt-unsafe-call function=call_all line=67 details.function=strerror
+// expect: mt-unsafe-call function=call_all line=66 details.function=rand severity=info
+// expect: mt-unsafe-call function=call_all line=67 details.function=strerror severity=info
 // expect: mt-unsafe-call function=call_all line=69 details.function=gethostbyname
 // expect: mt-unsafe-call function=call_all line=70 details.function=gethostbyaddr
 // expect: mt-unsafe-call function=call_all line=71 details.function=inet_ntoa

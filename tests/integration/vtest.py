@@ -23,7 +23,7 @@ KIND_SEVERITY = {
     "heap-overflow": "error", "use-after-free": "error", "bad-alloc-size": "warning",
     "lock-order-inversion": "error", "deadlock": "error", "unlock-not-owner": "error",
     "double-lock": "error", "destroy-locked": "error", "cond-wait-not-owner": "error",
-    "thread-leak": "warning", "lock-contention": "info", "mt-unsafe-call": "warning",
+    "thread-leak": "warning", "lock-contention": "info", "mt-unsafe-call": ("warning", "info"),
     "signal-unsafe-call": "error", "data-race": "error", "fd-leak": "warning",
     "double-close": "error", "bad-fd": "error", "fd-reuse": "error",
     "nonblocking-spin": "warning", "unsafe-api": ("warning", "info"), "deprecated-api": "info",
