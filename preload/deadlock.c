@@ -49,6 +49,9 @@ static void report(struct vigil_lthread **chain, const struct vigil_held **held,
 	vigil_fb__emit(&f, VIGIL_FK_DEADLOCK, VIGIL_SEV_ERROR);
 	for (unsigned i = 0; i < k; i++)
 		chain[i]->reported_seq = seq[i];
+	/* Someone is watching a hung program: say so now, not only in the report. */
+	vigil_msg("deadlock: threads blocked in a lock cycle, reported (`vigil report` ",
+		  "shows it while the program hangs)");
 }
 
 /* One search from a blocked thread: the threads on the current path, the hold that

@@ -231,7 +231,8 @@ static int search(uint32_t closing, struct cycle *c, unsigned *harmless_seen)
 	return 0;
 }
 
-/* Under the lock: the cycle closed by edge id, copied into f, or 0. */
+/* Under the lock: the cycle closed by edge id, copied into f; 1 when threads took its
+ * edges, 2 when only one thread ever did, 0 when there is none. */
 static int check_cycle(uint32_t id, struct vigil_fbuild *f)
 {
 	const struct edge *e = &edges[id];
@@ -257,7 +258,7 @@ static int check_cycle(uint32_t id, struct vigil_fbuild *f)
 	vigil_fb__kv(f, VIGIL_KEY_LOCK_KIND, to ? to->kind : 0);
 	vigil_fb__kv(f, VIGIL_KEY_CYCLE_LOCKS, c.n);
 	vigil_fb__kv(f, VIGIL_KEY_SINGLE_THREAD, single);
-	return 1;
+	return single ? 2 : 1;
 }
 
 static unsigned intersect(uint32_t *set, unsigned n, const uint32_t *with, unsigned nwith)
@@ -343,8 +344,12 @@ void vigil_lockorder__edge(uint32_t from, uint32_t to, unsigned flags, uint32_t 
 	}
 	vigil_lock__release(&lock);
 out:
+	/* One thread alone cannot deadlock with itself this way, and a lock's identity
+	 * may be confused when its memory is reused without init or free (an object
+	 * pool): a warning until a second thread takes part. */
 	if (report)
-		vigil_fb__emit(&f, VIGIL_FK_LOCK_ORDER_INVERSION, VIGIL_SEV_ERROR);
+		vigil_fb__emit(&f, VIGIL_FK_LOCK_ORDER_INVERSION,
+			       report == 2 ? VIGIL_SEV_WARNING : VIGIL_SEV_ERROR);
 }
 
 void vigil_lockorder__stats(uint64_t *e, uint64_t *o, uint64_t *g, uint64_t *cut)

@@ -3,7 +3,7 @@
  * index lock then the cache lock when it evicts. Alone it never hangs, but a second
  * thread doing the same would deadlock: the cycle is reported once, marked as seen
  * in a single thread. */
-// expect: lock-order-inversion function=evict line=31 count=1 details.cycle_locks=2 details.single_thread=true details.lock_kind=pthread_mutex_t
+// expect: lock-order-inversion function=evict line=31 count=1 details.cycle_locks=2 details.single_thread=true details.lock_kind=pthread_mutex_t severity=warning
 // expect: lock-order-inversion role=held function=evict line=30
 // expect: lock-order-inversion role=acquire stack=1 function=insert line=22
 // expect: lock-order-inversion role=held stack=1 function=insert line=21

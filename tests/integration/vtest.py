@@ -21,7 +21,7 @@ KIND_SEVERITY = {
     "leak": "error", "leak-reachable": "info", "heap-growth": "warning",
     "double-free": "error", "invalid-free": "error", "mismatched-free": "error",
     "heap-overflow": "error", "use-after-free": "error", "bad-alloc-size": "warning",
-    "lock-order-inversion": "error", "deadlock": "error", "unlock-not-owner": "error",
+    "lock-order-inversion": ("error", "warning"), "deadlock": "error", "unlock-not-owner": "error",
     "double-lock": "error", "destroy-locked": "error", "cond-wait-not-owner": "error",
     "thread-leak": "warning", "lock-contention": "info", "mt-unsafe-call": ("warning", "info"),
     "signal-unsafe-call": "error", "data-race": "error", "fd-leak": "warning",
