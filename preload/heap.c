@@ -558,17 +558,6 @@ void *vigil_heap__realloc(void *p, size_t size)
 	return np;
 }
 
-/* The word before p, read without faulting when p may be anywhere; 0 if unreadable. */
-static uint64_t word_before_safely(const void *p)
-{
-	uint64_t w = 0;
-	struct iovec local = {&w, sizeof(w)}, remote = {(char *)p - 8, sizeof(w)};
-
-	if (process_vm_readv(vigil_gettid(), &local, 1, &remote, 1, 0) != sizeof(w))
-		return 0;
-	return w;
-}
-
 static int check_call(const void *p, size_t n, int write, int trusted)
 {
 	struct vigil_block b;
@@ -576,12 +565,14 @@ static int check_call(const void *p, size_t n, int write, int trusted)
 
 	/* Only what can be a block start: 16-byte aligned, and in canary mode a sample
 	 * (its prefix is in the same allocation; a page-aligned pointer's word before
-	 * it may not be mapped, so those are left alone). */
+	 * it may not be mapped, so those are left alone). A buffer handed to the kernel
+	 * is not read through at all: in canary mode the table below holds only the
+	 * samples, so looking it up there gives the same verdict without a
+	 * process_vm_readv per read(). */
 	if (!p || ((uintptr_t)p & 15) || vigil_heap_off)
 		return 0;
 	if (canary() && !vigil_guardpool__owns(p) &&
-	    (!((uintptr_t)p & 4095) ||
-	     (trusted ? !is_prefixed(p) : word_before_safely(p) != MAGIC)))
+	    (!((uintptr_t)p & 4095) || (trusted && !is_prefixed(p))))
 		return 0;
 	/* Full mode on glibc: a word before p that is no chunk header means p is no
 	 * block start (a stack buffer, pymalloc's objects): no table lookup needed. */

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Runs the benchmarks natively, under `vigil run` (full and canary), heaptrack,
-# valgrind memcheck and helgrind, interleaved in one run; prints one markdown table of
-# medians and ratios to native and writes it to build/bench/results.md. See
-# bench/README.md.
+# valgrind memcheck and helgrind (each where it checks what the benchmark exercises),
+# interleaved in one run; prints one markdown table of medians and ratios to native
+# and writes it to build/bench/results.md. See bench/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -13,12 +13,14 @@ usage() {
 usage: scripts/bench.sh [--no-build] [FILTER...]
   FILTER: run only benchmarks whose id contains one of the words
           (ids: malloc-t1 malloc-t2 redis locks-uncontended locks-contended
-          locks-nested); default: all
+          locks-nested fd-churn-t1 fd-churn-t2 echo); default: all
   env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary heaptrack valgrind helgrind"
        BENCH_MALLOC_OPS=2000000  BENCH_DEPTH=20
        BENCH_REDIS_N=100000 (requests per test at -P 1; -P 16 sends 5 times as many,
        memcheck a tenth of both)
        BENCH_LOCK_OPS=10000000 (iterations per thread; helgrind a hundredth)
+       BENCH_FD_OPS=200000 (fd_churn ops per thread and mode)
+       BENCH_ECHO_CONNS=16 BENCH_ECHO_SECONDS=2 BENCH_ECHO_SIZE=64 (echo load)
        BENCH_VIGIL=build/vigil (libvigil.so next to it)  BENCH_NO_INSTALL=1
 EOF
 	exit 2
@@ -30,6 +32,10 @@ malloc_ops=${BENCH_MALLOC_OPS:-2000000}
 depth=${BENCH_DEPTH:-20}
 redis_n=${BENCH_REDIS_N:-100000}
 lock_ops=${BENCH_LOCK_OPS:-10000000}
+fd_ops=${BENCH_FD_OPS:-200000}
+echo_conns=${BENCH_ECHO_CONNS:-16}
+echo_seconds=${BENCH_ECHO_SECONDS:-2}
+echo_size=${BENCH_ECHO_SIZE:-64}
 # A copy of vigil elsewhere measures a fixed build while build/ is being rebuilt.
 vigil=${BENCH_VIGIL:-build/vigil}
 out_dir=build/bench
@@ -48,7 +54,8 @@ for arg in "$@"; do
 	esac
 done
 for v in BENCH_RUNS:runs BENCH_MALLOC_OPS:malloc_ops BENCH_DEPTH:depth BENCH_REDIS_N:redis_n \
-	BENCH_LOCK_OPS:lock_ops; do
+	BENCH_LOCK_OPS:lock_ops BENCH_FD_OPS:fd_ops BENCH_ECHO_CONNS:echo_conns \
+	BENCH_ECHO_SECONDS:echo_seconds BENCH_ECHO_SIZE:echo_size; do
 	val=${v#*:}
 	if ! [[ ${!val} =~ ^[1-9][0-9]{0,8}$ ]]; then
 		echo "vigil: error: ${v%%:*} '${!val}': not a positive integer" >&2
@@ -66,7 +73,8 @@ selected() {
 }
 
 benches=()
-for b in malloc-t1 malloc-t2 redis locks-uncontended locks-contended locks-nested; do
+for b in malloc-t1 malloc-t2 redis locks-uncontended locks-contended locks-nested \
+	fd-churn-t1 fd-churn-t2 echo; do
 	if selected "$b"; then
 		benches+=("$b")
 	fi
@@ -77,7 +85,8 @@ if [ ${#benches[@]} -eq 0 ]; then
 fi
 
 if [ "$build" = 1 ]; then
-	make -s --no-print-directory all build/bench/malloc_bench build/bench/lock_bench
+	make -s --no-print-directory all build/bench/malloc_bench build/bench/lock_bench \
+		build/bench/fd_churn build/bench/echo_server build/bench/echo_client
 fi
 mkdir -p "$out_dir"
 logs=$out_dir/logs
@@ -109,6 +118,20 @@ if [[ " ${benches[*]} " == *" redis "* ]]; then
 	fi
 fi
 
+# Whether a tool runs a benchmark: helgrind only checks threads, heaptrack and
+# memcheck only the heap; the descriptor benchmarks are vigil's alone.
+applies() {
+	case "$1:$2" in
+	fd-churn*:native | fd-churn*:vigil | fd-churn*:canary) return 0 ;;
+	echo*:native | echo*:vigil | echo*:canary) return 0 ;;
+	fd-churn*:* | echo*:*) return 1 ;;
+	locks*:heaptrack | locks*:valgrind) return 1 ;;
+	locks*:*) return 0 ;;
+	*:helgrind) return 1 ;;
+	esac
+	return 0
+}
+
 # Tool status: "ok" or the text shown in its column instead of figures.
 declare -A status
 tools=(native vigil canary heaptrack valgrind helgrind)
@@ -117,6 +140,16 @@ declare -A label=([native]=native [vigil]="vigil full" [canary]="vigil canary"
 for tool in "${tools[@]}"; do
 	if [[ " $tools_wanted " != *" $tool "* ]]; then
 		status[$tool]="not run"
+		continue
+	fi
+	# A tool that none of the selected benchmarks runs under is neither looked for
+	# nor installed.
+	any=0
+	for b in "${benches[@]}"; do
+		applies "$b" "$tool" && any=1
+	done
+	if [ "$any" = 0 ]; then
+		status[$tool]="n/a"
 		continue
 	fi
 	case "$tool" in
@@ -162,17 +195,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-# Whether a tool runs a benchmark: helgrind only checks threads, heaptrack and
-# memcheck only the heap.
-applies() {
-	case "$1:$2" in
-	locks*:heaptrack | locks*:valgrind) return 1 ;;
-	locks*:*) return 0 ;;
-	*:helgrind) return 1 ;;
-	esac
-	return 0
-}
 
 # The command prefix that runs a program under a tool.
 wrap_for() {
@@ -244,6 +266,80 @@ run_locks() {
 		for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
 		printf "%s|%s|pair|%s\n%s|%s|loop|%s\n%s|%s|wall|%.4f\n", n, t, v["ns_per_pair"],
 			n, t, v["seconds"], n, t, b - a
+	}' >>"$raw"
+}
+
+# One fd_churn run, all four modes: appends each mode's time per op.
+run_fd_churn() {
+	local name=$1 threads=$2 tool=$3 rc=0 n=0 line
+	wrap_for "$tool"
+	rm -rf "$work/vigil-out"
+	"${wrap[@]}" build/bench/fd_churn -m all -t "$threads" -d "$depth" -n "$fd_ops" \
+		>"$work/out" 2>"$work/err" || rc=$?
+	while read -r line; do
+		awk -v n="$name" -v t="$tool" -v l="$line" 'BEGIN {
+			k = split(l, f, " ")
+			for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+			printf "%s %s|%s|op|%s\n", n, v["mode"], t, v["ns_per_op"]
+		}' >>"$raw"
+		n=$((n + 1))
+	done < <(grep -E '^mode=.* ns_per_op=' "$work/out" || true)
+	if [ "$rc" != 0 ] || [ "$n" != 4 ]; then
+		keep_log "${name// /}-$tool" "exit $rc: ${wrap[*]} fd_churn -t $threads"
+		echo "$name|$tool|fail|1" >>"$raw"
+	fi
+}
+
+# One echo_server lifetime under a tool (level-triggered, or edge with -e), loaded
+# by echo_client from a separate process: requests per second, the server's CPU
+# per echo, its peak RSS. timeout caps the server's life and passes SIGTERM on to it
+# alone (--foreground: no second one to the whole group, which could reach vigil run
+# after it restored SIGTERM's default), so the script waits for it with a plain
+# `wait`: bash 5.2 can lose
+# a background job whose pid a later foreground command reuses ("wait_for: No
+# record of process"), which a polling loop of short-lived commands invites on a
+# machine with pid_max 32768.
+run_echo() {
+	local name=$1 flag=$2 tool=$3 port='' i rc=0 line
+	wrap_for "$tool"
+	rm -rf "$work/vigil-out" "$work/out" "$work/err" "$work/ec"
+	timeout --foreground -k 10 $((echo_seconds + 600)) "${wrap[@]}" build/bench/echo_server \
+		${flag:+"$flag"} >"$work/out" 2>"$work/err" &
+	server_pid=$!
+	for ((i = 0; i < 600; i++)); do
+		line=
+		[ -s "$work/out" ] && read -r line <"$work/out"
+		if [[ $line =~ ^port=([0-9]+)$ ]]; then
+			port=${BASH_REMATCH[1]}
+			break
+		fi
+		kill -0 "$server_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ -z "$port" ]; then
+		echo "server did not start" >>"$work/err"
+		rc=1
+	elif ! timeout 300 build/bench/echo_client -p "$port" -c "$echo_conns" -t 2 \
+		-s "$echo_size" -T "$echo_seconds" -w 0.5 >"$work/ec" 2>>"$work/err"; then
+		echo "echo_client failed" >>"$work/err"
+		rc=1
+	fi
+	kill -TERM "$server_pid" 2>/dev/null || true
+	wait "$server_pid" || rc=$?
+	server_pid=
+	line=$(grep -E '^conns=.* rps=' "$work/ec" 2>/dev/null | tail -n 1 || true)
+	line="$line $(grep -E '^mode=.* ns_per_read=' "$work/out" | tail -n 1 || true)"
+	if [ "$rc" != 0 ] || [[ $line != *rps=* ]] || [[ $line != *ns_per_read=* ]]; then
+		cat "$work/ec" >>"$work/err" 2>/dev/null || true
+		keep_log "${name// /}-$tool" "exit $rc: ${wrap[*]} echo_server $flag (port $port)"
+		echo "$name|$tool|fail|1" >>"$raw"
+		return
+	fi
+	awk -v n="$name" -v t="$tool" -v l="$line" 'BEGIN {
+		k = split(l, f, " ")
+		for (i = 1; i <= k; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+		printf "%s|%s|rps|%s\n%s|%s|cpu|%s\n%s|%s|rss|%s\n", n, t, v["rps"], n, t,
+			v["ns_per_read"], n, t, v["maxrss_kb"]
 	}' >>"$raw"
 }
 
@@ -347,6 +443,12 @@ for ((r = 1; r <= runs; r++)); do
 			malloc-t2) run_malloc "malloc -t 2" 2 "$tool" ;;
 			redis) run_redis "$tool" ;;
 			locks-*) run_locks "locks ${b#locks-}" "${b#locks-}" "$tool" ;;
+			fd-churn-t1) run_fd_churn "fd-churn -t 1" 1 "$tool" ;;
+			fd-churn-t2) run_fd_churn "fd-churn -t 2" 2 "$tool" ;;
+			echo)
+				run_echo "echo level" "" "$tool"
+				run_echo "echo edge" -e "$tool"
+				;;
 			esac
 		done
 	done
@@ -398,7 +500,7 @@ cell() {
 			printf "%.1fk/s", v / 1000
 			if (t != "native" && b > 0) printf " (%.0f%%)", 100 * v / b }'
 		;;
-	pair)
+	pair | op | cpu)
 		awk -v v="$v" -v b="$base" -v t="$tool" 'BEGIN {
 			printf (v < 1000 ? "%.1f ns" : "%.2f µs"), (v < 1000 ? v : v / 1000)
 			if (t != "native" && b > 0) printf " (%.2fx)", v / b }'
@@ -442,6 +544,19 @@ table=$out_dir/results.md
 			name="locks ${b#locks-}"
 			rows+=("$name|pair|$name|$b|$name, per lock+unlock pair")
 			;;
+		fd-churn-t*)
+			name="fd-churn -t ${b#fd-churn-t}"
+			for m in open pipe socket dup; do
+				rows+=("$name $m|op|$name|$b|$name, $m+close, per op")
+			done
+			;;
+		echo)
+			for m in level edge; do
+				rows+=("echo $m|rps|echo $m|$b|echo $m-triggered, req/s"
+					"echo $m|cpu|echo $m|$b|echo $m-triggered, server CPU per echo")
+			done
+			rows+=("echo level|rss|echo level|$b|echo_server peak RSS (level)")
+			;;
 		esac
 	done
 	for r in "${rows[@]}"; do
@@ -470,6 +585,18 @@ table=$out_dir/results.md
 		echo "time over one thread's lock+unlock pairs (nested: two pairs an iteration; ratio: vs"
 		echo "native, lower is better); † helgrind ran a hundredth of the iterations (per-pair"
 		echo "times still compare)."
+	fi
+	if [[ " ${benches[*]} " == *" fd-churn-"* ]]; then
+		echo "fd-churn: fd_churn -m all -d $depth -n $fd_ops (ops per thread and mode): time per"
+		echo "op as one thread sees it while all run (an op: a creation and its close(s); ratio:"
+		echo "vs native, lower is better)."
+	fi
+	if [[ " ${benches[*]} " == *" echo "* ]]; then
+		echo "echo: echo_server (one thread, epoll) loaded by echo_client -c $echo_conns -t 2"
+		echo "-s $echo_size -T $echo_seconds -w 0.5 from a separate process on the same CPUs; req/s"
+		echo "(ratio: fraction of native, higher is better); server CPU per echo: the server's"
+		echo "user+system time over the reads that returned data (ratio: vs native, lower is"
+		echo "better)."
 	fi
 } >"$table"
 if [ -n "$(ls -A "$logs")" ]; then
