@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define MAX_SIZE 65536
 
 struct worker {
@@ -34,14 +36,6 @@ struct worker {
 	unsigned long requests;
 	double seconds;
 } __attribute__((aligned(64)));
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -143,19 +137,6 @@ static int connect_to(unsigned port)
 		return -1;
 	}
 	return fd;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int parse_seconds(const char *s, double *out)

@@ -26,6 +26,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define BUF_SIZE 16384
 #define MAX_EVENTS 64
 
@@ -174,22 +176,6 @@ static int listen_on(unsigned port, unsigned *bound)
 
 /* VmHWM rather than getrusage: ru_maxrss survives exec, so it would count the
  * launcher (a shell, or vigil's CLI) that forked this process. */
-static long peak_rss_kb(void)
-{
-	char line[256];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: echo_server [-p PORT] [-e]\n");

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 enum mode { OPEN, PIPE, SOCKET, DUP, MODES };
 
 static const char *const mode_names[] = {"open", "pipe", "socket", "dup"};
@@ -41,14 +43,6 @@ struct worker {
 /* Written after each recursive call so that no call is a tail call: every frame
  * stays on the stack, as a stack walker would find it in a real program. */
 static __thread volatile unsigned long depth_sink;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* One op of the mode; 0 or an errno. */
 static inline int churn_one(enum mode mode, int base)
@@ -120,35 +114,6 @@ static void *worker_main(void *arg)
 
 /* VmHWM rather than getrusage: ru_maxrss survives exec, so it would count the
  * launcher (a shell, or vigil's CLI) that forked this process. */
-static long peak_rss_kb(void)
-{
-	char line[256];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* MODES for "all". */
 static int parse_mode(const char *s, enum mode *out)
 {

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 enum mode { UNCONTENDED, CONTENDED, NESTED };
 
 static const char *const mode_names[] = {"uncontended", "contended", "nested"};
@@ -46,14 +48,6 @@ struct worker {
  * stays on the stack, as a stack walker would find it in a real program. Per thread:
  * a shared one would be a data race that helgrind reports. */
 static __thread volatile unsigned long depth_sink;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The lock loop: every lock call of the benchmark is made from this frame, so its
  * depth is the depth a tool unwinds when it takes a stack. The threads start it
@@ -106,35 +100,6 @@ static void *worker_main(void *arg)
 
 /* VmHWM rather than getrusage: ru_maxrss survives exec, so it would count the
  * launcher (a shell, or vigil's CLI) that forked this process. */
-static long peak_rss_kb(void)
-{
-	char line[256];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_mode(const char *s, enum mode *out)
 {
 	for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)

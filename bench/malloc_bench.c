@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 struct worker {
 	pthread_t tid;
 	unsigned id;
@@ -30,14 +32,6 @@ struct worker {
 /* Written after each recursive call so that no call is a tail call: every frame
  * stays on the stack, as a stack walker would find it in a real program. */
 static volatile unsigned long depth_sink;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -140,35 +134,6 @@ cleanup:
 
 /* VmHWM rather than getrusage: ru_maxrss survives exec, so it would count the
  * launcher (a shell, or vigil's CLI) that forked this process. */
-static long peak_rss_kb(void)
-{
-	char line[256];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: malloc_bench [-t THREADS] [-n OPS_PER_THREAD] [-w LIVE_BLOCKS] "

@@ -4,10 +4,12 @@
  * replaced it in the preload. Prints one table; ns per capture, median of several
  * runs. */
 #define _GNU_SOURCE
-/* The bench rule compiles one file without -lunwind: preload/unwind.c (and the
- * allocator its memo comes from) is built in, and unw_backtrace is found at run
- * time. The header is only for UNW_CACHE_PER_THREAD. */
+/* The bench rule compiles one file without -lunwind: preload/unwind.c (with the
+ * allocator its memo comes from and the maps reader its stack bounds come from) is
+ * built in, and unw_backtrace is found at run time. The header is only for
+ * UNW_CACHE_PER_THREAD. */
 #include "../preload/ialloc.c"
+#include "../preload/maps.c"
 #include "../preload/unwind.c"
 
 #define UNW_LOCAL_ONLY
