@@ -22,14 +22,18 @@
 #include "realsym.h"
 #include "rt.h"
 #include "sigsafe.h"
+#include "locks.h"
 #include "stack.h"
 #include "thread.h"
 #include "vigil/finding.h"
 
 /* Who called first: tid << 32 | the stack id of that thread's first call; 0 before
- * anyone did. A later call from the same thread costs one compare. */
+ * anyone did. A later call from the same thread costs one compare. lock: the lock
+ * the first caller held exclusively (its innermost), if any: a call from another
+ * thread holding the same lock is serialised with it, not a race. */
 struct first_call {
 	uint64_t first;
+	uintptr_t lock;
 	int reported;
 };
 
@@ -125,6 +129,28 @@ static void report_two_threads(unsigned fn, uint64_t first)
 		       safe_in_glibc(fn) ? VIGIL_SEV_INFO : VIGIL_SEV_WARNING);
 }
 
+/* The innermost lock the calling thread holds exclusively, 0 if none (or the lock
+ * checks are off). */
+static uintptr_t held_lock(void)
+{
+	const struct vigil_lthread *t = vigil_lthread_me;
+
+	for (unsigned i = t ? t->nheld : 0; i-- > 0;)
+		if (!t->held[i].shared)
+			return t->held[i].addr;
+	return 0;
+}
+
+static int holds(uintptr_t lock)
+{
+	const struct vigil_lthread *t = vigil_lthread_me;
+
+	for (unsigned i = t ? t->nheld : 0; lock && i-- > 0;)
+		if (t->held[i].addr == lock && !t->held[i].shared)
+			return 1;
+	return 0;
+}
+
 /* A call from a thread that is not (known to be) the first caller. */
 static void first_call__slow(struct first_call *c, unsigned fn, uint32_t tid)
 {
@@ -136,11 +162,13 @@ static void first_call__slow(struct first_call *c, unsigned fn, uint32_t tid)
 		first = __atomic_load_n(&c->first, __ATOMIC_ACQUIRE);
 		if (!first) {
 			mine = (uint64_t)tid << 32 | vigil_stack__capture();
+			__atomic_store_n(&c->lock, held_lock(), __ATOMIC_RELAXED);
 			if (__atomic_compare_exchange_n(&c->first, &first, mine, 0,
 							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				first = mine;
 		}
 		if ((uint32_t)(first >> 32) != tid &&
+		    !holds(__atomic_load_n(&c->lock, __ATOMIC_RELAXED)) &&
 		    !__atomic_exchange_n(&c->reported, 1, __ATOMIC_ACQ_REL))
 			report_two_threads(fn, first);
 	}
