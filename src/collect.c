@@ -141,6 +141,24 @@ static bool is_vigil_module(const char *path)
 	return path && !strcmp(base_name(path), "libvigil.so");
 }
 
+/* The global a lock lives in, by the symbol table of the module that holds addr (the
+ * latest one written whose range does); NULL for heap and stack locks. */
+static const char *object_name(struct vigil_report *r, const struct vigil_plog *l,
+			       uint64_t addr)
+{
+	for (size_t i = l->nmodules; addr && i-- > 0;) {
+		const struct vigil_plog_module *m = &l->modules[i];
+
+		if (addr < m->start || addr >= m->end)
+			continue;
+		if ((m->flags & VIGIL_MODULE_VDSO) || !m->path[0] || m->path[0] == '[' ||
+		    is_vigil_module(m->path))
+			return NULL;
+		return vigil_sym__object(r->sym, m->path, addr - m->base);
+	}
+	return NULL;
+}
+
 /* Symbolizes one raw stack into frames, inlined calls expanded, libvigil's own frames
  * dropped (the preload strips them; this catches any that slip through). */
 static int build_frames(struct vigil_report *r, const struct vigil_plog *l,
@@ -523,6 +541,10 @@ static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
 	err = take_details(r, pf, f);
 	if (err)
 		return err;
+	if (vigil_finding__has(f, VIGIL_KEY_LOCK_KIND)) {
+		f->lock_name = object_name(r, l, vigil_finding__get(f, VIGIL_KEY_ADDR));
+		f->other_lock_name = object_name(r, l, vigil_finding__get(f, VIGIL_KEY_OTHER_ADDR));
+	}
 	for (size_t i = 0; i < pf->nstacks; i++) {
 		const struct vigil_rec_fstack *fs = &pf->stacks[i];
 		const struct vigil_plog_stack *st = vigil_plog__stack(l, fs->stack_id);

@@ -9,13 +9,26 @@
 #define has vigil_finding__has
 #define get vigil_finding__get
 
-/* "pthread_mutex_t 0x55d0c0" or "lock 0x55d0c0". */
+/* "pthread_mutex_t accounts_lock" for a global, "pthread_mutex_t 0x55d0c0" else. */
 static const char *object(const struct vigil_finding *f, char *buf, size_t len)
 {
 	uint64_t k = get(f, VIGIL_KEY_LOCK_KIND);
 	const char *name = k < VIGIL_LK_MAX ? vigil_lock_kind_name((unsigned)k) : NULL;
 
-	snprintf(buf, len, "%s 0x%" PRIx64, name ? name : "lock", get(f, VIGIL_KEY_ADDR));
+	if (f->lock_name)
+		snprintf(buf, len, "%s %s", name ? name : "lock", f->lock_name);
+	else
+		snprintf(buf, len, "%s 0x%" PRIx64, name ? name : "lock", get(f, VIGIL_KEY_ADDR));
+	return buf;
+}
+
+/* The other lock or mutex of a finding, by name when it has one. */
+static const char *other(const struct vigil_finding *f, char *buf, size_t len)
+{
+	if (f->other_lock_name)
+		snprintf(buf, len, "%s", f->other_lock_name);
+	else
+		snprintf(buf, len, "0x%" PRIx64, get(f, VIGIL_KEY_OTHER_ADDR));
 	return buf;
 }
 
@@ -40,20 +53,19 @@ static const char *dur(char *buf, size_t len, uint64_t ns)
 
 static void order_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96];
+	char o[160], h[128];
 	uint64_t n = get(f, VIGIL_KEY_CYCLE_LOCKS);
 
 	snprintf(buf, len,
-		 "lock order inversion: %s taken while holding 0x%" PRIx64
-		 ", which is elsewhere taken while holding it (a cycle of %" PRIu64
-		 " locks: potential deadlock%s)",
-		 object(f, o, sizeof(o)), get(f, VIGIL_KEY_OTHER_ADDR), n ? n : 2,
+		 "lock order inversion: %s taken while holding %s, which is elsewhere taken "
+		 "while holding it (a cycle of %" PRIu64 " locks: potential deadlock%s)",
+		 object(f, o, sizeof(o)), other(f, h, sizeof(h)), n ? n : 2,
 		 get(f, VIGIL_KEY_SINGLE_THREAD) ? ", seen only in one thread" : "");
 }
 
 static void contention_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96], t1[32], t2[32];
+	char o[160], t1[32], t2[32];
 
 	snprintf(buf, len, "%s contended: %" PRIu64 " waits, %s in total, longest %s",
 		 object(f, o, sizeof(o)), get(f, VIGIL_KEY_WAITS),
@@ -63,7 +75,7 @@ static void contention_message(const struct vigil_finding *f, char *buf, size_t 
 
 static void unlock_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96];
+	char o[160];
 
 	if (reason(f) == VIGIL_REASON_OTHER_OWNER && has(f, VIGIL_KEY_OWNER_TID))
 		snprintf(buf, len, "unlock of %s held by another thread (%" PRIu64 ")",
@@ -77,7 +89,7 @@ static void unlock_message(const struct vigil_finding *f, char *buf, size_t len)
 
 static void destroy_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96];
+	char o[160];
 
 	if (reason(f) == VIGIL_REASON_WAITERS)
 		snprintf(buf, len, "destroy of %s while threads wait on it",
@@ -91,16 +103,14 @@ static void destroy_message(const struct vigil_finding *f, char *buf, size_t len
 
 static void cond_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96];
+	char o[160], h[128];
 
 	if (reason(f) == VIGIL_REASON_OTHER_MUTEX)
-		snprintf(buf, len,
-			 "wait on %s with another mutex than its other waiters use (0x%" PRIx64
-			 ")",
-			 object(f, o, sizeof(o)), get(f, VIGIL_KEY_OTHER_ADDR));
+		snprintf(buf, len, "wait on %s with another mutex than its other waiters use (%s)",
+			 object(f, o, sizeof(o)), other(f, h, sizeof(h)));
 	else
-		snprintf(buf, len, "wait on %s with mutex 0x%" PRIx64 " not held by the thread",
-			 object(f, o, sizeof(o)), get(f, VIGIL_KEY_OTHER_ADDR));
+		snprintf(buf, len, "wait on %s with mutex %s not held by the thread",
+			 object(f, o, sizeof(o)), other(f, h, sizeof(h)));
 }
 
 static void thread_leak_message(const struct vigil_finding *f, char *buf, size_t len)
@@ -139,7 +149,7 @@ static void mt_unsafe_message(const struct vigil_finding *f, char *buf, size_t l
 
 bool vigil_finding__thread_message(const struct vigil_finding *f, char *buf, size_t len)
 {
-	char o[96];
+	char o[160];
 
 	switch (f->kind) {
 	case VIGIL_FK_LOCK_ORDER_INVERSION:

@@ -71,6 +71,9 @@ struct vigil_finding {
 	 * printable UTF-8; NULL when it has none. details[VIGIL_KEY_TEXT_LEN] says how
 	 * long it was before the preload cut it. */
 	const char *text;
+	/* The globals the lock at details.addr and details.other_addr live in, when the
+	 * symbol tables say; NULL otherwise. */
+	const char *lock_name, *other_lock_name;
 	size_t seq;           /* order of arrival, so merging is deterministic */
 };
 

@@ -184,6 +184,10 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 
 	if (f->text)
 		set(b, o, vigil_text_name(f->kind), str(f->text));
+	if (f->lock_name)
+		set(b, o, "lock", str(f->lock_name));
+	if (f->other_lock_name)
+		set(b, o, "other_lock", str(f->other_lock_name));
 
 	for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 		uint64_t v = f->details[k];

@@ -6,6 +6,8 @@
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +30,10 @@ struct module {
 	Dwfl_Module *mod;
 	bool tried;
 	/* Function symbols sorted by address: dwfl_module_addrname scans the whole
-	 * symbol table on every call, far too slow for thousands of frames. */
-	struct symbol *syms;
-	size_t nsyms;
+	 * symbol table on every call, far too slow for thousands of frames. Data
+	 * symbols apart, for naming objects (a global mutex). */
+	struct symbol *syms, *objs;
+	size_t nsyms, nobjs;
 };
 
 struct entry {
@@ -102,6 +105,7 @@ void vigil_sym__free(struct vigil_sym *s)
 			dwfl_end(s->modules[i].dwfl);
 		free(s->modules[i].path);
 		free(s->modules[i].syms);
+		free(s->modules[i].objs);
 	}
 	free(s->modules);
 	free(s->cache);
@@ -165,18 +169,24 @@ static int symbol_rank(unsigned bind)
 	}
 }
 
-/* Loads the symbol table (.symtab, else .dynsym) into a sorted array; aliases at one
- * address keep the global one. Failure leaves the module without symbol names. */
+/* Loads the symbol table (.symtab, else .dynsym) into two sorted arrays, functions
+ * and data objects; aliases at one address keep the global one. Failure leaves the
+ * module without symbol names. */
 static void load_symbols(struct vigil_sym *s, struct module *m)
 {
 	int n = dwfl_module_getsymtab(m->mod);
-	size_t k = 0;
+	size_t k = 0, o = 0;
 
 	if (n <= 0)
 		return;
 	m->syms = malloc((size_t)n * sizeof(*m->syms));
-	if (!m->syms)
+	m->objs = malloc((size_t)n * sizeof(*m->objs));
+	if (!m->syms || !m->objs) {
+		free(m->syms);
+		free(m->objs);
+		m->syms = m->objs = NULL;
 		return;
+	}
 	for (int i = 1; i < n; i++) {
 		GElf_Sym sym;
 		GElf_Addr addr;
@@ -184,24 +194,34 @@ static void load_symbols(struct vigil_sym *s, struct module *m)
 		const char *name = dwfl_module_getsym_info(m->mod, i, &sym, &addr, &shndx, NULL,
 							   NULL);
 		unsigned type = GELF_ST_TYPE(sym.st_info);
+		struct symbol *to;
 		char *dm;
 
-		if (!name || !*name || shndx == SHN_UNDEF || !addr ||
-		    (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE))
+		if (!name || !*name || shndx == SHN_UNDEF || !addr)
+			continue;
+		if (type == STT_OBJECT && sym.st_size)
+			to = &m->objs[o];
+		else if (type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_NOTYPE)
+			to = &m->syms[k];
+		else
 			continue;
 		dm = vigil_sym__demangle(name);
-		m->syms[k] = (struct symbol){
+		*to = (struct symbol){
 			.addr = addr,
 			.size = sym.st_size,
 			.name = vigil_arena__strdup(s->arena, dm ? dm : name),
 			.rank = symbol_rank(GELF_ST_BIND(sym.st_info)),
 		};
 		free(dm);
-		if (m->syms[k].name)
+		if (to->name && to == &m->objs[o])
+			o++;
+		else if (to->name)
 			k++;
 	}
 	qsort(m->syms, k, sizeof(*m->syms), cmp_symbol);
+	qsort(m->objs, o, sizeof(*m->objs), cmp_symbol);
 	m->nsyms = k;
+	m->nobjs = o;
 }
 
 static void module_open(struct vigil_sym *s, struct module *m)
@@ -392,6 +412,38 @@ static int cache_grow(struct vigil_sym *s)
 	s->cache = c;
 	s->cache_cap = cap;
 	return 0;
+}
+
+const char *vigil_sym__object(struct vigil_sym *s, const char *path, uint64_t addr)
+{
+	long mi = module_index(s, path);
+	struct module *m;
+	size_t lo = 0, hi;
+	const struct symbol *o;
+	char buf[512];
+
+	if (mi < 0)
+		return NULL;
+	m = &s->modules[mi];
+	if (!m->tried)
+		module_open(s, m);
+	for (hi = m->nobjs; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->objs[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	o = &m->objs[lo - 1];
+	if (addr >= o->addr + o->size)
+		return NULL;
+	if (addr == o->addr)
+		return o->name;
+	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64, o->name, addr - o->addr);
+	return vigil_arena__strdup(s->arena, buf);
 }
 
 int vigil_sym__lookup(struct vigil_sym *s, const char *path, uint64_t addr,

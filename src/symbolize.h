@@ -29,6 +29,10 @@ void vigil_sym__free(struct vigil_sym *s);
 int vigil_sym__lookup(struct vigil_sym *s, const char *path, uint64_t addr,
 		      const struct vigil_symframe **frames, size_t *n);
 
+/* The data object (a global) holding addr, module-relative as for lookup: "name", or
+ * "name+0xN" inside it; NULL when no symbol covers it. Owned by s. */
+const char *vigil_sym__object(struct vigil_sym *s, const char *path, uint64_t addr);
+
 /* A malloc'd demangled copy of a C++ symbol, or NULL if name is not a mangled one. */
 char *vigil_sym__demangle(const char *name);
 

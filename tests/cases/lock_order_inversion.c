@@ -5,7 +5,7 @@
  * closes the cycle and is reported with both edges' stacks. With --checks heap the
  * lock interposers pass through and nothing is reported. */
 // variant: heaponly --checks heap
-// expect[base]: lock-order-inversion function=audit line=37 severity=error count=1 details.lock_kind=pthread_mutex_t details.cycle_locks=2 details.single_thread=false
+// expect[base]: lock-order-inversion function=audit line=37 severity=error count=1 details.lock_kind=pthread_mutex_t details.cycle_locks=2 details.single_thread=false details.lock=accounts details.other_lock=audit_log
 // expect[base]: lock-order-inversion role=held function=audit line=36
 // expect[base]: lock-order-inversion role=acquire stack=1 function=transfer line=27
 // expect[base]: lock-order-inversion role=held stack=1 function=transfer line=26

@@ -260,6 +260,10 @@ Test(message, thread_kinds)
 	cr_expect_str_eq(msg(&o), "lock order inversion: pthread_mutex_t 0x1000 taken while "
 				  "holding 0x2000, which is elsewhere taken while holding it (a "
 				  "cycle of 3 locks: potential deadlock, seen only in one thread)");
+	o.lock_name = "accounts_lock";
+	o.other_lock_name = "audit_lock";
+	cr_expect(strstr(msg(&o), ": pthread_mutex_t accounts_lock taken while holding audit_lock,"),
+		  "%s", msg(&o));
 	put(&u, VIGIL_KEY_LOCK_KIND, VIGIL_LK_SPIN);
 	put(&u, VIGIL_KEY_ADDR, 0x10);
 	put(&u, VIGIL_KEY_REASON, VIGIL_REASON_UNLOCKED);
