@@ -24,7 +24,7 @@ endif
 
 WARN   := -Wall -Wextra -Werror
 CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -Iinclude -D_GNU_SOURCE -MMD -MP
-PKG_LIBS := libdw libelf libunwind jansson
+PKG_LIBS := libdw libelf libunwind jansson libbpf
 
 # The preload runs inside the target: PIC, hidden, initial-exec TLS, and no builtin
 # allocator assumptions (STYLE.md).
@@ -44,10 +44,18 @@ PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/%.o)
 PRELOAD_PURE := options stacktab heaptab scan rawlog ialloc unwind maps quarantine threadtab fdtab
 PURE_OBJS    := $(foreach m,$(PRELOAD_PURE),$(if $(wildcard preload/$(m).c),$(BUILD)/pure/preload/$(m).o))
 
+# BPF programs (CO-RE): vmlinux.h from the running kernel's BTF, one object and one
+# skeleton per bpf/*.bpf.c; the CLI embeds the skeletons.
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+BPF_SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/gen/%.skel.h)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD)/gen -Iinclude
+
 CLI_SRCS := $(wildcard src/*.c)
-CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/pure/preload/options.o
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/pure/preload/options.o \
+	$(BUILD)/pure/preload/rawlog.o
 CLI_LIB_OBJS := $(filter-out $(BUILD)/src/main.o,$(CLI_OBJS))
-# The CLI already links options.o: list each object once, or the link fails.
+# The CLI already links options.o and rawlog.o: list each object once, or the link fails.
 UNIT_OBJS := $(CLI_LIB_OBJS) $(filter-out $(CLI_LIB_OBJS),$(PURE_OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -98,7 +106,30 @@ $(BUILD)/pure/preload/%.o: preload/%.c
 $(BUILD)/src/%.o: src/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CLI_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CLI_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
+
+$(BUILD)/gen/vmlinux.h:
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/gen/vmlinux.h include/vigil/bpf_event.h
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name vigil_$* > $@.tmp && mv $@.tmp $@
+
+# Syscall names for reports, from the kernel headers this machine builds against.
+$(BUILD)/gen/syscall_names.h: /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< > $@.tmp && mv $@.tmp $@
+
+$(CLI_OBJS): | $(BPF_SKELS) $(BUILD)/gen/syscall_names.h
+.SECONDARY: $(BPF_OBJS)
 
 $(BUILD)/vigil: $(CLI_OBJS)
 	$(call msg,LD,$@)
@@ -135,6 +166,12 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -pthread $(WARN) -o $@ $<
+
+# The loader of the syscall benchmarks' floor (bpf/floor.bpf.c): its skeleton, libbpf.
+$(BUILD)/bench/bpf_floor: bench/bpf_floor.c $(BUILD)/gen/floor.skel.h
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -I$(BUILD)/gen -o $@ $< -lbpf -lelf -lz
 
 cases: $(CASE_BINS) $(CASE_PLUGINS)
 

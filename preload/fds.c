@@ -12,6 +12,7 @@
 #include "fbuild.h"
 #include "fds.h"
 #include "growth.h"
+#include "pipes.h"
 #include "rawlog.h"
 #include "stack.h"
 
@@ -22,7 +23,6 @@
 #define MIN_GROWTH_FDS 64  /* growth: a reported site gained at least this many */
 
 static struct vigil_fdtab *tab;
-static uint64_t epipe;
 
 /* Reported call sites, so a loop that misuses a descriptor is one finding. */
 enum once_set { ONCE_BAD_FD, ONCE_DOUBLE_CLOSE, ONCE_REUSE, ONCE_SPIN, ONCE_SETS };
@@ -581,19 +581,20 @@ void vigil_fds__use_end(struct vigil_fds_use *u, long r, int err)
 	if (!u->on || r >= 0)
 		return;
 	vigil_fds__use_cleanup(u);
-	if (err == EPIPE) {
-		__atomic_add_fetch(&epipe, 1, __ATOMIC_RELAXED);
-		return;
-	}
-	if (err != EAGAIN && err != EWOULDBLOCK && err != EBADF)
+	if (err != EAGAIN && err != EWOULDBLOCK && err != EBADF && err != EPIPE)
 		return;
 	if (!vigil_rt__active())
 		return;
 	vigil_guard__enter();
-	if (err == EBADF)
+	/* The stack only now, on the failure: a write that succeeds takes none. */
+	if (err == EPIPE) {
+		if (!in_vfork_child())
+			vigil_pipes__epipe(vigil_stack__capture());
+	} else if (err == EBADF) {
 		bad_fd(u->fd, u->call);
-	else if (u->fd >= 0)
+	} else if (u->fd >= 0) {
 		spin(u->fd, u->call);
+	}
 	vigil_guard__leave();
 	errno = err;
 }
@@ -753,11 +754,10 @@ unsigned vigil_fds__stats(struct vigil_rec_kv *kv, unsigned max)
 		{.key = VIGIL_KEY_FDS_PEAK, .value = s.peak},
 		{.key = VIGIL_KEY_FDS_INHERITED, .value = s.inherited},
 		{.key = VIGIL_KEY_FD_OVERFLOW, .value = s.overflow},
-		{.key = VIGIL_KEY_EPIPE, .value = __atomic_load_n(&epipe, __ATOMIC_RELAXED)},
 	};
 	for (; n < max && n < sizeof(all) / sizeof(all[0]); n++)
 		kv[n] = all[n];
-	return n;
+	return n + vigil_pipes__stats(kv + n, max - n);
 }
 
 void vigil_fds__after_fork_child(void)
@@ -766,6 +766,6 @@ void vigil_fds__after_fork_child(void)
 		return;
 	vigil_fdtab__after_fork_child(tab);
 	vigil_growth__reset(&growth);
-	epipe = 0;
+	vigil_pipes__reset();
 	vigil_fds_spin_fd = 0;
 }

@@ -63,8 +63,9 @@ void vigil_fds__closed_range(unsigned first, unsigned last, unsigned call) VIGIL
 /* A call on fd that reads, writes, accepts...: begin before the real call (a stale
  * descriptor; with may_block, the thread is noted as inside a call on fd until the
  * interposer returns), end after it with its result (EBADF: bad-fd; EAGAIN:
- * nonblocking-spin; EPIPE: counted). Declare the struct with VIGIL_FDS_USE so that a
- * thread cancelled inside the call is no longer noted as inside it. */
+ * nonblocking-spin; EPIPE: counted at the writing stack, pipes.h). Declare the
+ * struct with VIGIL_FDS_USE so that a thread cancelled inside the call is no longer
+ * noted as inside it. */
 struct vigil_fds_use {
 	int fd;
 	unsigned call;

@@ -51,6 +51,9 @@ void vigil_options__defaults(struct vigil_options *o)
 	o->spin_count = 10000;
 	o->spin_ms = 100;
 	o->fd_leak_min = 2;
+	o->syscall_errors_min = 1000;
+	o->syscall_errors_rate = 50;
+	o->slow_syscall_ms = 200;
 }
 
 static int parse_ulong(const char *v, size_t vlen, unsigned long lo, unsigned long hi,
@@ -232,6 +235,24 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		o->fd_leak_min = (unsigned)x;
 		return 0;
 	}
+	if (key_is(k, klen, "syscall_errors_min")) {
+		if (parse_ulong(v, vlen, 1, 1ul << 32, &x))
+			goto bad;
+		o->syscall_errors_min = x;
+		return 0;
+	}
+	if (key_is(k, klen, "syscall_errors_rate")) {
+		if (parse_ulong(v, vlen, 0, 1ul << 32, &x))
+			goto bad;
+		o->syscall_errors_rate = x;
+		return 0;
+	}
+	if (key_is(k, klen, "slow_syscall_ms")) {
+		if (parse_ulong(v, vlen, 0, 3600000, &x))
+			goto bad;
+		o->slow_syscall_ms = (unsigned)x;
+		return 0;
+	}
 	if (key_is(k, klen, "free_stack_depth")) {
 		if (parse_ulong(v, vlen, 1, VIGIL_STACK_DEPTH_MAX, &x))
 			goto bad;
@@ -276,7 +297,8 @@ static int apply(struct vigil_options *o, const char *k, size_t klen, const char
 		"max_blocks, "
 		"max_findings, report_reachable, leak_check, quarantine_mb, redzone, "
 		"free_fill_max, guard_rate, sample_bytes, alloc_size_limit, growth_interval_ms, "
-		"deadlock_ms, contention_ms, max_locks, spin_count, spin_ms, fd_leak_min)");
+		"deadlock_ms, contention_ms, max_locks, spin_count, spin_ms, fd_leak_min, syscall_errors_min, "
+		"syscall_errors_rate, slow_syscall_ms)");
 	return -EINVAL;
 bad:
 	err_set(err, errlen, "bad value for option '", k, klen, "'");

@@ -353,3 +353,19 @@ size_t vigil_rawlog__enc_config(void *buf, size_t cap, uint32_t tid, uint64_t ts
 {
 	return enc_kvlist(buf, cap, VIGIL_REC_CONFIG, tid, ts, kv, nkv);
 }
+
+size_t vigil_rawlog__enc_stat_site(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				   unsigned key, unsigned flags, uint32_t stack_id,
+				   uint64_t count)
+{
+	struct vigil_rec_stat_site *r = buf;
+
+	if (cap < sizeof(*r))
+		return 0;
+	hdr(buf, VIGIL_REC_STAT_SITE, sizeof(*r), tid, ts);
+	r->key = (uint16_t)key;
+	r->flags = (uint16_t)flags;
+	r->stack_id = stack_id;
+	r->count = count;
+	return sizeof(*r);
+}

@@ -48,5 +48,8 @@ size_t vigil_rawlog__enc_config(void *buf, size_t cap, uint32_t tid, uint64_t ts
 				const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
 size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 			       const struct vigil_rec_kv *kv, unsigned nkv) VIGIL_HID;
+size_t vigil_rawlog__enc_stat_site(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				   unsigned key, unsigned flags, uint32_t stack_id,
+				   uint64_t count) VIGIL_HID;
 
 #endif

@@ -14,6 +14,7 @@
 #include "heap.h"
 #include "locks.h"
 #include "modmap.h"
+#include "pipes.h"
 #include "rawlog.h"
 #include "realsym.h"
 #include "rt.h"
@@ -323,6 +324,7 @@ static void write_stats(void)
 		n += vigil_thread__stats(kv + n, 48 - n);
 	}
 	n += vigil_fds__stats(kv + n, 48 - n);
+	vigil_pipes__write_sites();
 	sz = vigil_rawlog__enc_stats(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
 				     kv, n);
 	vigil_rawlog__append(rec, sz);

@@ -2,7 +2,9 @@
 /* Signal dispositions. Fatal signals (SEGV, BUS, FPE, ILL, ABRT): vigil keeps its own
  * handler installed and shows the program its own view, so a program handler still
  * runs, and a default disposition ends in a `crash` finding and a re-raise with the
- * default action (exit status and core dump as they were). With the thread checks
+ * default action (exit status and core dump as they were). SIGPIPE, with the fd
+ * checks, the same way, except that a death by it is no crash (pipelines end so): it
+ * is counted with the writing stack (pipes.c). With the thread checks
  * on, every other handler runs through a wrapper that tells the signal-safety checks
  * (sigsafe.c) a handler is running, and sees the errno it leaves behind. With the
  * api checks, a handler installed one-shot (System V signal()) is reported. */
@@ -11,12 +13,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
 #include "emit.h"
 #include "guardpool.h"
 #include "lock.h"
+#include "pipes.h"
 #include "rawlog.h"
 #include "realsym.h"
 #include "rt.h"
@@ -32,7 +36,8 @@ typedef void __attribute__((noreturn)) (*exit_fn)(int);
 
 static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
-/* Owned (fatal) signals: the program's whole view; the kernel has on_fatal. */
+/* Owned signals (fatal ones, SIGPIPE): the program's whole view; the kernel has
+ * on_fatal. */
 static struct sigaction app_act[NSIG];
 static int owned[NSIG];
 /* Wrapped signals: the program's handler, read lock-free by the wrapper, and whether
@@ -44,7 +49,9 @@ static unsigned char app_siginfo[NSIG];
  * signal() (System V style re-arming) cannot find it taken by the code it interrupted. */
 static vigil_lock_t act_lock;
 static sigset_t fork_mask;
-static int crashing;
+/* The death being written: by which thread, and whether it is in the log. */
+static int crashing, death_written;
+static uint32_t death_tid;
 
 static sighandler_t (*real_iso_signal)(int, sighandler_t);
 static exit_fn real_exit;
@@ -113,6 +120,15 @@ static void wrapper(int sig, siginfo_t *si, void *uc)
 		run_handler(fn, sig, si, uc);
 }
 
+static void write_exit(int sig)
+{
+	char rec[64];
+	size_t sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),
+					   vigil_now_ns(), VIGIL_EXIT_SIGNAL, 0, sig);
+
+	vigil_rawlog__append(rec, sz);
+}
+
 static void write_crash(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t pcs[VIGIL_STACK_DEPTH_MAX];
@@ -124,17 +140,13 @@ static void write_crash(int sig, siginfo_t *si, void *uc)
 		{.key = VIGIL_KEY_FAULT_ADDR, .value = (uint64_t)(uintptr_t)si->si_addr},
 	};
 	unsigned n = vigil_stack__from_ucontext(uc, pcs, VIGIL_STACK_DEPTH_MAX);
-	char rec[64];
-	size_t sz;
 
 	st.stack_id = n ? vigil_stack__write_raw(pcs, n, 0) : 0;
 	/* si_addr is an address only for kernel-raised faults (si_code > 0); from
 	 * kill() it holds the sender's pid. */
 	vigil_emit__finding(VIGIL_FK_CRASH, VIGIL_SEV_ERROR, 1, &st, 1, kv,
 			    (sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 ? 3 : 2);
-	sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(), vigil_now_ns(),
-				    VIGIL_EXIT_SIGNAL, 0, sig);
-	vigil_rawlog__append(rec, sz);
+	write_exit(sig);
 }
 
 static void reraise_default(int sig)
@@ -152,9 +164,50 @@ static void reraise_default(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* Another thread is writing the death: its records first, a second at most. Not
+ * when that thread is this one (a fault while writing them). */
+static void await_death(uint32_t me)
+{
+	const struct timespec ms = {0, 1000000};
+
+	for (int i = 0; i < 1000; i++) {
+		if (__atomic_load_n(&death_written, __ATOMIC_ACQUIRE) ||
+		    __atomic_load_n(&death_tid, __ATOMIC_ACQUIRE) == me)
+			return;
+		syscall(SYS_nanosleep, &ms, NULL);
+	}
+}
+
+/* The first thread to die writes the records; another one dying meanwhile (its own
+ * SIGPIPE from the same broken pipe, a crash) waits for them before its re-raise
+ * ends the process under the writer. inside: the signal came while this thread was
+ * inside vigil. */
+static void write_death(int sig, siginfo_t *si, void *uc, int inside)
+{
+	uint32_t me = (uint32_t)vigil_gettid();
+
+	if (__atomic_exchange_n(&crashing, 1, __ATOMIC_ACQ_REL)) {
+		await_death(me);
+		return;
+	}
+	__atomic_store_n(&death_tid, me, __ATOMIC_RELEASE);
+	vigil_guard__enter();
+	if (sig == SIGPIPE) {
+		/* One that came inside vigil (its own message to a closed stderr) may
+		 * have cut into its tables: the exit only. */
+		if (!inside)
+			vigil_pipes__death(uc);
+		write_exit(sig);
+	} else {
+		write_crash(sig, si, uc);
+	}
+	vigil_guard__leave();
+	__atomic_store_n(&death_written, 1, __ATOMIC_RELEASE);
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *uc)
 {
-	int saved = errno;
+	int saved = errno, inside = vigil_guard > 0;
 	struct sigaction app = app_act[sig];
 
 	/* A sampled block's guard page: reported, and with --on-error continue made
@@ -181,12 +234,9 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 		errno = saved;
 		return;
 	}
-	if (!vigil_rt.aborting && !__atomic_exchange_n(&crashing, 1, __ATOMIC_ACQ_REL) &&
-	    (vigil_rt__state() == VIGIL_READY || vigil_rt__state() == VIGIL_DONE)) {
-		vigil_guard__enter();
-		write_crash(sig, si, uc);
-		vigil_guard__leave();
-	}
+	if (!vigil_rt.aborting &&
+	    (vigil_rt__state() == VIGIL_READY || vigil_rt__state() == VIGIL_DONE))
+		write_death(sig, si, uc, inside);
 	reraise_default(sig);
 	errno = saved;
 }
@@ -252,15 +302,22 @@ void vigil_signal__altstack_free(void *sp)
 		munmap((char *)sp - GUARD, GUARD + ALTSTACK_SIZE);
 }
 
+static void own(int sig)
+{
+	if (vigil_real.sigaction(sig, NULL, &app_act[sig]))
+		return;
+	owned[sig] = 1;
+	install(sig);
+}
+
 void vigil_signal__init(void)
 {
-	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++) {
-		int sig = fatal_sigs[i];
-		if (vigil_real.sigaction(sig, NULL, &app_act[sig]))
-			continue;
-		owned[sig] = 1;
-		install(sig);
-	}
+	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+		own(fatal_sigs[i]);
+	/* Only to see the death: an ignored SIGPIPE stays ignored in the kernel, and a
+	 * program's handler runs as the other owned signals' do. */
+	if (vigil_rt.opt.checks & (1u << VIGIL_CHECK_FDS))
+		own(SIGPIPE);
 	vigil_signal__altstack();
 	/* Filled here, not on first use. __sysv_signal as rt.c fills sysv_signal: until
 	 * vigil starts, set_handler emulates both. exit so that the way out, under which
@@ -296,9 +353,19 @@ static void program_view(struct sigaction *k, handler_fn fn, int siginfo)
 		k->sa_flags &= ~SA_SIGINFO;
 }
 
+/* A vfork child (posix_spawn's, Python's subprocess resetting SIGPIPE) runs on its
+ * parent's memory until it execs: what it sets is for its own kernel table only, and
+ * must leave the view its parent keeps in app_act alone. */
+static int in_vfork_child(void)
+{
+	return vigil_rt.pid && (pid_t)syscall(SYS_getpid) != vigil_rt.pid;
+}
+
 static int set_owned(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	*old = app_act[sig];
+	if (act && in_vfork_child())
+		return act->sa_sigaction == on_fatal ? 0 : vigil_real.sigaction(sig, act, NULL);
 	/* on_fatal itself, read from the kernel behind vigil's back, changes nothing. */
 	if (act && act->sa_sigaction != on_fatal) {
 		app_act[sig] = *act;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the benchmarks natively, under `vigil run` (full and canary), heaptrack,
-# valgrind memcheck and helgrind (each where it checks what the benchmark exercises),
-# interleaved in one run; prints one markdown table of medians and ratios to native
+# Runs the benchmarks natively, under `vigil run` (full, canary, syscalls only),
+# heaptrack, valgrind memcheck and helgrind, and with the bare BPF syscall counter of
+# bench/bpf_floor (each where it checks what the benchmark exercises), interleaved in
+# one run; prints one markdown table of medians and ratios to native
 # and writes it to build/bench/results.md. See bench/README.md.
 set -euo pipefail
 
@@ -13,21 +14,24 @@ usage() {
 usage: scripts/bench.sh [--no-build] [FILTER...]
   FILTER: run only benchmarks whose id contains one of the words
           (ids: malloc-t1 malloc-t2 redis locks-uncontended locks-contended
-          locks-nested fd-churn-t1 fd-churn-t2 echo); default: all
-  env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary heaptrack valgrind helgrind"
+          locks-nested fd-churn-t1 fd-churn-t2 echo syscalls-getppid syscalls-read
+          syscalls-outside redis-bpf); default: all
+  env: BENCH_RUNS=5  BENCH_TOOLS="native vigil canary floor filter task vigil-bpf
+       heaptrack valgrind helgrind"
        BENCH_MALLOC_OPS=2000000  BENCH_DEPTH=20
        BENCH_REDIS_N=100000 (requests per test at -P 1; -P 16 sends 5 times as many,
        memcheck a tenth of both)
        BENCH_LOCK_OPS=10000000 (iterations per thread; helgrind a hundredth)
        BENCH_FD_OPS=200000 (fd_churn ops per thread and mode)
        BENCH_ECHO_CONNS=16 BENCH_ECHO_SECONDS=2 BENCH_ECHO_SIZE=64 (echo load)
+       BENCH_SYSCALLS=2000000 (syscall_bench calls per run and mode)
        BENCH_VIGIL=build/vigil (libvigil.so next to it)  BENCH_NO_INSTALL=1
 EOF
 	exit 2
 }
 
 runs=${BENCH_RUNS:-5}
-tools_wanted=${BENCH_TOOLS:-native vigil canary heaptrack valgrind helgrind}
+tools_wanted=${BENCH_TOOLS:-native vigil canary floor filter task vigil-bpf heaptrack valgrind helgrind}
 malloc_ops=${BENCH_MALLOC_OPS:-2000000}
 depth=${BENCH_DEPTH:-20}
 redis_n=${BENCH_REDIS_N:-100000}
@@ -36,6 +40,7 @@ fd_ops=${BENCH_FD_OPS:-200000}
 echo_conns=${BENCH_ECHO_CONNS:-16}
 echo_seconds=${BENCH_ECHO_SECONDS:-2}
 echo_size=${BENCH_ECHO_SIZE:-64}
+syscalls=${BENCH_SYSCALLS:-2000000}
 # A copy of vigil elsewhere measures a fixed build while build/ is being rebuilt.
 vigil=${BENCH_VIGIL:-build/vigil}
 out_dir=build/bench
@@ -55,7 +60,7 @@ for arg in "$@"; do
 done
 for v in BENCH_RUNS:runs BENCH_MALLOC_OPS:malloc_ops BENCH_DEPTH:depth BENCH_REDIS_N:redis_n \
 	BENCH_LOCK_OPS:lock_ops BENCH_FD_OPS:fd_ops BENCH_ECHO_CONNS:echo_conns \
-	BENCH_ECHO_SECONDS:echo_seconds BENCH_ECHO_SIZE:echo_size; do
+	BENCH_ECHO_SECONDS:echo_seconds BENCH_ECHO_SIZE:echo_size BENCH_SYSCALLS:syscalls; do
 	val=${v#*:}
 	if ! [[ ${!val} =~ ^[1-9][0-9]{0,8}$ ]]; then
 		echo "vigil: error: ${v%%:*} '${!val}': not a positive integer" >&2
@@ -74,7 +79,7 @@ selected() {
 
 benches=()
 for b in malloc-t1 malloc-t2 redis locks-uncontended locks-contended locks-nested \
-	fd-churn-t1 fd-churn-t2 echo; do
+	fd-churn-t1 fd-churn-t2 echo syscalls-getppid syscalls-read syscalls-outside redis-bpf; do
 	if selected "$b"; then
 		benches+=("$b")
 	fi
@@ -86,7 +91,8 @@ fi
 
 if [ "$build" = 1 ]; then
 	make -s --no-print-directory all build/bench/malloc_bench build/bench/lock_bench \
-		build/bench/fd_churn build/bench/echo_server build/bench/echo_client
+		build/bench/fd_churn build/bench/echo_server build/bench/echo_client \
+		build/bench/syscall_bench build/bench/bpf_floor
 fi
 mkdir -p "$out_dir"
 logs=$out_dir/logs
@@ -109,19 +115,28 @@ ensure_cmd() {
 	command -v "$cmd" >/dev/null
 }
 
-if [[ " ${benches[*]} " == *" redis "* ]]; then
+if [[ " ${benches[*]} " == *" redis"* ]]; then
 	if ! ensure_cmd redis-server redis-server || ! ensure_cmd redis-benchmark redis-tools ||
 		! ensure_cmd redis-cli redis-tools; then
 		echo "bench: redis-server/redis-tools missing and not installable: skipping redis" >&2
-		benches=("${benches[@]/redis/}")
-		read -r -a benches <<<"${benches[*]}"
+		kept=()
+		for b in "${benches[@]}"; do
+			[[ $b == redis* ]] || kept+=("$b")
+		done
+		benches=("${kept[@]}")
 	fi
 fi
 
 # Whether a tool runs a benchmark: helgrind only checks threads, heaptrack and
-# memcheck only the heap; the descriptor benchmarks are vigil's alone.
+# memcheck only the heap; the descriptor benchmarks are vigil's alone; the syscall
+# benchmarks compare vigil's BPF (alone) with the bare counter (and, on the loop,
+# the counter behind vigil's own filter), and nothing else runs under those.
 applies() {
 	case "$1:$2" in
+	syscalls*:native | syscalls*:floor | syscalls*:filter | syscalls*:task) return 0 ;;
+	syscalls*:vigil-bpf) return 0 ;;
+	redis-bpf:native | redis-bpf:floor | redis-bpf:filter | redis-bpf:vigil-bpf) return 0 ;;
+	syscalls*:* | redis-bpf:* | *:floor | *:filter | *:task | *:vigil-bpf) return 1 ;;
 	fd-churn*:native | fd-churn*:vigil | fd-churn*:canary) return 0 ;;
 	echo*:native | echo*:vigil | echo*:canary) return 0 ;;
 	fd-churn*:* | echo*:*) return 1 ;;
@@ -134,9 +149,11 @@ applies() {
 
 # Tool status: "ok" or the text shown in its column instead of figures.
 declare -A status
-tools=(native vigil canary heaptrack valgrind helgrind)
+tools=(native vigil canary floor filter task vigil-bpf heaptrack valgrind helgrind)
 declare -A label=([native]=native [vigil]="vigil full" [canary]="vigil canary"
+	[floor]="floor" [filter]="filter floor" [task]="task floor" [vigil-bpf]="vigil syscalls"
 	[heaptrack]=heaptrack [valgrind]="memcheck" [helgrind]=helgrind)
+declare -A floor_flag=([floor]=--filter=none [filter]=--filter=array [task]=--filter=task)
 for tool in "${tools[@]}"; do
 	if [[ " $tools_wanted " != *" $tool "* ]]; then
 		status[$tool]="not run"
@@ -176,6 +193,33 @@ for tool in "${tools[@]}"; do
 			status[$tool]=absent
 		fi
 		;;
+	floor | filter | task)
+		if ! [ -x build/bench/bpf_floor ]; then
+			status[$tool]="absent (not built)"
+		elif ! build/bench/bpf_floor "${floor_flag[$tool]}" -- true >"$logs/probe-$tool.log" 2>&1; then
+			status[$tool]="no BPF"
+			echo "bench: bpf_floor cannot attach, see $logs/probe-$tool.log" >&2
+		else
+			status[$tool]=ok
+			rm -f "$logs/probe-$tool.log"
+		fi
+		;;
+	# Until the CLI loads BPF (or where it cannot), `vigil run` falls back to the
+	# preload alone: VIGIL_REQUIRE_BPF=1 turns that into a failure, shown here once.
+	vigil-bpf)
+		if ! [ -x "$vigil" ]; then
+			status[$tool]="absent (not built)"
+		elif ! VIGIL_REQUIRE_BPF=1 "$vigil" run --checks syscalls -o "$out_dir/probe-out" \
+			-- true >"$logs/probe-$tool.log" 2>&1; then
+			status[$tool]="no BPF"
+			echo "bench: \`vigil run --checks syscalls\` does not run BPF: $(head -n 1 \
+				"$logs/probe-$tool.log"); see $logs/probe-$tool.log" >&2
+		else
+			status[$tool]=ok
+			rm -f "$logs/probe-$tool.log"
+		fi
+		rm -rf "$out_dir/probe-out"
+		;;
 	esac
 done
 status[native]=ok
@@ -202,6 +246,8 @@ wrap_for() {
 	native) wrap=() ;;
 	vigil) wrap=("$vigil" run -o "$work/vigil-out" --) ;;
 	canary) wrap=("$vigil" run --mode canary -o "$work/vigil-out" --) ;;
+	floor | filter | task) wrap=(build/bench/bpf_floor "${floor_flag[$tool]}" --) ;;
+	vigil-bpf) wrap=(env VIGIL_REQUIRE_BPF=1 "$vigil" run --checks syscalls -o "$work/vigil-out" --) ;;
 	heaptrack) wrap=(heaptrack -o "$work/heaptrack") ;;
 	valgrind) wrap=(valgrind --tool=memcheck -q --leak-check=full) ;;
 	helgrind) wrap=(valgrind --tool=helgrind -q) ;;
@@ -382,14 +428,15 @@ start_redis() {
 	return 1
 }
 
-# One redis-server lifetime under a tool: -P 1 then -P 16, then its peak RSS.
+# One redis-server lifetime under a tool: -P 1 then -P 16, then its peak RSS; "$2"
+# names the rows (redis, or redis-bpf for the syscall tools).
 run_redis() {
-	local tool=$1 port n p i rc=0 pid line
+	local tool=$1 name=$2 port n p i rc=0 pid line
 	wrap_for "$tool"
 	rm -rf "$work/vigil-out" "$work"/heaptrack* "$work/out" "$work/err"
 	if ! start_redis; then
-		keep_log "redis-$tool" "server did not answer on port $port under ${wrap[*]}"
-		echo "redis|$tool|fail|1" >>"$raw"
+		keep_log "$name-$tool" "server did not answer on port $port under ${wrap[*]}"
+		echo "$name|$tool|fail|1" >>"$raw"
 		return
 	fi
 	# Not measured: warms the server's allocator and the CPUs' idle states.
@@ -405,14 +452,14 @@ run_redis() {
 		while IFS=, read -r test rps _; do
 			test=${test//\"/}
 			rps=${rps//\"/}
-			[[ $rps =~ ^[0-9.]+$ ]] && echo "redis $test -P $p|$tool|rps|$rps" >>"$raw"
+			[[ $rps =~ ^[0-9.]+$ ]] && echo "$name $test -P $p|$tool|rps|$rps" >>"$raw"
 		done <"$work/rb"
 	done
 	pid=$(redis-cli -p "$port" info server 2>/dev/null | tr -d '\r' |
 		sed -n 's/^process_id:\([0-9]*\)$/\1/p')
 	line=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
 	if [ -n "$line" ]; then
-		echo "redis peak RSS|$tool|rss|$line" >>"$raw"
+		echo "$name peak RSS|$tool|rss|$line" >>"$raw"
 	fi
 	redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
 	for ((i = 0; i < 1200; i++)); do
@@ -427,8 +474,77 @@ run_redis() {
 	wait "$server_pid" || rc=$?
 	server_pid=
 	if [ "$rc" != 0 ]; then
-		keep_log "redis-$tool" "exit $rc: ${wrap[*]} redis-server (port $port)"
-		echo "redis|$tool|fail|1" >>"$raw"
+		keep_log "$name-$tool" "exit $rc: ${wrap[*]} redis-server (port $port)"
+		echo "$name|$tool|fail|1" >>"$raw"
+	fi
+}
+
+# One syscall_bench run: appends its CPU time per call (its wall-clock time per call
+# as "wall") to the row "$1 $2", and for a tool the time it adds to the native run of
+# the same round (native runs first): the load of a shared machine moves between
+# rounds more than within one. It runs under the tool's wrap ("$4" = under) or
+# natively beside what the wrap runs ("$4" = beside).
+declare -A native_call
+run_syscall() {
+	local name=$1 mode=$2 tool=$3 rc=0 line v prefix=()
+	[ "$4" = under ] && prefix=("${wrap[@]}")
+	"${prefix[@]}" build/bench/syscall_bench -n "$syscalls" "$mode" \
+		>"$work/out" 2>"$work/err" || rc=$?
+	line=$(grep -E '^mode=.* cpu_ns_per_call=' "$work/out" | tail -n 1 || true)
+	if [ "$rc" != 0 ] || [ -z "$line" ]; then
+		keep_log "${name// /-}-$mode-$tool" "exit $rc: ${prefix[*]} syscall_bench $mode"
+		echo "$name $mode|$tool|fail|1" >>"$raw"
+		[ "$tool" = native ] && unset "native_call[$name $mode]"
+		return
+	fi
+	v=$(sed -n 's/.* cpu_ns_per_call=\([0-9.]*\).*/\1/p' <<<"$line")
+	echo "$name $mode|$tool|call|$v" >>"$raw"
+	sed -n "s/.* ns_per_call=\([0-9.]*\) .*/$name $mode|$tool|wall|\1/p" <<<"$line" >>"$raw"
+	if [ "$tool" = native ]; then
+		native_call[$name $mode]=$v
+	elif [ -n "${native_call[$name $mode]:-}" ]; then
+		awk -v r="$name $mode|$tool|added|" -v v="$v" -v b="${native_call[$name $mode]}" \
+			'BEGIN { printf "%s%.1f\n", r, v - b }' >>"$raw"
+	fi
+}
+
+# Both syscall_bench modes natively while the tool watches another process tree (a
+# sleep): the cost that attaching the tracepoints puts on the rest of the machine.
+# The sleep's shell creates the ready file after exec, i.e. once the tool's probes
+# are attached (vigil run and bpf_floor hold the child until then).
+run_outside() {
+	local tool=$1 i rc=0
+	wrap_for "$tool"
+	rm -rf "$work/vigil-out" "$work/ready" "$work/out" "$work/err"
+	if [ "$tool" != native ]; then
+		# shellcheck disable=SC2016 # $0 is the inner shell's: the ready file
+		"${wrap[@]}" sh -c ': >"$0"; exec sleep 600' "$work/ready" >"$work/out" 2>"$work/err" &
+		server_pid=$!
+		for ((i = 0; i < 600; i++)); do
+			[ -e "$work/ready" ] && break
+			kill -0 "$server_pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if ! [ -e "$work/ready" ]; then
+			kill -TERM "$server_pid" 2>/dev/null || true
+			wait "$server_pid" 2>/dev/null || true
+			server_pid=
+			keep_log "syscalls-outside-$tool" "${wrap[*]} sleep did not start"
+			printf 'syscalls outside %s|%s|fail|1\n' getppid "$tool" read "$tool" >>"$raw"
+			return
+		fi
+	fi
+	run_syscall "syscalls outside" getppid "$tool" beside
+	run_syscall "syscalls outside" read "$tool" beside
+	if [ -n "$server_pid" ]; then
+		kill -TERM "$server_pid" 2>/dev/null || true
+		wait "$server_pid" || rc=$?
+		server_pid=
+		# The sleep dies of the SIGTERM passed on to it: 143 is the expected status.
+		if [ "$rc" != 143 ] && [ "$rc" != 0 ]; then
+			keep_log "syscalls-outside-$tool" "exit $rc: ${wrap[*]} sleep"
+			printf 'syscalls outside %s|%s|fail|1\n' getppid "$tool" read "$tool" >>"$raw"
+		fi
 	fi
 }
 
@@ -441,7 +557,14 @@ for ((r = 1; r <= runs; r++)); do
 			case "$b" in
 			malloc-t1) run_malloc "malloc -t 1" 1 "$tool" ;;
 			malloc-t2) run_malloc "malloc -t 2" 2 "$tool" ;;
-			redis) run_redis "$tool" ;;
+			redis) run_redis "$tool" redis ;;
+			redis-bpf) run_redis "$tool" redis-bpf ;;
+			syscalls-getppid | syscalls-read)
+				wrap_for "$tool"
+				rm -rf "$work/vigil-out"
+				run_syscall syscalls "${b#syscalls-}" "$tool" under
+				;;
+			syscalls-outside) run_outside "$tool" ;;
 			locks-*) run_locks "locks ${b#locks-}" "${b#locks-}" "$tool" ;;
 			fd-churn-t1) run_fd_churn "fd-churn -t 1" 1 "$tool" ;;
 			fd-churn-t2) run_fd_churn "fd-churn -t 2" 2 "$tool" ;;
@@ -467,7 +590,7 @@ failures() {
 
 # One table cell: value with unit, and its ratio to native.
 cell() {
-	local row=$1 tool=$2 metric=$3 group=$4 bench=$5 v base nf note=
+	local row=$1 tool=$2 metric=$3 group=$4 bench=$5 v base nf added floor note=
 	if [ "${status[$tool]}" != ok ]; then
 		printf '%s' "${status[$tool]}"
 		return
@@ -505,6 +628,19 @@ cell() {
 			printf (v < 1000 ? "%.1f ns" : "%.2f µs"), (v < 1000 ? v : v / 1000)
 			if (t != "native" && b > 0) printf " (%.2fx)", v / b }'
 		;;
+	call)
+		# The added time per call (median over the rounds of the time added to the
+		# same round's native), and that as a multiple of what the floor adds.
+		added=$(median "$row" "$tool" added)
+		floor=
+		[ "${status[floor]}" = ok ] && floor=$(median "$row" floor added)
+		awk -v v="$v" -v a="$added" -v f="$floor" -v t="$tool" 'BEGIN {
+			printf "%.1f ns", v
+			if (t == "native" || a == "") exit
+			printf " (%+.1f ns", a
+			if (t != "floor" && f != "" && f > 0) printf ", %.2fx floor", a / f
+			printf ")" }'
+		;;
 	esac
 	if { [ "$tool" = valgrind ] && [ "$metric" = rps ]; } ||
 		{ [ "$tool" = helgrind ] && [ "$metric" = pair ]; }; then
@@ -513,15 +649,22 @@ cell() {
 	printf '%s' "$note"
 }
 
+# Columns: every tool but those that no selected benchmark runs under.
+shown=()
+for tool in "${tools[@]}"; do
+	[ "${status[$tool]}" = n/a ] || shown+=("$tool")
+done
+declare -A call_title=([getppid]="getppid" [read]="1-byte read of /dev/zero")
+
 table=$out_dir/results.md
 {
 	echo "Median of $runs interleaved runs, $(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r),"
 	echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
 	printf '| benchmark |'
-	for tool in "${tools[@]}"; do printf ' %s |' "${label[$tool]}"; done
+	for tool in "${shown[@]}"; do printf ' %s |' "${label[$tool]}"; done
 	printf '\n|---|'
-	for tool in "${tools[@]}"; do printf -- '---:|'; done
+	for tool in "${shown[@]}"; do printf -- '---:|'; done
 	echo
 	rows=()
 	for b in "${benches[@]}"; do
@@ -539,6 +682,23 @@ table=$out_dir/results.md
 				done
 			done
 			rows+=("redis peak RSS|rss|redis|$b|redis-server peak RSS")
+			;;
+		redis-bpf)
+			for p in 1 16; do
+				for t in SET GET LPUSH; do
+					rows+=("redis-bpf $t -P $p|rps|redis-bpf|$b|redis $t -P $p (syscall tools)")
+				done
+			done
+			;;
+		syscalls-getppid | syscalls-read)
+			name="syscalls ${b#syscalls-}"
+			rows+=("$name|call|$name|$b|${call_title[${b#syscalls-}]}, per syscall")
+			;;
+		syscalls-outside)
+			for m in getppid read; do
+				name="syscalls outside $m"
+				rows+=("$name|call|$name|$b|${call_title[$m]}, outside the watched tree")
+			done
 			;;
 		locks-*)
 			name="locks ${b#locks-}"
@@ -562,7 +722,7 @@ table=$out_dir/results.md
 	for r in "${rows[@]}"; do
 		IFS='|' read -r row metric group bench title <<<"$r"
 		printf '| %s |' "$title"
-		for tool in "${tools[@]}"; do
+		for tool in "${shown[@]}"; do
 			printf ' %s |' "$(cell "$row" "$tool" "$metric" "$group" "$bench")"
 		done
 		echo
@@ -597,6 +757,21 @@ table=$out_dir/results.md
 		echo "(ratio: fraction of native, higher is better); server CPU per echo: the server's"
 		echo "user+system time over the reads that returned data (ratio: vs native, lower is"
 		echo "better)."
+	fi
+	if [[ " ${benches[*]} " == *" syscalls-"* ]]; then
+		echo "syscalls: syscall_bench -n $syscalls (one thread, calls through syscall(2)), the"
+		echo "thread's CPU time (user+system) in its timed loop over its calls (wall-clock times"
+		echo "in raw.txt); +x ns: the median over the runs of the time added to the same"
+		echo "run's native; y x floor: that as a multiple of what the floor adds (the issue's"
+		echo "budget for vigil: 1.25x). floor: bench/bpf_floor, tp_btf sys_enter+sys_exit that only"
+		echo "count (a per-CPU array increment each); filter floor: the same behind a tgid test (an"
+		echo "array map indexed by tgid); task floor: behind a task-storage lookup, as vigil finds its"
+		echo "tree; vigil syscalls: vigil run --checks syscalls with VIGIL_REQUIRE_BPF=1."
+		echo "outside: syscall_bench runs natively while the tool watches a sleep."
+	fi
+	if [[ " ${benches[*]} " == *" redis-bpf "* ]]; then
+		echo "redis (syscall tools): as redis, under the floor, the filter floor and vigil run"
+		echo "--checks syscalls (BPF, no preload checks); ratio: fraction of native."
 	fi
 } >"$table"
 if [ -n "$(ls -A "$logs")" ]; then

@@ -20,6 +20,7 @@ enum {
 	OPT_NO_BPF,
 	OPT_ON_ERROR,
 	OPT_FORMAT,
+	OPT_DURATION,
 };
 
 struct ctx {
@@ -61,10 +62,18 @@ static const struct argp_option run_options[] = {
 	{"error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
 	 "Exit N (1-255) when any finding of severity error was reported", 0},
 	{"no-bpf", OPT_NO_BPF, 0, 0,
-	 "Do not load eBPF programs (none exist yet: runs are preload-only)", 0},
+	 "Do not load eBPF programs (no syscall checks; preload checks only)", 0},
 	{"on-error", OPT_ON_ERROR, "ACTION", 0,
 	 "After reporting a heap error: continue (default) or abort", 0},
 	{"help", 'h', 0, 0, "Give this help", -1},
+	{0},
+};
+
+static const struct argp_option attach_options[] = {
+	{"output", 'o', "DIR", 0, "Reports go here (default ./vigil-report)", 0},
+	{"duration", OPT_DURATION, "S", 0,
+	 "Watch for S seconds (default: until Ctrl-C or the process exits)", 0},
+	{"help", 'h', 0, 0, "Give this help", 0},
 	{0},
 };
 
@@ -201,6 +210,65 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+/* A decimal integer from lo to hi, nothing else. */
+static bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static error_t attach_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+	unsigned long v;
+
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = "attach";
+		stop_parsing(state);
+		return 0;
+	case 'o':
+		if (!*arg) {
+			err_fmt(c, "invalid --output '': expected a directory");
+			return EINVAL;
+		}
+		cli->out = arg;
+		return 0;
+	case OPT_DURATION:
+		if (!parse_uint(arg, 1, 86400 * 365, &v)) {
+			err_fmt(c, "invalid --duration '%s': expected seconds, an integer from 1",
+				arg);
+			return EINVAL;
+		}
+		cli->duration_s = (unsigned)v;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (cli->attach_pid) {
+			err_fmt(c, "unexpected argument '%s' (vigil attach takes one PID)", arg);
+			return EINVAL;
+		}
+		if (!parse_uint(arg, 1, 0x3fffffff, &v)) {
+			err_fmt(c, "invalid PID '%s': expected a process id", arg);
+			return EINVAL;
+		}
+		cli->attach_pid = (int)v;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 static error_t top_parse(int key, char *arg, struct argp_state *state)
 {
 	struct ctx *c = state->input;
@@ -228,10 +296,12 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp top_argp = {
 	top_options, top_parse,
-	"run [OPTIONS] -- PROGRAM [ARGS...]\nreport DIR|FILE [--format text|json]",
+	"run [OPTIONS] -- PROGRAM [ARGS...]\nattach PID [--duration S] [-o DIR]\n"
+	"report DIR|FILE [--format text|json]",
 	"vigil: a runtime fault sentinel for unmodified Linux binaries.\v"
 	"Commands:\n"
 	"  run       run PROGRAM under vigil and write a report\n"
+	"  attach    watch the syscalls of a running process tree (BPF only)\n"
 	"  report    re-render a saved run (a report directory or a report.json)\n"
 	"\n'vigil run --help' and 'vigil report --help' list the options of each command.",
 	NULL, NULL, NULL,
@@ -250,6 +320,13 @@ static const struct argp report_argp = {
 	report_options, report_parse, "DIR|FILE",
 	"Print the report of a saved run: DIR is a report directory (its report.json, or "
 	"its raw logs if there is none), FILE a report.json.",
+	NULL, NULL, NULL,
+};
+
+static const struct argp attach_argp = {
+	attach_options, attach_parse, "PID",
+	"Watch the syscalls of a running process and its descendants with BPF (no "
+	"preload), then write OUT/report.json and OUT/report.txt.",
 	NULL, NULL, NULL,
 };
 
@@ -417,8 +494,16 @@ int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, si
 				    "[--format text|json])");
 			return -EINVAL;
 		}
+	} else if (!strcmp(cmd, "attach")) {
+		tmp.cmd = VIGIL_CMD_ATTACH;
+		if (run_argp_parse(&attach_argp, &c, sub_argc, sub_argv, 0))
+			return -EINVAL;
+		if (tmp.cmd == VIGIL_CMD_ATTACH && !tmp.attach_pid) {
+			err_fmt(&c, "no process given (usage: vigil attach PID [--duration S])");
+			return -EINVAL;
+		}
 	} else {
-		err_fmt(&c, "unknown command '%s' (expected run or report)", cmd);
+		err_fmt(&c, "unknown command '%s' (expected run, attach or report)", cmd);
 		return -EINVAL;
 	}
 done:
@@ -430,6 +515,8 @@ void vigil_cli__help(const struct vigil_cli *cli, FILE *f)
 {
 	if (cli->help_for && !strcmp(cli->help_for, "run"))
 		argp_help(&run_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil run");
+	else if (cli->help_for && !strcmp(cli->help_for, "attach"))
+		argp_help(&attach_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil attach");
 	else if (cli->help_for && !strcmp(cli->help_for, "report"))
 		argp_help(&report_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil report");
 	else

@@ -15,6 +15,7 @@ enum vigil_cmd {
 	VIGIL_CMD_NONE = 0,
 	VIGIL_CMD_RUN,
 	VIGIL_CMD_REPORT,
+	VIGIL_CMD_ATTACH,
 	VIGIL_CMD_HELP,    /* help for `help_for` (NULL: top level) */
 	VIGIL_CMD_VERSION,
 };
@@ -26,7 +27,7 @@ enum vigil_format {
 
 struct vigil_cli {
 	enum vigil_cmd cmd;
-	const char *help_for; /* "run", "report" or NULL */
+	const char *help_for; /* "run", "report", "attach" or NULL */
 	/* run */
 	const char *out;
 	unsigned checks; /* bitmask of 1u << enum vigil_check */
@@ -36,6 +37,9 @@ struct vigil_cli {
 	bool bpf;
 	int prog_argc;
 	char **prog_argv; /* points into the argv given to the parser; NULL-terminated */
+	/* attach */
+	int attach_pid;
+	unsigned duration_s; /* 0: until Ctrl-C or the process exits */
 	/* report */
 	const char *report_path;
 	enum vigil_format format;

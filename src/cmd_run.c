@@ -16,6 +16,7 @@
 
 #include "vigil/finding.h"
 #include "vigil/options.h"
+#include "bpf.h"
 #include "cmd.h"
 #include "launch.h"
 #include "report.h"
@@ -57,7 +58,7 @@ static int find_preload(char *out, size_t len)
 }
 
 /* OUT made absolute without touching the file system (it may not exist yet). */
-static int absolute(const char *path, char *out, size_t len)
+int vigil_run__absolute(const char *path, char *out, size_t len)
 {
 	char cwd[PATH_MAX];
 
@@ -76,7 +77,7 @@ static int absolute(const char *path, char *out, size_t len)
 
 /* Parents are made as `mkdir -p` would; the last directory gets mode when it is new,
  * and keeps its own when it already exists (it may be shared on purpose). */
-static int mkdir_p(const char *path, mode_t mode)
+int vigil_run__mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -105,7 +106,7 @@ static int mkdir_p(const char *path, mode_t mode)
 }
 
 /* Logs of a previous run would merge into this one's report. */
-static int clear_stale(const char *out, const char *raw)
+int vigil_run__clear_stale(const char *out, const char *raw)
 {
 	static const char *const reports[] = {"report.json", "report.txt"};
 	DIR *d = opendir(raw);
@@ -151,9 +152,9 @@ static bool any_error(const struct vigil_report *r)
 
 /* Reads the raw logs and writes report.json, report.txt and the stderr summary;
  * *errors tells whether a finding of severity error was reported. 0 or -errno. */
-static int render(const struct vigil_cli *cli, const char *out, const char *raw,
-		  const struct vigil_options *opts, time_t started, time_t ended,
-		  const struct vigil_child *child, bool *errors)
+int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *raw,
+		      const struct vigil_options *opts, time_t started, time_t ended,
+		      const struct vigil_child *child, const char *bpf_off, bool *errors)
 {
 	char path[PATH_MAX + 32], counts[1024];
 	struct vigil_report *r;
@@ -184,9 +185,23 @@ static int render(const struct vigil_cli *cli, const char *out, const char *raw,
 	r->checks = opts->checks;
 	/* The root's CONFIG record says what really ran; its mode wins over ours. */
 	vigil_report__set_root(r, (uint32_t)child->pid);
-	r->bpf = false;
-	r->exit = status_of(child->wstatus);
-	vigil_report__set_exit(r, (uint32_t)child->pid, r->exit);
+	r->bpf = !bpf_off;
+	r->bpf_off = bpf_off;
+	if (r->bpf)
+		r->bpf_probes = vigil_bpf__probes();
+	else
+		r->checks &= ~(1u << VIGIL_CHECK_SYSCALLS);
+	if (child->wstatus >= 0) {
+		r->exit = status_of(child->wstatus);
+		vigil_report__set_exit(r, (uint32_t)child->pid, r->exit);
+	} else {
+		/* Attached: the process's end, if it came while watched. */
+		r->attach_pid = child->pid;
+		for (size_t i = 0; i < r->nprocs; i++)
+			if (r->procs[i].pid == (uint32_t)child->pid &&
+			    r->procs[i].exit.kind != VIGIL_STATUS_UNKNOWN)
+				r->exit = r->procs[i].exit;
+	}
 	for (unsigned i = 0; i < child->norphans; i++)
 		vigil_report__set_exit(r, (uint32_t)child->orphans[i].pid,
 				       status_of(child->orphans[i].wstatus));
@@ -218,8 +233,57 @@ cleanup:
 	return err;
 }
 
+bool vigil_run__require_bpf(void)
+{
+	const char *v = getenv("VIGIL_REQUIRE_BPF");
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* The syscall checks: loaded before the target exists so that none of its syscalls
+ * is missed. NULL with why set when BPF cannot run here. */
+struct vigil_bpf *vigil_run__load_bpf(const struct vigil_cli *cli, const struct vigil_options *o,
+				      bool attach, char *why, size_t len)
+{
+	struct vigil_bpf_config cfg = {
+		.slow_ns = (uint64_t)o->slow_syscall_ms * 1000000ull,
+		.err_samples = 3,
+		.attach = attach,
+	};
+	struct vigil_bpf *b = NULL;
+
+	if (!cli->bpf) {
+		snprintf(why, len, "--no-bpf");
+		return NULL;
+	}
+	if (!(cli->checks & (1u << VIGIL_CHECK_SYSCALLS))) {
+		snprintf(why, len, "--checks without syscalls");
+		return NULL;
+	}
+	if (vigil_bpf__open(&b, &cfg, why, len))
+		return NULL;
+	if (vigil_bpf__start(b)) {
+		snprintf(why, len, "cannot read the BPF ring buffer");
+		vigil_bpf__close(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void track_root(pid_t pid, void *arg)
+{
+	struct vigil_bpf *b = arg;
+	int err = vigil_bpf__track(b, pid);
+
+	if (err)
+		fprintf(stderr, "vigil: warning: cannot follow the target in BPF: %s\n",
+			strerror(-err));
+}
+
 int vigil_cmd_run(const struct vigil_cli *cli)
 {
+	char bpf_why[512] = "";
+	struct vigil_bpf *bpf = NULL;
 	char out[PATH_MAX], raw[PATH_MAX + 8], preload[PATH_MAX], why[512];
 	struct vigil_options opts;
 	struct vigil_child child;
@@ -228,7 +292,7 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	bool errors = false;
 	int rc = 2, err;
 
-	err = absolute(cli->out, out, sizeof(out));
+	err = vigil_run__absolute(cli->out, out, sizeof(out));
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "bad output directory '%s': %s\n", cli->out,
 			strerror(-err));
@@ -266,9 +330,9 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	}
 	/* The raw logs and the reports hold the target's argv and paths: a new OUT and
 	 * raw/ are for the user alone, and raw/ is made so even when a run left it. */
-	err = mkdir_p(out, 0700);
+	err = vigil_run__mkdir_p(out, 0700);
 	if (!err)
-		err = mkdir_p(raw, 0700);
+		err = vigil_run__mkdir_p(raw, 0700);
 	if (!err && chmod(raw, 0700))
 		err = -errno;
 	if (err) {
@@ -276,16 +340,43 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 			strerror(-err));
 		goto cleanup;
 	}
-	err = clear_stale(out, raw);
+	err = vigil_run__clear_stale(out, raw);
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "cannot clear output directory '%s': %s\n", cli->out,
 			strerror(-err));
 		goto cleanup;
 	}
 
+	bpf = vigil_run__load_bpf(cli, &opts, false, bpf_why, sizeof(bpf_why));
+	if (!bpf && cli->bpf && (cli->checks & (1u << VIGIL_CHECK_SYSCALLS))) {
+		if (vigil_run__require_bpf()) {
+			fprintf(stderr, ERR_PREFIX "BPF is required (VIGIL_REQUIRE_BPF) but cannot "
+					"run: %s\n", bpf_why);
+			goto cleanup;
+		}
+		fprintf(stderr, "vigil: notice: BPF unavailable (%s): syscall checks off, "
+				"static binaries and raw syscalls not watched; preload checks "
+				"only\n", bpf_why);
+	}
+
 	started = time(NULL);
-	err = vigil_launch__run(cli->prog_argv, env, &child);
+	err = vigil_launch__run(cli->prog_argv, env, bpf ? track_root : NULL, bpf, &child);
 	ended = time(NULL);
+	if (bpf) {
+		vigil_bpf__stop(bpf);
+		if (!err && !child.exec_errno) {
+			struct vigil_bpf_limits lim = {
+				.errors_min = opts.syscall_errors_min,
+				.errors_rate = opts.syscall_errors_rate,
+				.slow_ns = (uint64_t)opts.slow_syscall_ms * 1000000ull,
+			};
+			int werr = vigil_bpf__write_logs(bpf, raw, child.pid, &lim);
+
+			if (werr)
+				fprintf(stderr, "vigil: warning: cannot write what BPF saw: %s\n",
+					strerror(-werr));
+		}
+	}
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "cannot start '%s': %s\n", cli->prog_argv[0],
 			strerror(-err));
@@ -296,7 +387,8 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 			strerror(child.exec_errno));
 		goto cleanup;
 	}
-	if (render(cli, out, raw, &opts, started, ended, &child, &errors))
+	if (vigil_run__render(cli, out, raw, &opts, started, ended, &child, bpf ? NULL : bpf_why,
+			      &errors))
 		goto cleanup;
 	if (errors && cli->error_exitcode)
 		rc = cli->error_exitcode;
@@ -305,6 +397,7 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	else
 		rc = WEXITSTATUS(child.wstatus);
 cleanup:
+	vigil_bpf__close(bpf);
 	vigil_launch__env_free(env);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,7 @@ void vigil_report__free(struct vigil_report *r)
 	free(r->notes);
 	free(r->procs);
 	free(r->findings);
+	free(r->sites);
 	vigil_sym__free(r->sym);
 	vigil_arena__free(r->arena);
 	free(r);
@@ -562,6 +564,153 @@ static int add_finding(struct vigil_report *r, const struct vigil_plog *l,
 	return 0;
 }
 
+/* A stat counted at a stack: symbolized like a finding's stack, and keyed by its
+ * stat and top frames so that the same write in several processes is one site. */
+static int add_site(struct vigil_report *r, const struct vigil_plog *l,
+		    const struct vigil_plog_site *ps, uint32_t pid)
+{
+	const struct vigil_plog_stack *st = vigil_plog__stack(l, ps->stack_id);
+	struct vigil_stat_site *s;
+	int err;
+
+	if (vigil_array__grow((void **)&r->sites, &r->cap_sites, r->nsites, sizeof(*s)))
+		return -ENOMEM;
+	s = &r->sites[r->nsites];
+	*s = (struct vigil_stat_site){.key = ps->key, .count = ps->count, .npids = 1};
+	s->pids = vigil_arena__alloc(r->arena, sizeof(*s->pids));
+	if (!s->pids)
+		return -ENOMEM;
+	s->pids[0] = pid;
+	if (st) {
+		err = build_frames(r, l, st, ps->flags & VIGIL_STACK_EXACT_PC0, &s->stack);
+		if (err)
+			return err;
+	}
+	s->hash = hash_top(fnv_u64(FNV_OFFSET, ps->key), &s->stack);
+	s->seq = r->nsites++;
+	return 0;
+}
+
+/* The preload's image of the pid a kernel log describes: the one running the same
+ * executable, else the last one. NULL when the preload never ran in it. */
+static struct vigil_process *preload_image(struct vigil_report *r, const struct vigil_plog *l)
+{
+	struct vigil_process *best = NULL;
+
+	for (size_t i = 0; i < r->nprocs; i++) {
+		struct vigil_process *p = &r->procs[i];
+
+		if (p->pid != l->pid || p->kernel_only)
+			continue;
+		if (p->exe && l->exe && !strcmp(base_name(p->exe), base_name(l->exe)))
+			return p;
+		if (!best || p->start_ns > best->start_ns)
+			best = p;
+	}
+	return best;
+}
+
+/* Whether a preload finding of kind in pid already tells of the same event. */
+static bool preload_has(const struct vigil_report *r, uint32_t pid, unsigned kind)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == kind && r->findings[i].pids[0] == pid)
+			return true;
+	return false;
+}
+
+/* A kernel observation the preload already reported: its crash (the preload's
+ * handler re-raised the signal the kernel then saw delivered), EBADF closes it
+ * reported as double-close or bad-fd. */
+static bool seen_by_preload(const struct vigil_report *r, const struct vigil_plog *l,
+			    const struct vigil_plog_finding *pf)
+{
+	unsigned nr = 0, err = 0;
+
+	if (pf->kind == VIGIL_FK_CRASH) {
+		const struct vigil_process *p = preload_image((struct vigil_report *)r, l);
+
+		/* --on-error abort: the preload ended the process on purpose, after its
+		 * finding. */
+		for (size_t i = 0; p && i < pf->ndetails; i++)
+			if (pf->details[i].key == VIGIL_KEY_SIGNAL && pf->details[i].value == SIGABRT &&
+			    (p->config_set & VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)) &&
+			    p->config[VIGIL_KEY_CFG_ON_ERROR_ABORT])
+				return true;
+		return preload_has(r, l->pid, VIGIL_FK_CRASH);
+	}
+	if (pf->kind != VIGIL_FK_SYSCALL_ERRORS)
+		return false;
+	for (size_t i = 0; i < pf->ndetails; i++) {
+		if (pf->details[i].key == VIGIL_KEY_SYSCALL)
+			nr = (unsigned)pf->details[i].value;
+		if (pf->details[i].key == VIGIL_KEY_ERRNO)
+			err = (unsigned)pf->details[i].value;
+	}
+	return nr == 3 /* close */ && err == EBADF &&
+	       (preload_has(r, l->pid, VIGIL_FK_DOUBLE_CLOSE) ||
+		preload_has(r, l->pid, VIGIL_FK_BAD_FD));
+}
+
+/* A kernel log joins the preload's image of its pid (exit, syscall table, counters) or
+ * stands for a process the preload never ran in (static, setuid). Run after every
+ * preload log. */
+static int add_kernel_log(struct vigil_report *r, const struct vigil_plog *l)
+{
+	struct vigil_process *p = preload_image(r, l);
+	struct vigil_rec_sysrow *rows;
+	int err = 0;
+
+	r->bpf = true;
+	if (!p) {
+		err = add_process(r, l, l->pid);
+		if (err)
+			return err;
+		p = &r->procs[r->nprocs - 1];
+		p->kernel_only = true;
+	} else {
+		if (p->exit.kind == VIGIL_STATUS_UNKNOWN && l->has_exit)
+			p->exit = l->exit_how == VIGIL_EXIT_SIGNAL
+					  ? (struct vigil_status){VIGIL_STATUS_SIGNAL, l->exit_signal}
+					  : (struct vigil_status){VIGIL_STATUS_CODE, l->exit_code};
+		for (unsigned k = 0; k < VIGIL_KEY_MAX; k++)
+			if (l->stats_set & VIGIL_KEYBIT(k)) {
+				p->stats[k] = l->stats[k];
+				p->stats_set |= VIGIL_KEYBIT(k);
+			}
+	}
+	if (l->nsysrows) {
+		rows = vigil_arena__alloc(r->arena, (p->nsysrows + l->nsysrows) * sizeof(*rows));
+		if (!rows)
+			return -ENOMEM;
+		if (p->nsysrows)
+			memcpy(rows, p->sysrows, p->nsysrows * sizeof(*rows));
+		memcpy(rows + p->nsysrows, l->sysrows, l->nsysrows * sizeof(*rows));
+		p->sysrows = rows;
+		p->nsysrows += l->nsysrows;
+	}
+	if (l->nsyslat) {
+		struct vigil_syslat *sl = vigil_arena__alloc(r->arena, (r->nsyslat + l->nsyslat) *
+								       sizeof(*sl));
+
+		if (!sl)
+			return -ENOMEM;
+		if (r->nsyslat)
+			memcpy(sl, r->syslat, r->nsyslat * sizeof(*sl));
+		for (size_t i = 0; i < l->nsyslat; i++) {
+			sl[r->nsyslat + i].nr = l->syslat[i].nr;
+			memcpy(sl[r->nsyslat + i].buckets, l->syslat[i].buckets,
+			       sizeof(sl->buckets));
+		}
+		r->syslat = sl;
+		r->nsyslat += l->nsyslat;
+	}
+	for (size_t i = 0; !err && i < l->nfindings; i++)
+		if (!seen_by_preload(r, l, &l->findings[i]))
+			err = add_finding(r, l, &l->findings[i], l->pid);
+	return err;
+}
+
 int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l)
 {
 	uint32_t pid = l->has_process ? l->pid : pid_from_name(l->path);
@@ -569,9 +718,13 @@ int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l)
 
 	if (l->note && (err = vigil_report__add_note(r, "%s", l->note)))
 		return err;
+	if (l->has_process && l->kernel)
+		return add_kernel_log(r, l);
 	err = add_process(r, l, pid);
 	for (size_t i = 0; !err && i < l->nfindings; i++)
 		err = add_finding(r, l, &l->findings[i], pid);
+	for (size_t i = 0; !err && i < l->nsites; i++)
+		err = add_site(r, l, &l->sites[i], pid);
 	return err;
 }
 
@@ -603,22 +756,29 @@ int vigil_report__add_dir(struct vigil_report *r, const char *dir)
 		n++;
 	}
 	sort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n && !err; i++) {
-		char path[8192];
-		struct vigil_plog *l;
+	/* Two passes: the kernel's logs merge into the preload's images of their pids. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n && !err; i++) {
+			char path[8192];
+			struct vigil_plog *l;
+			bool kernel = strstr(names[i], ".kernel.log") != NULL;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		l = vigil_plog__read_file(path);
-		if (!l) {
-			if (errno == ENOMEM)
-				err = -ENOMEM;
-			else
-				err = vigil_report__add_note(r, "raw log %s could not be read: %s",
-							     names[i], strerror(errno));
-			continue;
+			if (kernel != (pass == 1))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			l = vigil_plog__read_file(path);
+			if (!l) {
+				if (errno == ENOMEM)
+					err = -ENOMEM;
+				else
+					err = vigil_report__add_note(r, "raw log %s could not be "
+								     "read: %s",
+								     names[i], strerror(errno));
+				continue;
+			}
+			err = vigil_report__add_log(r, l);
+			vigil_plog__free(l);
 		}
-		err = vigil_report__add_log(r, l);
-		vigil_plog__free(l);
 	}
 cleanup:
 	for (size_t i = 0; i < n; i++)
@@ -673,26 +833,28 @@ static int cmp_proc(const void *a, const void *b)
 	return strcmp(x->log, y->log);
 }
 
-static int merge_pids(struct vigil_report *r, struct vigil_finding *into,
-		      const struct vigil_finding *from)
+/* Sorted unique pids: *pids (n of them) united with add. */
+static int merge_pids(struct vigil_report *r, uint32_t **pids, size_t *npids,
+		      const uint32_t *add, size_t nadd)
 {
-	uint32_t *p = vigil_arena__alloc(r->arena, (into->npids + from->npids) * sizeof(*p));
+	uint32_t *p = vigil_arena__alloc(r->arena, (*npids + nadd) * sizeof(*p));
+	const uint32_t *have = *pids;
 	size_t i = 0, j = 0, n = 0;
 
 	if (!p)
 		return -ENOMEM;
-	while (i < into->npids || j < from->npids) {
+	while (i < *npids || j < nadd) {
 		uint32_t v;
 
-		if (j >= from->npids || (i < into->npids && into->pids[i] <= from->pids[j]))
-			v = into->pids[i++];
+		if (j >= nadd || (i < *npids && have[i] <= add[j]))
+			v = have[i++];
 		else
-			v = from->pids[j++];
+			v = add[j++];
 		if (!n || p[n - 1] != v)
 			p[n++] = v;
 	}
-	into->pids = p;
-	into->npids = n;
+	*pids = p;
+	*npids = n;
 	return 0;
 }
 
@@ -727,7 +889,7 @@ static int merge(struct vigil_report *r, struct vigil_finding *into,
 			into->details[k] = from->details[k];
 		into->details_set |= bit;
 	}
-	return merge_pids(r, into, from);
+	return merge_pids(r, &into->pids, &into->npids, from->pids, from->npids);
 }
 
 /* exec runs no exit handler, so the image it replaced leaves no EXIT record; the
@@ -775,6 +937,15 @@ static int note_limits(struct vigil_report *r)
 					"were past the descriptor table"},
 		{VIGIL_KEY_CYCLE_SEARCHES_CUT, "%" PRIu64 " lock-order cycle searches stopped at "
 					       "their work limit: a cycle may have been missed"},
+		{VIGIL_KEY_BPF_DROPS, "%" PRIu64 " BPF events were lost (the ring buffer was "
+				      "full): stacks of some failures, W+X mappings or crashes "
+				      "may be missing"},
+		{VIGIL_KEY_BPF_TABLE_FULL, "%" PRIu64 " in-kernel syscall table updates were lost "
+					   "(a BPF map was full)"},
+		{VIGIL_KEY_BPF_UNTRACKED, "%" PRIu64 " tasks of the tree were not watched by BPF "
+					  "(no memory for their state)"},
+		{VIGIL_KEY_PIPE_SITE_OVERFLOW, "%" PRIu64 " EPIPE writes were counted without "
+					       "their stack: the pipe site table was full"},
 	};
 	int err;
 
@@ -786,6 +957,52 @@ static int note_limits(struct vigil_report *r)
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+static int cmp_site_hash(const void *a, const void *b)
+{
+	const struct vigil_stat_site *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* By stat, then most counted first; the hash last for a stable order. */
+static int cmp_site_rank(const void *a, const void *b)
+{
+	const struct vigil_stat_site *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* Equal sites add up their counts and unite their pids; the first one's stack (the
+ * earliest log in name order) is shown. */
+static int merge_sites(struct vigil_report *r)
+{
+	size_t n = 0;
+	int err;
+
+	sort(r->sites, r->nsites, sizeof(*r->sites), cmp_site_hash);
+	for (size_t i = 0; i < r->nsites; i++) {
+		struct vigil_stat_site *s = &r->sites[i], *into = n ? &r->sites[n - 1] : NULL;
+
+		if (into && into->hash == s->hash) {
+			into->count += s->count;
+			err = merge_pids(r, &into->pids, &into->npids, s->pids, s->npids);
+			if (err)
+				return err;
+			continue;
+		}
+		r->sites[n++] = *s;
+	}
+	r->nsites = n;
+	sort(r->sites, n, sizeof(*r->sites), cmp_site_rank);
 	return 0;
 }
 
@@ -813,6 +1030,9 @@ int vigil_report__finish(struct vigil_report *r)
 	sort(r->findings, n, sizeof(*r->findings), cmp_rank);
 	sort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
 	mark_execs(r);
+	err = merge_sites(r);
+	if (err)
+		return err;
 
 	memset(r->stats, 0, sizeof(r->stats));
 	r->stats_set = 0;
@@ -821,6 +1041,9 @@ int vigil_report__finish(struct vigil_report *r)
 
 		for (unsigned k = 0; k < VIGIL_KEY_MAX; k++) {
 			if (!(p->stats_set & (VIGIL_KEYBIT(k))))
+				continue;
+			/* Who killed a process is that process's alone. */
+			if (k == VIGIL_KEY_KILLER_PID)
 				continue;
 			/* A peak does not add up across processes; everything else does. */
 			if (k == VIGIL_KEY_PEAK_BYTES || k == VIGIL_KEY_FDS_PEAK)

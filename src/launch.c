@@ -96,7 +96,8 @@ static void child(int go_rd, int err_wr, char *const *argv, char *const *envp,
 	_exit(127);
 }
 
-int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *out)
+int vigil_launch__run(char *const *argv, char *const *envp, vigil_launch_ready ready,
+		      void *arg, struct vigil_child *out)
 {
 	int go[2] = {-1, -1}, ex[2] = {-1, -1};
 	sigset_t block, old;
@@ -135,9 +136,11 @@ int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *
 	close(ex[1]);
 	ex[1] = -1;
 
-	/* Probes would be attached here, before the target runs its first instruction.
-	 * Our read end stays open across the write: a child killed meanwhile must not
-	 * turn it into a SIGPIPE for vigil. */
+	/* Probes attach here, before the target runs its first instruction. Our read
+	 * end stays open across the write: a child killed meanwhile must not turn it
+	 * into a SIGPIPE for vigil. */
+	if (ready)
+		ready(pid, arg);
 	if (write(go[1], "g", 1) != 1)
 		err = -errno;
 	close(go[0]);

@@ -36,9 +36,14 @@ void vigil_launch__env_free(char **env);
  * spaces, so a path holding either would be preloaded as pieces. */
 bool vigil_launch__preloadable(const char *path);
 
+/* Called with the child's pid while it is held before exec (probes attach there). */
+typedef void (*vigil_launch_ready)(pid_t pid, void *arg);
+
 /* Runs argv[0] (searched in PATH) with envp until it exits, reaping any orphaned
- * descendant along the way (vigil is their subreaper). Returns 0 once the child has
- * exited or failed to exec (see exec_errno), -errno if it could not be started. */
-int vigil_launch__run(char *const *argv, char *const *envp, struct vigil_child *out);
+ * descendant along the way (vigil is their subreaper). ready (may be NULL) runs
+ * before the child may exec. Returns 0 once the child has exited or failed to exec
+ * (see exec_errno), -errno if it could not be started. */
+int vigil_launch__run(char *const *argv, char *const *envp, vigil_launch_ready ready,
+		      void *arg, struct vigil_child *out);
 
 #endif

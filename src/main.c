@@ -26,6 +26,8 @@ int main(int argc, char **argv)
 		return vigil_cmd_run(&cli);
 	case VIGIL_CMD_REPORT:
 		return vigil_cmd_report(&cli);
+	case VIGIL_CMD_ATTACH:
+		return vigil_cmd_attach(&cli);
 	case VIGIL_CMD_NONE:
 		break;
 	}

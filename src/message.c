@@ -405,6 +405,9 @@ void vigil_finding__message(const struct vigil_finding *f, char *buf, size_t len
 	case VIGIL_FK_SYSCALL_ERRORS:
 	case VIGIL_FK_WX_MAPPING:
 	case VIGIL_FK_SLOW_SYSCALL:
+		if (vigil_finding__syscall_message(f, buf, len))
+			return;
+		break;
 	case VIGIL_FK_MAX:
 		break;
 	}

@@ -18,7 +18,7 @@ struct parser {
 	const unsigned char *buf;
 	size_t len;
 	const char *name;
-	size_t cap_modules, cap_stacks, cap_findings;
+	size_t cap_modules, cap_stacks, cap_findings, cap_sites;
 };
 
 static size_t align8(size_t n)
@@ -76,6 +76,7 @@ static int decode_process(struct parser *p, const unsigned char *r, size_t size)
 		a += strlen((const char *)a) + 1;
 	}
 	l->has_process = true;
+	l->kernel = rec.hdr.flags & VIGIL_PROCESS_KERNEL;
 	l->pid = rec.pid;
 	l->ppid = rec.ppid;
 	l->start_realtime_ns = rec.start_realtime_ns;
@@ -237,8 +238,9 @@ static int decode_exit(struct parser *p, const unsigned char *r, size_t size)
 }
 
 /* A STATS or CONFIG record: a kv list. Keys outside `accept` (a newer writer, or a key
- * that does not belong in this record) are dropped, not fatal. The last record of a
- * kind wins: the last STATS holds the final counters. */
+ * that does not belong in this record) are dropped, not fatal. The last value of a
+ * key wins: the last STATS holds the final counters (a SIGPIPE death, after the exit
+ * path, writes one with the pipe counters only). */
 static int decode_kv_list(const unsigned char *r, size_t size, vigil_keyset accept,
 			  uint64_t *vals, vigil_keyset *set)
 {
@@ -258,6 +260,71 @@ static int decode_kv_list(const unsigned char *r, size_t size, vigil_keyset acce
 		vals[kv.key] = kv.value;
 		*set |= VIGIL_KEYBIT(kv.key);
 	}
+	return 0;
+}
+
+static int decode_syscalls(struct parser *p, const unsigned char *r, size_t size)
+{
+	struct vigil_plog *l = p->l;
+	struct vigil_rec_syscalls rec;
+	struct vigil_rec_sysrow *rows;
+
+	if (size < sizeof(rec))
+		return -EINVAL;
+	memcpy(&rec, r, sizeof(rec));
+	if ((uint64_t)rec.n * sizeof(*rows) != size - sizeof(rec))
+		return -EINVAL;
+	rows = realloc(l->sysrows, (l->nsysrows + rec.n + 1) * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	memcpy(rows + l->nsysrows, r + sizeof(rec), (size_t)rec.n * sizeof(*rows));
+	l->sysrows = rows;
+	l->nsysrows += rec.n;
+	return 0;
+}
+
+static int decode_syslat(struct parser *p, const unsigned char *r, size_t size)
+{
+	struct vigil_plog *l = p->l;
+	struct vigil_rec_syslat rec;
+	struct vigil_plog_syslat *s;
+
+	if (size < sizeof(rec))
+		return -EINVAL;
+	memcpy(&rec, r, sizeof(rec));
+	if (!rec.nbuckets || rec.nbuckets > VIGIL_PLOG_LAT_BUCKETS ||
+	    align8(sizeof(rec) + (size_t)rec.nbuckets * 8) != size)
+		return -EINVAL;
+	s = realloc(l->syslat, (l->nsyslat + 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	l->syslat = s;
+	s = &s[l->nsyslat++];
+	memset(s, 0, sizeof(*s));
+	s->nr = rec.nr;
+	memcpy(s->buckets, r + sizeof(rec), (size_t)rec.nbuckets * 8);
+	return 0;
+}
+
+/* A key without a name (a newer writer) is dropped, not fatal. */
+static int decode_site(struct parser *p, const unsigned char *r, size_t size)
+{
+	struct vigil_plog *l = p->l;
+	struct vigil_rec_stat_site rec;
+
+	if (size != sizeof(rec))
+		return -EINVAL;
+	memcpy(&rec, r, sizeof(rec));
+	if (!vigil_key_name(rec.key))
+		return 0;
+	if (vigil_array__grow((void **)&l->sites, &p->cap_sites, l->nsites, sizeof(*l->sites)))
+		return -ENOMEM;
+	l->sites[l->nsites++] = (struct vigil_plog_site){
+		.key = rec.key,
+		.flags = rec.flags,
+		.stack_id = rec.stack_id,
+		.count = rec.count,
+	};
 	return 0;
 }
 
@@ -335,6 +402,15 @@ static int decode_all(struct parser *p)
 			err = decode_kv_list(r, h.size, VIGIL_CONFIG_KEYS, p->l->config,
 					     &p->l->config_set);
 			break;
+		case VIGIL_REC_SYSCALLS:
+			err = decode_syscalls(p, r, h.size);
+			break;
+		case VIGIL_REC_SYSLAT:
+			err = decode_syslat(p, r, h.size);
+			break;
+		case VIGIL_REC_STAT_SITE:
+			err = decode_site(p, r, h.size);
+			break;
 		case VIGIL_REC_KIND_MAX:
 			err = -EINVAL;
 			break;
@@ -360,6 +436,35 @@ static int cmp_stack_order(const void *a, const void *b, void *arg)
 	return ia < ib ? -1 : ia > ib;
 }
 
+static int cmp_site(const void *a, const void *b)
+{
+	const struct vigil_plog_site *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->stack_id != y->stack_id)
+		return x->stack_id < y->stack_id ? -1 : 1;
+	return x->count < y->count ? -1 : x->count > y->count;
+}
+
+/* A site is written again as its count grows (event.h): its last, largest count is
+ * kept. */
+static void fold_sites(struct vigil_plog *l)
+{
+	size_t n = 0;
+
+	if (!l->nsites)
+		return;
+	qsort(l->sites, l->nsites, sizeof(*l->sites), cmp_site);
+	for (size_t i = 0; i < l->nsites; i++) {
+		if (n && l->sites[n - 1].key == l->sites[i].key &&
+		    l->sites[n - 1].stack_id == l->sites[i].stack_id)
+			n--;
+		l->sites[n++] = l->sites[i];
+	}
+	l->nsites = n;
+}
+
 struct vigil_plog *vigil_plog__parse(const void *buf, size_t len, const char *name)
 {
 	struct parser p = {.buf = buf, .len = len, .name = name};
@@ -377,6 +482,7 @@ struct vigil_plog *vigil_plog__parse(const void *buf, size_t len, const char *na
 	for (size_t i = 0; i < l->nstacks; i++)
 		l->stack_order[i] = (uint32_t)i;
 	qsort_r(l->stack_order, l->nstacks, sizeof(uint32_t), cmp_stack_order, l);
+	fold_sites(l);
 	return l;
 cleanup:
 	vigil_plog__free(l);
@@ -472,6 +578,9 @@ void vigil_plog__free(struct vigil_plog *l)
 		free(l->findings[i].details);
 	}
 	free(l->findings);
+	free(l->sites);
+	free(l->sysrows);
+	free(l->syslat);
 	free(l->note);
 	free(l);
 }

@@ -46,10 +46,28 @@ struct vigil_plog_finding {
 	struct vigil_rec_kv *details; /* keys validated */
 };
 
+/* Latency buckets a SYSLAT record may hold. */
+#define VIGIL_PLOG_LAT_BUCKETS 64
+
+struct vigil_plog_syslat {
+	uint32_t nr;
+	uint64_t buckets[VIGIL_PLOG_LAT_BUCKETS];
+};
+
+/* A stat counted at one stack (STAT_SITE): after decoding, one per (key, stack_id),
+ * with the largest count the log gave it, which is its total. */
+struct vigil_plog_site {
+	uint16_t key;   /* enum vigil_key, named */
+	uint16_t flags; /* VIGIL_STACK_EXACT_PC0 */
+	uint32_t stack_id;
+	uint64_t count;
+};
+
 struct vigil_plog {
 	char *path; /* the log file, as given */
 
 	bool has_process;
+	bool kernel; /* written by the CLI from BPF data (VIGIL_PROCESS_KERNEL) */
 	uint32_t pid, ppid;
 	uint64_t start_realtime_ns;
 	char *exe;
@@ -73,6 +91,13 @@ struct vigil_plog {
 	vigil_keyset stats_set; /* bit k: stats[k] was written */
 	uint64_t config[VIGIL_KEY_MAX]; /* the settings the process ran with */
 	vigil_keyset config_set;
+	struct vigil_plog_site *sites; /* sorted by key, then stack_id */
+	size_t nsites;
+
+	struct vigil_rec_sysrow *sysrows; /* SYSCALLS rows, in order */
+	size_t nsysrows;
+	struct vigil_plog_syslat *syslat;
+	size_t nsyslat;
 
 	char *note; /* NULL, or one line on damage: "raw log X truncated at offset N" */
 	size_t good_bytes; /* bytes decoded before the damage */

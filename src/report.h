@@ -77,6 +77,18 @@ struct vigil_finding {
 	size_t seq;           /* order of arrival, so merging is deterministic */
 };
 
+/* A stat counted per call stack (VIGIL_REC_STAT_SITE: the EPIPE writes, the SIGPIPE
+ * deaths), merged across processes by stat and symbolized top frames. */
+struct vigil_stat_site {
+	unsigned key; /* enum vigil_key: VIGIL_KEY_EPIPE or VIGIL_KEY_SIGPIPE_DEATHS */
+	uint64_t count;
+	uint32_t *pids; /* sorted, unique */
+	size_t npids;
+	struct vigil_stack stack; /* role and tid unused */
+	uint64_t hash;            /* the stat and the top frames: equal ones merge */
+	size_t seq;               /* order of arrival */
+};
+
 struct vigil_process {
 	uint32_t pid, ppid;
 	const char *exe;
@@ -89,6 +101,17 @@ struct vigil_process {
 	vigil_keyset stats_set;
 	uint64_t config[VIGIL_KEY_MAX]; /* its CONFIG record */
 	vigil_keyset config_set;
+	/* What the kernel counted for the pid (BPF): calls per syscall (err 0) and
+	 * failures per (syscall, errno). */
+	struct vigil_rec_sysrow *sysrows;
+	size_t nsysrows;
+	bool kernel_only; /* no preload ran in it: only the kernel saw it */
+};
+
+/* One syscall's latency over the run (BPF), log2 ns buckets. */
+struct vigil_syslat {
+	unsigned nr;
+	uint64_t buckets[64];
 };
 
 struct vigil_report {
@@ -102,6 +125,7 @@ struct vigil_report {
 	unsigned mode;          /* enum vigil_mode */
 	unsigned checks;        /* bitmask of 1u << enum vigil_check */
 	bool bpf;
+	const char *bpf_off; /* why BPF did not run, when it did not */
 	struct vigil_status exit;
 	/* What the root process ran with (mode, sampling rates); config_set 0 when no
 	 * process said, e.g. the preload never loaded. */
@@ -114,8 +138,14 @@ struct vigil_report {
 	size_t nprocs, cap_procs;
 	struct vigil_finding *findings;
 	size_t nfindings, cap_findings;
+	struct vigil_syslat *syslat;
+	size_t nsyslat;
+	const char *const *bpf_probes; /* where BPF attached, when this run knows */
+	int attach_pid; /* `vigil attach`: the process attached to; 0 for a run */
 	uint64_t stats[VIGIL_KEY_MAX];
 	vigil_keyset stats_set;
+	struct vigil_stat_site *sites;
+	size_t nsites, cap_sites;
 };
 
 struct vigil_report *vigil_report__new(void);
@@ -131,9 +161,9 @@ int vigil_report__add_log(struct vigil_report *r, const struct vigil_plog *l);
  * that cannot be read becomes a note, not an error. */
 int vigil_report__add_dir(struct vigil_report *r, const char *dir);
 
-/* Dedupes and sorts findings, sums stats, and marks as replaced by exec every image
- * with no end of its own that a later image of the same pid followed. Call once,
- * after the last add. */
+/* Dedupes and sorts findings and stat sites, sums stats, and marks as replaced by
+ * exec every image with no end of its own that a later image of the same pid
+ * followed. Call once, after the last add. */
 int vigil_report__finish(struct vigil_report *r);
 
 /* new + add_dir + finish. NULL with errno set (ENOENT: no such dir). */
@@ -158,6 +188,8 @@ bool vigil_finding__thread_message(const struct vigil_finding *f, char *buf, siz
 /* The same for the descriptor kinds (message_fds.c) and the api kinds (message_api.c). */
 bool vigil_finding__fd_message(const struct vigil_finding *f, char *buf, size_t len);
 bool vigil_finding__api_message(const struct vigil_finding *f, char *buf, size_t len);
+/* ... and for what the kernel saw (message_syscalls.c). */
+bool vigil_finding__syscall_message(const struct vigil_finding *f, char *buf, size_t len);
 
 static inline bool vigil_finding__has(const struct vigil_finding *f, enum vigil_key k)
 {

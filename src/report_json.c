@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "fileutil.h"
 #include "report_json.h"
+#include "syscalls.h"
 
 struct builder {
 	bool ok;
@@ -205,6 +206,10 @@ static json_t *details(struct builder *b, const struct vigil_finding *f)
 			set(b, o, vigil_key_name(k), json_integer((json_int_t)(int64_t)v));
 		else if (k == VIGIL_KEY_SINGLE_THREAD || k == VIGIL_KEY_ERRNO_CLOBBERED)
 			set(b, o, vigil_key_name(k), json_boolean(v != 0));
+		else if (k == VIGIL_KEY_SYSCALL && vigil_syscall_name((unsigned)v))
+			set(b, o, vigil_key_name(k), json_string(vigil_syscall_name((unsigned)v)));
+		else if (k == VIGIL_KEY_ERRNO && vigil_errno_name((unsigned)v))
+			set(b, o, vigil_key_name(k), json_string(vigil_errno_name((unsigned)v)));
 		else if (vigil_key_value_name(k, v))
 			set(b, o, vigil_key_name(k), json_string(vigil_key_value_name(k, v)));
 		else
@@ -266,6 +271,150 @@ static json_t *finding(struct builder *b, const struct vigil_finding *f)
 	return o;
 }
 
+/* stats.pipe_sites: each stack that wrote into a broken pipe, as "epipe" (the write
+ * failed with EPIPE) or "sigpipe" (the process died of SIGPIPE in it). */
+static json_t *pipe_sites(struct builder *b, const struct vigil_report *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nsites; i++) {
+		const struct vigil_stat_site *s = &r->sites[i];
+		json_t *o, *pids = json_array(), *frames = json_array();
+
+		if (s->key != VIGIL_KEY_EPIPE && s->key != VIGIL_KEY_SIGPIPE_DEATHS)
+			continue;
+		o = json_object();
+		set(b, o, "kind", json_string(s->key == VIGIL_KEY_EPIPE ? "epipe" : "sigpipe"));
+		set(b, o, "count", num(s->count));
+		for (size_t j = 0; j < s->npids; j++)
+			push(b, pids, json_integer(s->pids[j]));
+		set(b, o, "pids", pids);
+		for (size_t j = 0; j < s->stack.nframes; j++)
+			push(b, frames, frame(b, &s->stack.frames[j]));
+		set(b, o, "frames", frames);
+		push(b, a, o);
+	}
+	return a;
+}
+
+static json_t *syscall_key(unsigned nr)
+{
+	char buf[32];
+
+	if (vigil_syscall_name(nr))
+		return json_string(vigil_syscall_name(nr));
+	snprintf(buf, sizeof(buf), "syscall_%u", nr);
+	return json_string(buf);
+}
+
+/* stats.syscalls of a process: [{"syscall", "calls", "errors": {"ENOENT": n}}], the
+ * most called first. */
+static json_t *syscall_table(struct builder *b, const struct vigil_process *p)
+{
+	json_t *a = json_array();
+	size_t n = 0;
+	struct row {
+		unsigned nr;
+		uint64_t calls;
+	} *rows = calloc(p->nsysrows + 1, sizeof(*rows));
+
+	if (!rows) {
+		b->ok = false;
+		return a;
+	}
+	for (size_t i = 0; i < p->nsysrows; i++)
+		if (!p->sysrows[i].err)
+			rows[n++] = (struct row){p->sysrows[i].nr, p->sysrows[i].count};
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && rows[j].calls > rows[j - 1].calls; j--) {
+			struct row t = rows[j];
+
+			rows[j] = rows[j - 1];
+			rows[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object(), *errs = json_object();
+
+		set(b, o, "syscall", syscall_key(rows[i].nr));
+		set(b, o, "calls", num(rows[i].calls));
+		for (size_t k = 0; k < p->nsysrows; k++) {
+			const struct vigil_rec_sysrow *e = &p->sysrows[k];
+			char name[16];
+
+			if (e->nr != rows[i].nr || !e->err)
+				continue;
+			if (!vigil_errno_name(e->err))
+				snprintf(name, sizeof(name), "%u", e->err);
+			set(b, errs, vigil_errno_name(e->err) ? vigil_errno_name(e->err) : name,
+			    num(e->count));
+		}
+		set(b, o, "errors", errs);
+		push(b, a, o);
+	}
+	free(rows);
+	return a;
+}
+
+/* stats.syscall_latency: per syscall, calls and log2 buckets of ns with the median
+ * and 99th percentile as bucket upper edges. */
+static json_t *latency(struct builder *b, const struct vigil_report *r)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < r->nsyslat; i++) {
+		const struct vigil_syslat *l = &r->syslat[i];
+		json_t *e = json_object(), *buckets = json_array();
+		uint64_t total = 0, acc = 0, p50 = 0, p99 = 0;
+		char name[32];
+		unsigned last = 0;
+
+		for (unsigned k = 0; k < 64; k++) {
+			total += l->buckets[k];
+			if (l->buckets[k])
+				last = k;
+		}
+		for (unsigned k = 0; k < 64 && total; k++) {
+			acc += l->buckets[k];
+			if (!p50 && acc * 2 >= total)
+				p50 = 2ull << k;
+			if (!p99 && acc * 100 >= total * 99)
+				p99 = 2ull << k;
+		}
+		for (unsigned k = 0; k <= last; k++)
+			push(b, buckets, num(l->buckets[k]));
+		set(b, e, "calls", num(total));
+		set(b, e, "p50_ns_under", num(p50));
+		set(b, e, "p99_ns_under", num(p99));
+		set(b, e, "log2_ns", buckets);
+		if (vigil_syscall_name(l->nr))
+			snprintf(name, sizeof(name), "%s", vigil_syscall_name(l->nr));
+		else
+			snprintf(name, sizeof(name), "syscall_%u", l->nr);
+		set(b, o, name, e);
+	}
+	return o;
+}
+
+static json_t *bpf_info(struct builder *b, const struct vigil_report *r)
+{
+	json_t *o = json_object(), *probes = json_array();
+
+	set(b, o, "ran", json_boolean(r->bpf));
+	if (!r->bpf && r->bpf_off)
+		set(b, o, "reason", str(r->bpf_off));
+	for (size_t i = 0; r->bpf && r->bpf_probes && r->bpf_probes[i]; i++)
+		push(b, probes, json_string(r->bpf_probes[i]));
+	if (r->bpf && r->bpf_probes)
+		set(b, o, "probes", probes);
+	else
+		json_decref(probes);
+	if (r->bpf)
+		set(b, o, "ringbuf_drops",
+		    num(r->stats_set & VIGIL_KEYBIT(VIGIL_KEY_BPF_DROPS) ? r->stats[VIGIL_KEY_BPF_DROPS]
+									 : 0));
+	return o;
+}
+
 static json_t *process(struct builder *b, const struct vigil_process *p)
 {
 	json_t *o = json_object();
@@ -276,7 +425,11 @@ static json_t *process(struct builder *b, const struct vigil_process *p)
 	set(b, o, "argv", strings(b, p->argv, p->argc));
 	set(b, o, "exit", status(p->exit));
 	set(b, o, "log", str(p->log));
+	if (p->kernel_only)
+		set(b, o, "preload", json_false());
 	set(b, o, "stats", counters(b, p->stats, p->stats_set));
+	if (p->nsysrows)
+		set(b, json_object_get(o, "stats"), "syscalls", syscall_table(b, p));
 	return o;
 }
 
@@ -284,7 +437,7 @@ json_t *vigil_report__to_json(const struct vigil_report *r)
 {
 	struct builder b = {.ok = true};
 	json_t *root = json_object(), *run = json_object(), *procs = json_array();
-	json_t *findings = json_array();
+	json_t *findings = json_array(), *stats;
 
 	set(&b, root, "schema", json_string(VIGIL_SCHEMA));
 	set(&b, root, "tool", json_pack("{s:s,s:s}", "name", "vigil", "version", VIGIL_VERSION));
@@ -294,7 +447,9 @@ json_t *vigil_report__to_json(const struct vigil_report *r)
 	set(&b, run, "ended", iso_time(r->ended));
 	set(&b, run, "mode", json_string(r->mode == VIGIL_MODE_CANARY ? "canary" : "full"));
 	set(&b, run, "checks", checks(&b, r->checks));
-	set(&b, run, "bpf", json_boolean(r->bpf));
+	set(&b, run, "bpf", bpf_info(&b, r));
+	if (r->attach_pid)
+		set(&b, run, "attach", json_pack("{s:i}", "pid", r->attach_pid));
 	set(&b, run, "exit", status(r->exit));
 	set(&b, run, "config", config(&b, r));
 	set(&b, run, "notes", strings(&b, r->notes, (int)r->nnotes));
@@ -306,7 +461,12 @@ json_t *vigil_report__to_json(const struct vigil_report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		push(&b, findings, finding(&b, &r->findings[i]));
 	set(&b, root, "findings", findings);
-	set(&b, root, "stats", counters(&b, r->stats, r->stats_set));
+	stats = counters(&b, r->stats, r->stats_set);
+	if (r->nsites)
+		set(&b, stats, "pipe_sites", pipe_sites(&b, r));
+	if (r->nsyslat && stats)
+		set(&b, stats, "syscall_latency", latency(&b, r));
+	set(&b, root, "stats", stats);
 	if (!b.ok) {
 		json_decref(root);
 		return NULL;

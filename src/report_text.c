@@ -161,7 +161,8 @@ static void print_header(FILE *f, const json_t *r)
 		fprintf(f, "none");
 	json_array_foreach(checks, i, v)
 		fprintf(f, "%s%s", i ? "," : "", json_is_string(v) ? json_string_value(v) : "?");
-	fprintf(f, ", bpf %s, ", json_is_true(json_object_get(run, "bpf")) ? "on" : "off");
+	fprintf(f, ", bpf %s, ",
+		json_is_true(json_object_get(json_object_get(run, "bpf"), "ran")) ? "on" : "off");
 	print_status(f, json_object_get(run, "exit"));
 	fprintf(f, "\n");
 	print_config(f, json_object_get(run, "config"), !json_is_array(checks) ||
@@ -343,6 +344,66 @@ static void print_finding(FILE *f, const json_t *fd)
 		jstr(fd, "id") ? jstr(fd, "id") : "?");
 }
 
+/* The frame a reader looks for: the top one outside the C library (a SIGPIPE
+ * death's stack starts inside its write), else the top one. */
+static const json_t *site_frame(const json_t *frames)
+{
+	const json_t *fr;
+	const char *mod, *base;
+	size_t i;
+
+	json_array_foreach(frames, i, fr) {
+		mod = jstr(fr, "module");
+		base = mod && strrchr(mod, '/') ? strrchr(mod, '/') + 1 : mod;
+		if (!base || (strncmp(base, "libc.so", 7) && strncmp(base, "libc-", 5)))
+			return fr;
+	}
+	return json_array_get(frames, 0);
+}
+
+/* "broken pipes:", one line per stats.pipe_sites entry: how many, where, which
+ * processes. Nothing when there are none. */
+static void print_pipe_sites(FILE *f, const json_t *sites)
+{
+	const json_t *s, *fr, *v;
+	size_t i, j;
+
+	if (!json_array_size(sites))
+		return;
+	fprintf(f, "\nbroken pipes:\n");
+	json_array_foreach(sites, i, s) {
+		const char *kind = jstr(s, "kind"), *fn, *file;
+		const json_t *pids = jarr(s, "pids");
+		json_int_t count = 0, line = 0;
+
+		jint(s, "count", &count);
+		if (kind && !strcmp(kind, "sigpipe"))
+			fprintf(f, "    %lld process%s died of SIGPIPE", (long long)count,
+				count == 1 ? "" : "es");
+		else
+			fprintf(f, "    %lld write%s failed with EPIPE", (long long)count,
+				count == 1 ? "" : "s");
+		fr = site_frame(jarr(s, "frames"));
+		fn = jstr(fr, "function");
+		file = jstr(fr, "file");
+		if (fn || file)
+			fprintf(f, " in %s", fn ? fn : "??");
+		if (file) {
+			fprintf(f, " %s", file);
+			if (jint(fr, "line", &line) && line > 0)
+				fprintf(f, ":%lld", (long long)line);
+		} else if (jstr(fr, "module")) {
+			fprintf(f, " (%s+%s)", jstr(fr, "module"),
+				jstr(fr, "offset") ? jstr(fr, "offset") : "?");
+		}
+		if (json_array_size(pids))
+			fprintf(f, " (process%s", json_array_size(pids) == 1 ? "" : "es");
+		json_array_foreach(pids, j, v)
+			fprintf(f, "%s%lld", j ? ", " : " ", (long long)json_integer_value(v));
+		fprintf(f, "%s\n", json_array_size(pids) ? ")" : "");
+	}
+}
+
 void vigil_text__counts(const json_t *report, char *buf, size_t len)
 {
 	const json_t *findings = jarr(report, "findings"), *fd;
@@ -387,6 +448,7 @@ int vigil_text__render(const json_t *report, FILE *f)
 	print_header(f, report);
 	json_array_foreach(findings, i, v)
 		print_finding(f, v);
+	print_pipe_sites(f, jarr(json_object_get(report, "stats"), "pipe_sites"));
 	vigil_text__counts(report, counts, sizeof(counts));
 	fprintf(f, "\nSUMMARY: vigil: %s\n", counts);
 	notes = jarr(json_object_get(report, "run"), "notes");

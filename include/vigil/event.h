@@ -25,6 +25,9 @@ enum vigil_rec_kind {
 	VIGIL_REC_STATS = 7,   /* counters, key/value */
 	VIGIL_REC_MODULE_GONE = 8, /* a module was dlclose'd (same layout as MODULE) */
 	VIGIL_REC_CONFIG = 9,  /* the settings that ran, kv list laid out as STATS */
+	VIGIL_REC_SYSCALLS = 10, /* bpf: a process's syscall table */
+	VIGIL_REC_SYSLAT = 11,   /* bpf: one syscall's latency histogram, run-wide */
+	VIGIL_REC_STAT_SITE = 12, /* a stat counted at one call stack (struct below) */
 	VIGIL_REC_KIND_MAX
 };
 
@@ -216,6 +219,8 @@ enum vigil_key {
 	VIGIL_KEY_CFG_SPIN_COUNT,   /* config: EAGAINs that make a nonblocking-spin */
 	VIGIL_KEY_CFG_SPIN_MS,      /* config: ... within this many ms */
 	VIGIL_KEY_CFG_FD_LEAK_MIN,  /* config: open descriptors of one site that make a leak */
+	VIGIL_KEY_SIGPIPE_DEATHS,   /* stats: the process died of SIGPIPE (0 or 1 each) */
+	VIGIL_KEY_PIPE_SITE_OVERFLOW, /* stats: EPIPEs at call stacks past the site table */
 	/* api (issue 5) */
 	VIGIL_KEY_REPLACEMENT,      /* enum vigil_func: the call to use instead */
 	VIGIL_KEY_MODE,             /* file mode bits the file gets (after the umask) */
@@ -227,6 +232,22 @@ enum vigil_key {
 				     * ends at the first NUL or with the last chunk */
 	VIGIL_KEY_TEXT_LEN,         /* the text's whole length: more than the chunks hold
 				     * when it was cut */
+	/* syscalls (issue 6): what the kernel saw */
+	VIGIL_KEY_SYSCALL,          /* syscall number (x86_64), shown by name */
+	VIGIL_KEY_ERRNO,            /* errno, shown by name */
+	VIGIL_KEY_CALLS,            /* calls of the syscall by the process */
+	VIGIL_KEY_RATE,             /* syscall-errors: failures per second in their window */
+	VIGIL_KEY_WINDOW_MS,        /* syscall-errors: first to last failure */
+	VIGIL_KEY_PROT,             /* wx-mapping: the prot argument */
+	VIGIL_KEY_LENGTH,           /* wx-mapping: bytes mapped or protected */
+	VIGIL_KEY_LATENCY_NS,       /* slow-syscall: the slowest call */
+	VIGIL_KEY_MEDIAN_NS,        /* slow-syscall: the run's median for that syscall */
+	VIGIL_KEY_KILLER_PID,       /* a fatal signal's sender, outside the process */
+	VIGIL_KEY_BPF_DROPS,        /* stats: ring-buffer events lost */
+	VIGIL_KEY_BPF_TABLE_FULL,   /* stats: in-kernel table updates lost */
+	VIGIL_KEY_BPF_UNTRACKED,    /* stats: tasks not tracked (no memory for storage) */
+	VIGIL_KEY_SYSCALLS_TOTAL,   /* stats: syscalls the kernel counted */
+	VIGIL_KEY_SYSCALL_FAILURES, /* stats: those that failed */
 	VIGIL_KEY_MAX
 };
 
@@ -267,6 +288,36 @@ struct vigil_rec_exit {
 };
 _Static_assert(sizeof(struct vigil_rec_exit) == 40, "exit");
 
+/* A process's syscall table, from BPF: calls per syscall (err 0) and failures per
+ * (syscall, errno). Followed by n rows. */
+struct vigil_rec_sysrow {
+	__u16 nr;
+	__u16 err; /* 0: all calls of nr; else failures with this errno */
+	__u32 pad;
+	__u64 count;
+};
+_Static_assert(sizeof(struct vigil_rec_sysrow) == 16, "sysrow");
+
+struct vigil_rec_syscalls {
+	struct vigil_rec_hdr hdr;
+	__u32 n;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vigil_rec_syscalls) == 32, "syscalls");
+
+/* Latency of one syscall over the run: followed by nbuckets __u64 counts, bucket b
+ * holding calls of [2^b, 2^(b+1)) ns (the last one: everything longer). */
+struct vigil_rec_syslat {
+	struct vigil_rec_hdr hdr;
+	__u32 nr;
+	__u32 nbuckets;
+};
+_Static_assert(sizeof(struct vigil_rec_syslat) == 32, "syslat");
+
+/* PROCESS record flag: the image was seen by the kernel (BPF), not by the preload:
+ * its log merges into the preload's image of the same pid when there is one. */
+#define VIGIL_PROCESS_KERNEL 1u
+
 /* Followed by n struct vigil_rec_kv. */
 struct vigil_rec_stats {
 	struct vigil_rec_hdr hdr;
@@ -274,5 +325,21 @@ struct vigil_rec_stats {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct vigil_rec_stats) == 32, "stats");
+
+/* A stat counted per call stack: key VIGIL_KEY_EPIPE (writes that failed with EPIPE,
+ * at the writing stack) or VIGIL_KEY_SIGPIPE_DEATHS (the process died of SIGPIPE, at
+ * the stack of the write it was in). count is the site's total so far in this
+ * process: a site is written when first seen, again whenever its count reaches a
+ * power of two, and with its final count at exit (or at the SIGPIPE death), so a
+ * reader keeps the largest count of each (key, stack_id) of a log. Its stack record
+ * comes first. */
+struct vigil_rec_stat_site {
+	struct vigil_rec_hdr hdr;
+	__u16 key;      /* enum vigil_key */
+	__u16 flags;    /* VIGIL_STACK_EXACT_PC0 */
+	__u32 stack_id; /* 0: no stack */
+	__u64 count;
+};
+_Static_assert(sizeof(struct vigil_rec_stat_site) == 40, "stat site");
 
 #endif

@@ -24,8 +24,8 @@ enum vigil_check {
 /* Checks that work today; --checks naming any other is an error. */
 #define VIGIL_CHECKS_AVAILABLE                                                           \
 	((1u << VIGIL_CHECK_HEAP) | (1u << VIGIL_CHECK_THREADS) | (1u << VIGIL_CHECK_FDS) |   \
-	 (1u << VIGIL_CHECK_API))
-#define VIGIL_CHECKS_AVAILABLE_NAMES "heap, threads, fds, api"
+	 (1u << VIGIL_CHECK_API) | (1u << VIGIL_CHECK_SYSCALLS))
+#define VIGIL_CHECKS_AVAILABLE_NAMES "heap, threads, fds, api, syscalls"
 
 enum vigil_mode {
 	VIGIL_MODE_FULL = 0,
@@ -555,6 +555,8 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_CFG_SPIN_COUNT] = "spin_count",
 		[VIGIL_KEY_CFG_SPIN_MS] = "spin_ms",
 		[VIGIL_KEY_CFG_FD_LEAK_MIN] = "fd_leak_min",
+		[VIGIL_KEY_SIGPIPE_DEATHS] = "sigpipe_deaths",
+		[VIGIL_KEY_PIPE_SITE_OVERFLOW] = "pipe_site_overflow",
 		[VIGIL_KEY_REPLACEMENT] = "replacement",
 		[VIGIL_KEY_MODE] = "mode",
 		[VIGIL_KEY_UMASK] = "umask",
@@ -562,6 +564,21 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_DEST_SIZE] = "dest_size",
 		[VIGIL_KEY_TEXT] = "text",
 		[VIGIL_KEY_TEXT_LEN] = "text_len",
+		[VIGIL_KEY_SYSCALL] = "syscall",
+		[VIGIL_KEY_ERRNO] = "errno",
+		[VIGIL_KEY_CALLS] = "calls",
+		[VIGIL_KEY_RATE] = "per_second",
+		[VIGIL_KEY_WINDOW_MS] = "window_ms",
+		[VIGIL_KEY_PROT] = "prot",
+		[VIGIL_KEY_LENGTH] = "length",
+		[VIGIL_KEY_LATENCY_NS] = "latency_ns",
+		[VIGIL_KEY_MEDIAN_NS] = "median_ns",
+		[VIGIL_KEY_KILLER_PID] = "killer_pid",
+		[VIGIL_KEY_BPF_DROPS] = "bpf_ringbuf_drops",
+		[VIGIL_KEY_BPF_TABLE_FULL] = "bpf_table_full",
+		[VIGIL_KEY_BPF_UNTRACKED] = "bpf_tasks_untracked",
+		[VIGIL_KEY_SYSCALLS_TOTAL] = "syscalls_total",
+		[VIGIL_KEY_SYSCALL_FAILURES] = "syscall_failures",
 	};
 	return k < VIGIL_KEY_MAX ? names[k] : 0;
 }

@@ -42,6 +42,13 @@ struct vigil_options {
 	unsigned spin_ms;         /* ... when they come within this many ms */
 	unsigned fd_leak_min;     /* descriptors of one creation site open at exit that
 				   * make an fd-leak */
+	/* syscall checks (issue 6, applied by the CLI to what BPF counted) */
+	unsigned long syscall_errors_min;  /* failures of one (syscall, errno) that make a
+					    * syscall-errors finding ... */
+	unsigned long syscall_errors_rate; /* ... when they came at least this many per
+					    * second from the first to the last */
+	unsigned slow_syscall_ms; /* a call this slow (and far above the syscall's median)
+				   * is a slow-syscall; 0: off */
 };
 
 /* Defaults, with no environment applied. */

@@ -220,6 +220,26 @@ class Runner:
                                                    ", ".join(sorted(seen))))
         self.result("bash-pipeline", reasons)
 
+    def yes_head(self):
+        # yes dies of SIGPIPE once head has its line: the pipeline's output and status
+        # stay native (141 with pipefail), and the death is counted, not a crash.
+        _, rep, reasons = self.same("yes-head", ["sh", "-c", "yes | head -n 1"], expect_rc=0)
+        reasons += self.same("yes-head-pipefail",
+                             ["bash", "-c", "set -o pipefail; yes | head -n 1"],
+                             expect_rc=141)[2]
+        if rep is not None:
+            yes = [p.get("pid") for p in rep.get("processes") or [] if isinstance(p, dict)
+                   and os.path.basename(p.get("exe") or "") == "yes"
+                   and p.get("exit") == {"signal": 13}]
+            sites = (rep.get("stats") or {}).get("pipe_sites") or []
+            if not yes:
+                reasons.append("no yes process that died of SIGPIPE in processes")
+            elif not [s for s in sites if s.get("kind") == "sigpipe" and
+                      yes[0] in (s.get("pids") or [])]:
+                reasons.append("the SIGPIPE death of yes is not in stats.pipe_sites: %r"
+                               % sites)
+        self.result("yes-head", reasons)
+
     def sort_big(self):
         path = os.path.join(self.tmp, "sort-input%s.txt" % self.dir_tag)
         rnd = random.Random(1234)
@@ -441,7 +461,7 @@ class Runner:
             ("unwritable-output", ["run", "-o", "/proc/forbidden"] + prog, None),
             ("garbage-VIGIL_OPTIONS", ["run"] + out + prog, {"VIGIL_OPTIONS": "garbage"}),
             ("unknown-check", ["run", "--checks", "nosuch"] + out + prog, None),
-            ("unavailable-check", ["run", "--checks", "heap,syscalls"] + out + prog, None),
+            ("unavailable-check", ["run", "--checks", "heap,races"] + out + prog, None),
             ("mode-bad-value", ["run", "--mode", "fast"] + out + prog, None),
             ("suppressions-not-yet", ["run", "--suppressions", "/dev/null"] + out + prog,
              None),
@@ -459,8 +479,8 @@ def main():
         print("real_programs: %s is not built" % vtest.VIGIL, file=sys.stderr)
         return 2
     t = Runner()
-    programs = (t.python_threads, t.git, t.bash_pipeline, t.sort_big, t.exit_code,
-                t.sigterm)
+    programs = (t.python_threads, t.git, t.bash_pipeline, t.yes_head, t.sort_big,
+                t.exit_code, t.sigterm)
     rest = (t.default_output_dir, t.preload_path, t.report_rerender, t.report_after_daemon,
             t.standalone_relative_out,
             t.report_permissions, t.raw_log_permissions, t.bad_input,

@@ -10,6 +10,7 @@ cd "$here/../.." || exit 2
 rc=0
 python3 "$here/run_cases.py" || rc=1
 python3 "$here/real_programs.py" || rc=1
+python3 "$here/attach.py" || rc=1
 if [ "$rc" -eq 0 ]; then
 	echo "integration: OK"
 else

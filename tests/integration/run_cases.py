@@ -6,6 +6,14 @@ checker rejects wrong expectations, so a broken checker cannot pass everything.
 Header syntax (one per line, anywhere in the source):
   // expect: KIND [CONSTRAINT...]       some finding of KIND satisfies every constraint
   // expect-none: KIND|* [CONSTRAINT...] no finding of KIND (any kind: *) satisfies them
+  // expect-pipe-site: KIND [CONSTRAINT...]
+                                        some entry of stats.pipe_sites of KIND (epipe:
+                                        writes that failed with EPIPE; sigpipe: deaths
+                                        by SIGPIPE) satisfies every constraint (function,
+                                        line, file, count, pids-*: as for findings, on
+                                        the entry's frames)
+  // expect-no-pipe-site: KIND|* [CONSTRAINT...]
+                                        no such entry
   // expect-exit: N                     exit status of `vigil run` (default 0)
   // expect-stdout: TEXT                the program's stdout contains the line TEXT
   // expect-process: NAME code=N|signal=N|exec
@@ -22,6 +30,10 @@ Header syntax (one per line, anywhere in the source):
                                         report (expect-exit: 137 then). No such finding
                                         within TIMEOUT_S seconds (default 10) fails the
                                         case and kills everything
+  // needs: bpf                        the case tests what only the kernel's view sees:
+                                        a run where BPF did not run (run.bpf.ran false)
+                                        is skipped, saying why, or fails when
+                                        VIGIL_REQUIRE_BPF is set (not empty, not 0)
   // vigil-args: ARG...                 options for `vigil run` (before the `--`)
   // vigil-env: NAME=VALUE              set in the environment of `vigil run`
   // variant: VNAME [ARG...] [NAME=VALUE...]
@@ -76,14 +88,15 @@ CASES_SRC = os.path.join(vtest.ROOT, "tests", "cases")
 CASES_BIN = os.path.join(vtest.ROOT, "build", "tests", "cases")
 
 _DIRECTIVE = re.compile(r"^\s*//\s*(expect|expect-none|expect-exit|expect-stdout|"
-                        r"expect-process|expect-report|kill-after|vigil-args|vigil-env|"
-                        r"variant)"
+                        r"expect-process|expect-report|expect-pipe-site|"
+                        r"expect-no-pipe-site|kill-after|needs|vigil-args|vigil-env|variant)"
                         r"(?:\[([\w,-]+)\])?:\s*(.*?)\s*$")
 _CONSTRAINT = re.compile(r"^([A-Za-z_][\w.-]*)(>=|<=|!=|=|>|<|~)(.+)$")
 _CASE_VAR = re.compile(r"^vigil-case: (\w+)=(\S+)$")
 _ENV_WORD = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$")
 _VARIANT_NAME = re.compile(r"^[\w-]+$")
 BASE = "base"
+NEEDS = ("bpf",)
 KILL_AFTER_TIMEOUT = 10.0
 
 
@@ -156,6 +169,32 @@ def parse_constraints(kind, words):
     return {"kind": kind, "constraints": cons, "text": " ".join([kind] + words)}
 
 
+PIPE_SITE_KINDS = ("epipe", "sigpipe")
+_PIPE_SITE_KEYS = ("function", "line", "file", "count", "pids-include", "pids-exclude")
+
+
+def parse_pipe_site(words, none):
+    """An expectation on stats.pipe_sites, in the form of a finding's."""
+    kinds = PIPE_SITE_KINDS + (("*",) if none else ())
+    if not words or words[0] not in kinds:
+        raise SpecError("bad pipe site %r (KIND: %s)" % (" ".join(words), ", ".join(kinds)))
+    e = parse_constraints(words[0], words[1:])
+    bad = [k for k, _, _ in e["constraints"] if k not in _PIPE_SITE_KEYS]
+    if bad:
+        raise SpecError("a pipe site has no %s" % bad[0])
+    e["text"] = " ".join(words)
+    return e
+
+
+def pipe_sites(rep):
+    """stats.pipe_sites of report.json, each as a finding with one stack."""
+    stats = rep.get("stats") if isinstance(rep, dict) else None
+    sites = stats.get("pipe_sites") if isinstance(stats, dict) else None
+    return [{"kind": s.get("kind"), "count": s.get("count"), "pids": s.get("pids"),
+             "stacks": [{"frames": s.get("frames") or []}]}
+            for s in sites or [] if isinstance(s, dict)]
+
+
 def _check_regex(op, val):
     if op == "~":
         try:
@@ -217,7 +256,8 @@ def parse_variants(directives):
 def parse_spec(path, variant=BASE):
     """The expectations of one variant of the case in path."""
     spec = {"expect": [], "none": [], "exit": 0, "stdout": [], "process": [],
-            "report": [], "kill_after": None, "source": os.path.basename(path)}
+            "report": [], "pipe": [], "no_pipe": [], "kill_after": None, "needs": set(),
+            "source": os.path.basename(path)}
     scoped_exit = scoped_kill = None
     for what, scope, rest in read_directives(path):
         if what in ("vigil-args", "vigil-env", "variant"):
@@ -233,6 +273,10 @@ def parse_spec(path, variant=BASE):
                 scoped_exit = int(rest)
         elif what == "expect-stdout":
             spec["stdout"].append(rest)
+        elif what == "needs":
+            if rest not in NEEDS:
+                raise SpecError("bad needs %r (one of: %s)" % (rest, ", ".join(NEEDS)))
+            spec["needs"].add(rest)
         elif what == "kill-after":
             m = re.fullmatch(r"([\w-]+)(?:\s+(\d+(?:\.\d+)?))?", rest)
             if not m or m.group(1) not in finding_kinds()[0]:
@@ -257,6 +301,9 @@ def parse_spec(path, variant=BASE):
                 raise SpecError("bad expect-report %r" % rest)
             _check_regex(m.group(2), m.group(3))
             spec["report"].append(m.groups())
+        elif what in ("expect-pipe-site", "expect-no-pipe-site"):
+            e = parse_pipe_site(_words(rest), what == "expect-no-pipe-site")
+            spec["pipe" if what == "expect-pipe-site" else "no_pipe"].append(e)
         else:
             words = _words(rest)
             if not words:
@@ -463,9 +510,40 @@ def check_outcome(spec, o):
         if bad:
             reasons.append("unexpected finding for 'none: %s': %s"
                            % (e["text"], "; ".join(describe(f, source) for f in bad[:3])))
+    sites = pipe_sites(rep)
+    for e in spec.get("pipe", []):
+        if None not in [finding_matches(s, e, source, case_vars) for s in sites]:
+            reasons.append("no pipe site matches '%s'; %s" % (
+                e["text"], "pipe sites: " + "; ".join(describe(s, source) for s in sites)
+                if sites else "stats.pipe_sites is empty or absent"))
+    for e in spec.get("no_pipe", []):
+        bad = [s for s in sites if finding_matches(s, e, source, case_vars) is None]
+        if bad:
+            reasons.append("unexpected pipe site for 'no-pipe-site: %s': %s"
+                           % (e["text"], "; ".join(describe(s, source) for s in bad[:3])))
     if o["outdir"] not in o["stderr"]:
         reasons.append("stderr summary does not name the report dir %s" % o["outdir"])
     return reasons
+
+
+def require_bpf(env):
+    """VIGIL_REQUIRE_BPF as `vigil run` reads it: set, not empty and not 0."""
+    v = env.get("VIGIL_REQUIRE_BPF")
+    return bool(v) and v != "0"
+
+
+def unmet_needs(spec, o, env):
+    """(None, None) when the run had what the case needs; else ("skip" or "fail",
+    why). Only a report that says BPF did not run counts: without a report the
+    case fails on its own."""
+    bpf = (o["report"].get("run") or {}).get("bpf") if isinstance(o["report"], dict) \
+        else None
+    if "bpf" not in spec.get("needs", ()) or not isinstance(bpf, dict) or bpf.get("ran"):
+        return None, None
+    why = "needs BPF, which did not run (%s)" % (bpf.get("reason") or "no reason given")
+    if require_bpf(env):
+        return "fail", why + " and VIGIL_REQUIRE_BPF is set"
+    return "skip", why + "; VIGIL_REQUIRE_BPF=1 makes this a failure"
 
 
 def config_expectations(args, env):
@@ -586,7 +664,8 @@ def _spawn_and_kill(argv, env, cwd, outdir, kind, limit):
 
 def run_program(label, program, spec, keep, args=(), env=None):
     """Runs program under `vigil run` and checks the outcome against spec: (outcome,
-    reasons it fails, empty when it passes)."""
+    reasons it fails, empty when it passes). outcome["unmet"] says whether to skip
+    the case instead (unmet_needs)."""
     tmp = tempfile.mkdtemp(prefix="vigil-case-%s-" % label)
     outdir = os.path.join(tmp, "out")
     argv = [vtest.VIGIL, "run", "-o", outdir] + list(args) + ["--"] + list(program)
@@ -602,7 +681,10 @@ def run_program(label, program, spec, keep, args=(), env=None):
          "problems": problems, "outdir": outdir, "timed_out": r.timed_out,
          "kill_failed": why, "watch": watch}
     reasons = check_outcome(spec, o)
-    if not reasons and not keep:
+    o["unmet"] = unmet_needs(spec, o, os.environ)
+    if o["unmet"][0] == "fail":
+        reasons.insert(0, o["unmet"][1])
+    if (not reasons or o["unmet"][0] == "skip") and not keep:
         shutil.rmtree(tmp, ignore_errors=True)
     else:
         o["kept"] = tmp
@@ -623,7 +705,8 @@ def _synthetic_outcome():
             "function": "_ZN6Widget6createEi", "file": "selfcheck.c", "line": 30}]
     rep = {"schema": "vigil-report/1", "tool": {"name": "vigil", "version": "0"},
            "run": {"command": ["prog"], "started": "t", "ended": "t", "mode": "full",
-                   "checks": ["heap"], "bpf": False, "exit": {"code": 0}},
+                   "checks": ["heap"], "bpf": {"ran": False, "reason": "--no-bpf"},
+                   "exit": {"code": 0}},
            "processes": [{"pid": 100, "ppid": 1, "exe": "/x/prog", "argv": ["prog"],
                           "exit": {"code": 0}, "log": "prog.100.log"},
                          {"pid": 101, "ppid": 100, "exe": "/x/prog", "argv": ["prog"],
@@ -644,7 +727,9 @@ def _synthetic_outcome():
                             "block_addr": "0x1000"},
                 "stacks": [{"role": "free", "tid": 100, "frames": frames[2:]},
                            {"role": "allocation", "tid": 100, "frames": frames}]}],
-           "stats": {}}
+           "stats": {"epipe_writes": 3,
+                     "pipe_sites": [{"kind": "epipe", "count": 3, "pids": [100],
+                                     "frames": frames}]}}
     return {"rc": 0, "stdout": "vigil-case: child=101\nvigil-case: parent=100\n",
             "stderr": "/out", "report": rep,
             "report_txt": "make_it main helper_in_libc",
@@ -652,10 +737,13 @@ def _synthetic_outcome():
             "outdir": "/out"}
 
 
-def _spec(expect=(), none=(), exit_=0, stdout=(), process=(), report=()):
+def _spec(expect=(), none=(), exit_=0, stdout=(), process=(), report=(), pipe=(),
+          no_pipe=()):
     spec = {"expect": [], "none": [], "exit": exit_, "stdout": list(stdout),
             "process": list(process), "source": "selfcheck.c",
-            "report": [_CONSTRAINT.match(r).groups() for r in report]}
+            "report": [_CONSTRAINT.match(r).groups() for r in report],
+            "pipe": [parse_pipe_site(_words(t), False) for t in pipe],
+            "no_pipe": [parse_pipe_site(_words(t), True) for t in no_pipe]}
     for t in expect:
         w = _words(t)
         spec["expect"].append(parse_constraints(w[0], w[1:]))
@@ -709,7 +797,11 @@ def _check_variants():
     bad_headers += [(b, parse_spec) for b in (
         "// expect: leak line~1[0-9]\n", "// expect: leak stack=x\n",
         "// expect-report: run.mode~(full\n", "// expect-process: child exec=1\n",
-        "// kill-after: no-such-kind\n", "// kill-after: deadlock soon\n")]
+        "// kill-after: no-such-kind\n", "// kill-after: deadlock soon\n",
+        "// needs: gpu\n", "// needs:\n",
+        "// expect-pipe-site: crash\n", "// expect-pipe-site: *\n",
+        "// expect-pipe-site: epipe role=call\n",
+        "// expect-no-pipe-site: sigpipe details.x=1\n")]
     for bad, parse in bad_headers:
         fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
         with os.fdopen(fd, "w") as f:
@@ -775,6 +867,36 @@ def _check_kill_after_parsing():
     return reasons
 
 
+def _check_needs(o):
+    """Reasons a needs-bpf case is not skipped, or failed under VIGIL_REQUIRE_BPF, when
+    BPF did not run, or is held back when it did (empty: right). o: the synthetic
+    outcome, whose run.bpf says BPF did not run."""
+    fd, path = tempfile.mkstemp(suffix=".c", prefix="vigil-selfcheck-")
+    with os.fdopen(fd, "w") as f:
+        f.write("// variant: nobpf --no-bpf\n// needs[base]: bpf\n")
+    try:
+        base, nobpf = parse_spec(path), parse_spec(path, "nobpf")
+    finally:
+        os.unlink(path)
+    reasons = []
+    if base["needs"] != {"bpf"} or nobpf["needs"]:
+        reasons.append("parsed as %r and %r[nobpf]" % (base["needs"], nobpf["needs"]))
+    ran = dict(o, report=dict(o["report"], run=dict(o["report"]["run"],
+                                                    bpf={"ran": True, "probes": ["x"]})))
+    for spec, out, env, want in (
+            (base, o, {}, "skip"), (base, o, {"VIGIL_REQUIRE_BPF": "0"}, "skip"),
+            (base, o, {"VIGIL_REQUIRE_BPF": "1"}, "fail"),
+            (base, dict(o, report=None), {"VIGIL_REQUIRE_BPF": "1"}, None),
+            (base, ran, {"VIGIL_REQUIRE_BPF": "1"}, None),
+            (nobpf, o, {"VIGIL_REQUIRE_BPF": "1"}, None)):
+        got = unmet_needs(spec, out, env)[0]
+        if got != want:
+            reasons.append("%s with run.bpf %r and %r: %r, expected %r" % (
+                sorted(spec["needs"]), ((out["report"] or {}).get("run") or {}).get("bpf"),
+                env, got, want))
+    return reasons
+
+
 def _process_gone(pid):
     """pid has exited (a zombie counts: it runs no more)."""
     try:
@@ -826,7 +948,9 @@ def self_check(live):
                  _spec(process=[("child", "exec", True), ("child", "code", 0)],
                        report=["processes.1.log~prog[.][0-9]+[.]log",
                                "processes.2.log~prog[.]101[.]1[.]log",
-                               "processes.1.exit.exec=true", "processes.2.argv.1=again"])]
+                               "processes.1.exit.exec=true", "processes.2.argv.1=again"]),
+                 _spec(pipe=["epipe function=make_it line=10 count=3 pids-include=parent"],
+                       no_pipe=["sigpipe", "epipe count>3", "* function=main"])]
     must_fail = {
         "wrong line": _spec(expect=["leak function=make_it line=11"]),
         "wrong function": _spec(expect=["leak function=make_i line=10"]),
@@ -865,6 +989,10 @@ def self_check(live):
             _spec(expect=["double-free stack=1 line=20"]),
         "stack index past the stacks of a role":
             _spec(expect=["double-free role=allocation stack=1 line=10"]),
+        "pipe site of another kind": _spec(pipe=["sigpipe"]),
+        "pipe site at the wrong line": _spec(pipe=["epipe function=make_it line=11"]),
+        "pipe site with the wrong count": _spec(pipe=["epipe count=4"]),
+        "pipe site present but expect-no-pipe-site": _spec(no_pipe=["*"]),
     }
     passed = failed = 0
     for s in must_pass:
@@ -885,6 +1013,9 @@ def self_check(live):
         failed += 1
     for r in _check_kill_after_live():
         print("FAIL self-check: kill-after: %s" % r)
+        failed += 1
+    for r in _check_needs(o):
+        print("FAIL self-check: needs: %s" % r)
         failed += 1
     bad = dict(o["report"], schema="vigil-report/2")
     if vtest.validate_report(bad):
@@ -937,7 +1068,7 @@ def main(argv):
     if not os.access(vtest.VIGIL, os.X_OK):
         print("run_cases: %s is not built" % vtest.VIGIL, file=sys.stderr)
         return 2
-    npass = nfail = 0
+    npass = nfail = nskip = 0
     live = None
     runs = []  # (case, variant, source path, vigil-run options, env) or a header error
     for name in names:
@@ -972,6 +1103,10 @@ def main(argv):
         spec["report"] = config_expectations(args, env) + spec["report"]
         o, reasons = run_program(name, [os.path.join(CASES_BIN, name)], spec, keep, args,
                                  env)
+        if o["unmet"][0] == "skip":
+            nskip += 1
+            print("SKIP %s: %s" % (label, o["unmet"][1]))
+            continue
         if reasons:
             nfail += 1
             print("FAIL %s: %s (kept %s; stderr: %s)"
@@ -986,7 +1121,8 @@ def main(argv):
         npass += 1
     else:
         nfail += 1
-    print("cases: %d passed, %d failed" % (npass, nfail))
+    print("cases: %d passed, %d failed%s"
+          % (npass, nfail, ", %d skipped (see SKIP above)" % nskip if nskip else ""))
     return 1 if nfail else 0
 
 

@@ -94,6 +94,17 @@ def _check_exit(where, e, errors, process=False):
         errors.append("%s.exit is not {code: int} or {signal: int}: %r" % (where, e))
 
 
+def _check_bpf(b, errors):
+    """run.bpf: {ran: true, probes: [...]} or {ran: false, reason: why not}."""
+    if not isinstance(b, dict) or not isinstance(b.get("ran"), bool):
+        errors.append("run.bpf is not {ran: bool, ...}: %r" % (b,))
+    elif b["ran"] and (not isinstance(b.get("probes"), list) or not b["probes"] or
+                       not all(isinstance(x, str) for x in b["probes"])):
+        errors.append("run.bpf ran but its probes are not a list of names: %r" % (b,))
+    elif not b["ran"] and (not isinstance(b.get("reason"), str) or not b["reason"]):
+        errors.append("run.bpf did not run and gives no reason: %r" % (b,))
+
+
 def _check_frame(where, fr, errors):
     if not isinstance(fr, dict):
         errors.append("%s is not an object" % where)
@@ -176,9 +187,10 @@ def validate_report(rep):
         if not isinstance(r.get("checks"), list) or \
                 not all(isinstance(c, str) for c in r.get("checks")):
             errors.append("run.checks is not a list of strings: %r" % (r.get("checks"),))
-        if not isinstance(r.get("bpf"), bool):
-            errors.append("run.bpf is not a boolean: %r" % (r.get("bpf"),))
-        _check_exit("run", r.get("exit"), errors)
+        _check_bpf(r.get("bpf"), errors)
+        # `vigil attach` reports on a process that may outlive the report.
+        if not (r.get("attach") and r.get("exit") is None):
+            _check_exit("run", r.get("exit"), errors)
     procs = rep.get("processes")
     if not isinstance(procs, list):
         errors.append("processes is not a list")

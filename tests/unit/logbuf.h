@@ -82,6 +82,12 @@ static inline void lb_stats(struct logbuf *b, const struct vigil_rec_kv *kv, uns
 					  n));
 }
 
+static inline void lb_site(struct logbuf *b, unsigned key, uint32_t stack_id, uint64_t count)
+{
+	lb_add(b, vigil_rawlog__enc_stat_site(b->data + b->len, sizeof(b->data) - b->len, 1, 0,
+					      key, 0, stack_id, count));
+}
+
 /* CONFIG has the layout of STATS: encoded as one, then retagged. */
 static inline void lb_config(struct logbuf *b, const struct vigil_rec_kv *kv, unsigned n)
 {

@@ -127,7 +127,7 @@ Test(cli, report_command)
 Test(cli, bad_input_is_one_line)
 {
 	expect_error((const char *const[]){"vigil", NULL}, "no command given (try 'vigil --help')");
-	EXPECT_ERROR("unknown command 'walk' (expected run or report)", "walk");
+	EXPECT_ERROR("unknown command 'walk' (expected run, attach or report)", "walk");
 	EXPECT_ERROR("unrecognized option '--frobnicate'", "run", "--frobnicate", "--", "ls");
 	EXPECT_ERROR("unrecognized option '-q'", "run", "-q", "--", "ls");
 	EXPECT_ERROR("unrecognized option '-Z'", "-Z");
@@ -164,9 +164,9 @@ Test(cli, bad_input_is_one_line)
 
 Test(cli, checks_not_available_yet_lists_the_available_ones)
 {
-	EXPECT_ERROR("invalid --checks 'syscalls': check 'syscalls' is not available yet "
+	EXPECT_ERROR("invalid --checks 'races': check 'races' is not available yet "
 		     "(available: " VIGIL_CHECKS_AVAILABLE_NAMES ")",
-		     "run", "--checks", "syscalls", "ls");
+		     "run", "--checks", "races", "ls");
 }
 
 Test(cli, mode_and_on_error)

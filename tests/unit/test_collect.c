@@ -658,3 +658,53 @@ Test(collect, hit_limits_become_notes)
 	cr_expect_eq(dropped, 0, "a zero counter is no note");
 	vigil_report__free(r);
 }
+
+/* A process with EPIPE writes at two stacks and a SIGPIPE death, in one module. */
+static void pipe_log(struct logbuf *b, uint32_t pid, uint64_t epipes, bool dies)
+{
+	const uintptr_t here[2] = {0x6010, 0x6100}, there[2] = {0x6020, 0x6100};
+	static const char argv[] = "prog";
+
+	b->len = 0;
+	lb_version(b);
+	lb_process(b, pid, 1, "/nonexistent/prog", argv, sizeof(argv), 1);
+	lb_module(b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN,
+		  "/nonexistent/prog");
+	lb_stack(b, 3, here, 2);
+	lb_stack(b, 4, there, 2);
+	lb_site(b, VIGIL_KEY_EPIPE, 3, 1);
+	lb_site(b, VIGIL_KEY_EPIPE, 4, 1);
+	lb_site(b, VIGIL_KEY_EPIPE, 3, epipes);
+	if (dies)
+		lb_site(b, VIGIL_KEY_SIGPIPE_DEATHS, 4, 1);
+}
+
+/* The same stack in two processes is one site: counts add up, pids unite. EPIPE
+ * sites come before deaths, each by count. */
+Test(collect, pipe_sites_merge_across_processes)
+{
+	struct logbuf a, b;
+	struct vigil_report *r;
+
+	pipe_log(&a, 21, 5, false);
+	pipe_log(&b, 20, 2, true);
+	r = from_logs((struct logbuf *const[]){&a, &b},
+		      (const char *const[]){"prog.21.log", "prog.20.log"}, 2);
+	cr_assert_eq(r->nsites, 3);
+	cr_expect_eq(r->sites[0].key, VIGIL_KEY_EPIPE);
+	cr_expect_eq(r->sites[0].count, 7);
+	cr_assert_eq(r->sites[0].npids, 2);
+	cr_expect_eq(r->sites[0].pids[0], 20);
+	cr_expect_eq(r->sites[0].pids[1], 21);
+	cr_assert_eq(r->sites[0].stack.nframes, 2);
+	cr_expect_eq(r->sites[0].stack.frames[0].offset, 0x10);
+	cr_expect_eq(r->sites[1].key, VIGIL_KEY_EPIPE);
+	cr_expect_eq(r->sites[1].count, 2);
+	cr_expect_eq(r->sites[1].stack.frames[0].offset, 0x20);
+	cr_expect_eq(r->sites[2].key, VIGIL_KEY_SIGPIPE_DEATHS);
+	cr_expect_eq(r->sites[2].count, 1);
+	cr_assert_eq(r->sites[2].npids, 1);
+	cr_expect_eq(r->sites[2].pids[0], 20);
+	vigil_report__free(r);
+}
+

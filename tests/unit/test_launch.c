@@ -19,7 +19,7 @@ static struct vigil_child run(char *const *argv)
 {
 	struct vigil_child c;
 
-	cr_assert_eq(vigil_launch__run(argv, env, &c), 0);
+	cr_assert_eq(vigil_launch__run(argv, env, NULL, NULL, &c), 0);
 	return c;
 }
 
@@ -140,7 +140,7 @@ Test(launch, env_contract)
 	cr_assert_not_null(e);
 	cr_expect_str_eq(lookup(e, "LD_PRELOAD"), "/b/libvigil.so:/opt/other.so");
 	cr_expect_str_eq(lookup(e, "VIGIL_OUT"), "/tmp/out");
-	cr_expect_str_eq(lookup(e, "VIGIL_CHECKS"), "heap,threads,fds,api");
+	cr_expect_str_eq(lookup(e, "VIGIL_CHECKS"), "heap,threads,fds,api,syscalls");
 	cr_expect_str_eq(lookup(e, "VIGIL_MODE"), "full");
 	/* Set every time: an inherited value must not outlive the command line. */
 	cr_expect_str_eq(lookup(e, "VIGIL_ON_ERROR"), "continue");

@@ -347,6 +347,24 @@ Test(rawlog, enc_stats_layout)
 	cr_assert_eq(vigil_rawlog__enc_stats(scratch.b, 32, 8, 9, NULL, 0), 32);
 }
 
+Test(rawlog, enc_stat_site_layout)
+{
+	const struct vigil_rec_stat_site *r = (const void *)scratch.b;
+
+	poison();
+	cr_assert_eq(vigil_rawlog__enc_stat_site(scratch.b, 39, 1, 2, VIGIL_KEY_EPIPE, 0, 7, 1), 0);
+	cr_assert_eq(scratch.b[0], POISON);
+	cr_assert_eq(vigil_rawlog__enc_stat_site(scratch.b, 40, 3, 4, VIGIL_KEY_SIGPIPE_DEATHS,
+						 VIGIL_STACK_EXACT_PC0, 0xfffffffe, 1ull << 40),
+		     40);
+	check_hdr(r, VIGIL_REC_STAT_SITE, 40, 3, 4);
+	cr_assert_eq(r->key, VIGIL_KEY_SIGPIPE_DEATHS);
+	cr_assert_eq(r->flags, VIGIL_STACK_EXACT_PC0);
+	cr_assert_eq(r->stack_id, 0xfffffffe);
+	cr_assert_eq(r->count, 1ull << 40);
+	check_tail(40, 40);
+}
+
 Test(rawlog, enc_sizes_always_aligned)
 {
 	static const char argv[16] = "abcdefghijklmno";

@@ -58,6 +58,8 @@ static size_t full_log(struct logbuf *b, size_t *starts)
 	lb_exit(b, VIGIL_EXIT_SIGNAL, 0, 11);
 	starts[n++] = b->len;
 	lb_config(b, config, 3);
+	starts[n++] = b->len;
+	lb_site(b, VIGIL_KEY_EPIPE, 5, 3);
 	starts[n] = b->len;
 	return n;
 }
@@ -113,6 +115,10 @@ Test(rawlog_read, decodes_every_record)
 	cr_expect_eq(l->config_set, (VIGIL_KEYBIT(VIGIL_KEY_CFG_MODE)) |
 				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_SAMPLE_BYTES)) |
 				    (VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)));
+	cr_assert_eq(l->nsites, 1);
+	cr_expect_eq(l->sites[0].key, VIGIL_KEY_EPIPE);
+	cr_expect_eq(l->sites[0].stack_id, 5);
+	cr_expect_eq(l->sites[0].count, 3);
 	cr_expect_eq(l->good_bytes, b.len);
 	vigil_plog__free(l);
 }
@@ -143,6 +149,7 @@ Test(rawlog_read, truncation_at_every_offset_keeps_the_prefix)
 		cr_expect_eq(l->nfindings, whole > 6 ? 1 : 0, "cut %zu", cut);
 		cr_expect_eq(l->has_exit, whole > 8, "cut %zu", cut);
 		cr_expect_eq(l->config_set != 0, whole > 9, "cut %zu", cut);
+		cr_expect_eq(l->nsites, whole > 10 ? 1 : 0, "cut %zu", cut);
 		vigil_plog__free(l);
 	}
 }
@@ -300,6 +307,52 @@ Test(rawlog_read, config_and_stats_keep_their_own_keys)
 	l = vigil_plog__parse(b.data, b.len, "t.log");
 	cr_expect_str_eq(l->note, "raw log t.log corrupt at offset 40");
 	cr_expect_eq(l->config_set, 0);
+	vigil_plog__free(l);
+}
+
+/* A site is written again as its count grows, and once more at exit: one per (key,
+ * stack) remains, with its largest count, whatever the order the records came in. A
+ * key without a name is dropped; a record of the wrong size is damage. */
+Test(rawlog_read, stat_sites_keep_the_largest_count)
+{
+	struct logbuf b = {.len = 0};
+	struct vigil_plog *l;
+	struct vigil_rec_hdr h;
+	size_t at;
+
+	lb_version(&b);
+	lb_site(&b, VIGIL_KEY_EPIPE, 9, 1);
+	lb_site(&b, VIGIL_KEY_EPIPE, 4, 1);
+	lb_site(&b, VIGIL_KEY_EPIPE, 9, 8);
+	lb_site(&b, VIGIL_KEY_EPIPE, 9, 4); /* a slower thread's record, written later */
+	lb_site(&b, VIGIL_KEY_SIGPIPE_DEATHS, 9, 1);
+	lb_site(&b, VIGIL_KEY_MAX + 3, 9, 5);
+	l = vigil_plog__parse(b.data, b.len, "t.log");
+	cr_assert_null(l->note, "%s", l->note);
+	cr_assert_eq(l->nsites, 3);
+	cr_expect_eq(l->sites[0].key, VIGIL_KEY_EPIPE);
+	cr_expect_eq(l->sites[0].stack_id, 4);
+	cr_expect_eq(l->sites[0].count, 1);
+	cr_expect_eq(l->sites[1].key, VIGIL_KEY_EPIPE);
+	cr_expect_eq(l->sites[1].stack_id, 9);
+	cr_expect_eq(l->sites[1].count, 8);
+	cr_expect_eq(l->sites[2].key, VIGIL_KEY_SIGPIPE_DEATHS);
+	cr_expect_eq(l->sites[2].count, 1);
+	vigil_plog__free(l);
+
+	b.len = 0;
+	lb_version(&b);
+	lb_site(&b, VIGIL_KEY_EPIPE, 9, 1);
+	at = b.len;
+	lb_site(&b, VIGIL_KEY_EPIPE, 9, 2);
+	memcpy(&h, b.data + at, sizeof(h));
+	h.size = 48;
+	memcpy(b.data + at, &h, sizeof(h));
+	b.len += 8;
+	l = vigil_plog__parse(b.data, b.len, "t.log");
+	cr_expect_str_eq(l->note, "raw log t.log corrupt at offset 80");
+	cr_assert_eq(l->nsites, 1);
+	cr_expect_eq(l->sites[0].count, 1);
 	vigil_plog__free(l);
 }
 

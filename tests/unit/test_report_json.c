@@ -117,7 +117,7 @@ Test(report_json, schema_fields_round_trip)
 	cr_expect_str_eq(s(run, "mode"), "full");
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "checks"), 0)),
 			 "heap");
-	cr_expect(json_is_false(json_object_get(run, "bpf")));
+	cr_expect(json_is_false(json_object_get(json_object_get(run, "bpf"), "ran")));
 	cr_expect_eq(i(json_object_get(run, "exit"), "code"), 0);
 	cr_expect_null(json_object_get(json_object_get(run, "exit"), "signal"));
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "notes"), 0)),
@@ -398,7 +398,49 @@ Test(report_json, empty_report_is_valid)
 	cr_expect_eq(json_array_size(json_object_get(j, "findings")), 0);
 	cr_expect_eq(json_array_size(json_object_get(j, "processes")), 0);
 	cr_expect(json_is_object(json_object_get(j, "stats")));
+	cr_expect_null(json_object_get(json_object_get(j, "stats"), "pipe_sites"));
 	cr_expect(json_is_null(json_object_get(json_object_get(j, "run"), "exit")));
+	json_decref(j);
+	vigil_report__free(r);
+}
+
+/* stats.pipe_sites: each writing stack with its kind, count, pids and frames like a
+ * finding's; absent when no write met a broken pipe. */
+Test(report_json, pipe_sites)
+{
+	const uintptr_t pcs[2] = {0x6010, 0x6100};
+	static const char argv[] = "prog";
+	struct vigil_report *r = vigil_report__new();
+	struct logbuf b = {.len = 0};
+	const json_t *sites, *site, *fr;
+	struct vigil_plog *l;
+	json_t *j;
+
+	lb_version(&b);
+	lb_process(&b, 77, 1, "/nonexistent/prog", argv, sizeof(argv), 1);
+	lb_module(&b, VIGIL_REC_MODULE, 0x6000, 0x6000, 0x9000, VIGIL_MODULE_MAIN,
+		  "/nonexistent/prog");
+	lb_stack(&b, 3, pcs, 2);
+	lb_site(&b, VIGIL_KEY_EPIPE, 3, 4);
+	lb_site(&b, VIGIL_KEY_SIGPIPE_DEATHS, 3, 1);
+	l = vigil_plog__parse(b.data, b.len, "/o/raw/prog.77.log");
+	cr_assert_eq(vigil_report__add_log(r, l), 0);
+	vigil_plog__free(l);
+	cr_assert_eq(vigil_report__finish(r), 0);
+	j = roundtrip(r);
+	sites = json_object_get(json_object_get(j, "stats"), "pipe_sites");
+	cr_assert_eq(json_array_size(sites), 2);
+	site = json_array_get(sites, 0);
+	cr_expect_str_eq(s(site, "kind"), "epipe");
+	cr_expect_eq(i(site, "count"), 4);
+	cr_assert_eq(json_array_size(json_object_get(site, "pids")), 1);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(site, "pids"), 0)), 77);
+	cr_assert_eq(json_array_size(json_object_get(site, "frames")), 2);
+	fr = json_array_get(json_object_get(site, "frames"), 0);
+	cr_expect_str_eq(s(fr, "module"), "/nonexistent/prog");
+	cr_expect_str_eq(s(fr, "offset"), "0x10");
+	cr_expect_str_eq(s(json_array_get(sites, 1), "kind"), "sigpipe");
+	cr_expect_eq(i(json_array_get(sites, 1), "count"), 1);
 	json_decref(j);
 	vigil_report__free(r);
 }

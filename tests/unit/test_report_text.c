@@ -251,10 +251,40 @@ Test(report_text, odd_documents_do_not_crash)
 		"{\"findings\": [1, \"x\", {\"stacks\": 5}, {\"stacks\": [{\"frames\": [1, {}]}]}]}",
 		"{\"run\": {\"command\": [1], \"checks\": {}, \"exit\": 7, \"notes\": [null]}}",
 		"{\"processes\": [{\"pid\": \"x\"}, 5]}",
+		"{\"stats\": {\"pipe_sites\": [1, {\"frames\": 3}, {\"kind\": 5, \"frames\": [7],"
+		" \"pids\": [\"x\"]}]}}",
 	};
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
 		free(render(docs[i]));
+}
+
+/* "broken pipes:" lists each site with its count and its first frame outside the C
+ * library; nothing of it without sites. */
+Test(report_text, broken_pipes)
+{
+	static const char sites[] =
+		"{\"stats\": {\"epipe_writes\": 3, \"pipe_sites\": ["
+		" {\"kind\": \"epipe\", \"count\": 3, \"pids\": [4242], \"frames\": ["
+		"  {\"pc\": \"0x7f0010\", \"module\": \"/lib/libc.so.6\", \"offset\": \"0x10\","
+		"   \"function\": \"write\", \"file\": \"write.c\", \"line\": 26},"
+		"  {\"pc\": \"0x401136\", \"module\": \"/abs/server\", \"offset\": \"0x1136\","
+		"   \"function\": \"send_reply\", \"file\": \"server.c\", \"line\": 40}]},"
+		" {\"kind\": \"sigpipe\", \"count\": 2, \"pids\": [1, 2], \"frames\": ["
+		"  {\"pc\": \"0x7f0010\", \"module\": \"/lib/libc.so.6\", \"offset\": \"0x10\","
+		"   \"function\": \"write\", \"file\": null, \"line\": null}]},"
+		" {\"kind\": \"sigpipe\", \"count\": 1, \"pids\": [3], \"frames\": []}]}}";
+	char *out = render(sites);
+
+	EXPECT_LINE(out, "broken pipes:");
+	EXPECT_LINE(out, "    3 writes failed with EPIPE in send_reply server.c:40 (process 4242)");
+	EXPECT_LINE(out, "    2 processes died of SIGPIPE in write (/lib/libc.so.6+0x10) "
+			 "(processes 1, 2)");
+	EXPECT_LINE(out, "    1 process died of SIGPIPE (process 3)");
+	free(out);
+	out = render(doc);
+	cr_expect_null(strstr(out, "broken pipes"), "%s", out);
+	free(out);
 }
 
 /* Every image of a pid is listed; one that exec replaced says so rather than

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The syscall sentinel: counts, errors, latencies and rare events of one process tree,
+ * aggregated in the kernel. A task belongs to the tree when it has task storage: the
+ * CLI gives it to the root (through a pidfd), fork gives it to every descendant, and
+ * `vigil attach` adopts the tgids it lists on their next syscall. Every other task of
+ * the machine costs one storage lookup per tracepoint hit. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "vigil/bpf_event.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* x86_64 numbers: the W+X checks read their prot argument at entry. */
+#define NR_MMAP 9
+#define NR_MPROTECT 10
+#define NR_PKEY_MPROTECT 329
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAX_ERRNO 4095
+
+/* Set by the loader before load. */
+const volatile __u64 slow_ns = 0;       /* 0: no slow-syscall events */
+const volatile __u32 err_samples = 3;   /* stacks kept per (process, syscall, errno) */
+const volatile bool attach_mode = false; /* adopt the tgids of the adopt map */
+const volatile __u64 waits[VIGIL_BPF_NR / 64]; /* syscalls that block by design */
+
+struct vigil_bpf_counters counters;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct vigil_bpf_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct vigil_bpf_err_key);
+	__type(value, struct vigil_bpf_err_val);
+} errors SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct vigil_bpf_calls_key);
+	__type(value, __u64);
+} calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VIGIL_BPF_NR * VIGIL_BPF_HIST);
+	__type(key, __u32);
+	__type(value, __u64);
+} hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VIGIL_BPF_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} slowest SEC(".maps");
+
+/* tgid -> the fatal signal another process sent it, and who sent it. */
+struct killer {
+	__u32 sig, tgid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct killer);
+} killers SEC(".maps");
+
+/* attach mode: tgids to adopt on their next syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} adopt SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5;
+	v >>= s;
+	r |= s;
+	s = (v > 0xffff) << 4;
+	v >>= s;
+	r |= s;
+	s = (v > 0xff) << 3;
+	v >>= s;
+	r |= s;
+	s = (v > 0xf) << 2;
+	v >>= s;
+	r |= s;
+	s = (v > 0x3) << 1;
+	v >>= s;
+	r |= s;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline void count(__u64 *field)
+{
+	__sync_fetch_and_add(field, 1);
+}
+
+static __always_inline void fill_hdr(struct vigil_bpf_hdr *h, __u32 type, struct task_struct *t)
+{
+	h->type = type;
+	h->tgid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	h->ts_ns = bpf_ktime_get_ns();
+}
+
+/* A sample with the current task's user stack: the frame-pointer walk, and the raw
+ * bytes above the stack pointer for the CLI's first-frame repair. */
+static __always_inline void sample(void *ctx, __u32 type, __u32 nr, __s32 err, __u64 value,
+				   __u64 arg)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct vigil_bpf_sample *e;
+	long n;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(&counters.ringbuf_drops);
+		return;
+	}
+	fill_hdr(&e->hdr, type, task);
+	e->nr = nr;
+	e->err = err;
+	e->value = value;
+	e->arg = arg;
+	e->ip = BPF_CORE_READ(regs, ip);
+	e->sp = BPF_CORE_READ(regs, sp);
+	e->bp = BPF_CORE_READ(regs, bp);
+	n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
+	e->nframes = n > 0 ? (__u32)n / sizeof(__u64) : 0;
+	e->stack_bytes = 0;
+	if (!bpf_probe_read_user(e->stack, sizeof(e->stack), (void *)e->sp))
+		e->stack_bytes = sizeof(e->stack);
+	else if (!bpf_probe_read_user(e->stack, 128, (void *)e->sp))
+		e->stack_bytes = 128;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline struct vigil_bpf_task *tracked(struct task_struct *task)
+{
+	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	__u32 tgid;
+
+	if (t || !attach_mode)
+		return t;
+	tgid = task->tgid;
+	if (!bpf_map_lookup_elem(&adopt, &tgid))
+		return 0;
+	t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		count(&counters.storage_fails);
+		return 0;
+	}
+	t->nr = VIGIL_BPF_IDLE;
+	return t;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(vigil_sys_enter, struct pt_regs *regs, long id)
+{
+	struct vigil_bpf_task *t = tracked(bpf_get_current_task_btf());
+
+	if (!t)
+		return 0;
+	t->nr = id >= 0 && id < VIGIL_BPF_NR_OTHER ? (__u32)id : VIGIL_BPF_NR_OTHER;
+	if (id == NR_MMAP || id == NR_MPROTECT || id == NR_PKEY_MPROTECT) {
+		t->prot = (__u32)regs->dx;
+		t->len = regs->si;
+	}
+	t->enter_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline void on_error(void *ctx, __u32 tgid, __u32 nr, __u32 err, __u64 now)
+{
+	struct vigil_bpf_err_key key = {.tgid = tgid, .nr = (__u16)nr, .err = (__u16)err};
+	struct vigil_bpf_err_val *v = bpf_map_lookup_elem(&errors, &key);
+	__u64 n;
+
+	if (!v) {
+		struct vigil_bpf_err_val init = {.count = 1, .first_ns = now, .last_ns = now};
+
+		if (bpf_map_update_elem(&errors, &key, &init, BPF_NOEXIST)) {
+			v = bpf_map_lookup_elem(&errors, &key);
+			if (!v) {
+				count(&counters.table_full);
+				return;
+			}
+		} else {
+			if (err_samples)
+				sample(ctx, VIGIL_BPF_EV_ERROR, nr, (__s32)err, 1, 0);
+			return;
+		}
+	}
+	n = __sync_fetch_and_add(&v->count, 1) + 1;
+	v->last_ns = now;
+	if (n <= err_samples)
+		sample(ctx, VIGIL_BPF_EV_ERROR, nr, (__s32)err, n, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(vigil_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	__u64 now, d, *slot, *worst;
+	__u32 nr, idx;
+
+	if (!t)
+		return 0;
+	nr = t->nr;
+	if (nr >= VIGIL_BPF_NR)
+		return 0;
+	t->nr = VIGIL_BPF_IDLE;
+	t->calls[nr]++;
+	now = bpf_ktime_get_ns();
+	d = now - t->enter_ns;
+	idx = log2_u64(d);
+	if (idx >= VIGIL_BPF_HIST)
+		idx = VIGIL_BPF_HIST - 1;
+	idx += nr * VIGIL_BPF_HIST;
+	slot = bpf_map_lookup_elem(&hist, &idx);
+	if (slot)
+		(*slot)++;
+
+	if (ret < 0 && ret >= -MAX_ERRNO)
+		on_error(ctx, task->tgid, nr, (__u32)-ret, now);
+	else if ((nr == NR_MMAP || nr == NR_MPROTECT || nr == NR_PKEY_MPROTECT) &&
+		 (t->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
+		sample(ctx, VIGIL_BPF_EV_WX, nr, 0, t->prot, t->len);
+
+	nr &= VIGIL_BPF_NR - 1;
+	if (slow_ns && d >= slow_ns && !(waits[nr / 64] & (1ULL << (nr % 64)))) {
+		worst = bpf_map_lookup_elem(&slowest, &nr);
+		if (worst && d > *worst) {
+			__u64 prev = *worst;
+
+			*worst = d;
+			sample(ctx, VIGIL_BPF_EV_SLOW, nr, 0, d, prev);
+		}
+	}
+	return 0;
+}
+
+struct flush_ctx {
+	struct vigil_bpf_task *t;
+	__u32 tgid;
+};
+
+static long flush_one(__u32 i, void *data)
+{
+	struct flush_ctx *fc = data;
+	struct vigil_bpf_calls_key key = {.tgid = fc->tgid, .nr = i};
+	__u64 *v, n;
+
+	if (i >= VIGIL_BPF_NR)
+		return 1;
+	n = fc->t->calls[i];
+	if (!n)
+		return 0;
+	fc->t->calls[i] = 0;
+	v = bpf_map_lookup_elem(&calls, &key);
+	if (v) {
+		__sync_fetch_and_add(v, n);
+	} else if (bpf_map_update_elem(&calls, &key, &n, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(&calls, &key);
+		if (v)
+			__sync_fetch_and_add(v, n);
+		else
+			count(&counters.table_full);
+	}
+	return 0;
+}
+
+/* Moves a task's call counts into the per-process table. */
+static __always_inline void flush(struct vigil_bpf_task *t, __u32 tgid)
+{
+	struct flush_ctx fc = {.t = t, .tgid = tgid};
+
+	bpf_loop(VIGIL_BPF_NR, flush_one, &fc, 0);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct vigil_bpf_task *c;
+	struct vigil_bpf_hdr *e;
+
+	if (!bpf_task_storage_get(&tasks, parent, 0, 0))
+		return 0;
+	c = bpf_task_storage_get(&tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		count(&counters.storage_fails);
+		return 0;
+	}
+	/* The child's first tracepoint hit is the return from fork: not a call of its own. */
+	c->nr = VIGIL_BPF_IDLE;
+	if (child->tgid == parent->tgid)
+		return 0;
+	count(&counters.processes);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(&counters.ringbuf_drops);
+		return 0;
+	}
+	e->type = VIGIL_BPF_EV_FORK;
+	e->tgid = child->tgid;
+	e->tid = child->pid;
+	e->ppid = parent->tgid;
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(vigil_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct vigil_bpf_exec *e;
+
+	if (!bpf_task_storage_get(&tasks, p, 0, 0))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(&counters.ringbuf_drops);
+		return 0;
+	}
+	fill_hdr(&e->hdr, VIGIL_BPF_EV_EXEC, p);
+	e->start_code = BPF_CORE_READ(p, mm, start_code);
+	e->end_code = BPF_CORE_READ(p, mm, end_code);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(vigil_exit, struct task_struct *p)
+{
+	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, p, 0, 0);
+	struct vigil_bpf_exit *e;
+	struct killer *k;
+	__u32 tgid;
+
+	if (!t)
+		return 0;
+	tgid = p->tgid;
+	flush(t, tgid);
+	/* Only the last thread out says how the process ended. */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(&counters.ringbuf_drops);
+		return 0;
+	}
+	fill_hdr(&e->hdr, VIGIL_BPF_EV_EXIT, p);
+	e->code = BPF_CORE_READ(p, signal, group_exit_code);
+	if (!e->code)
+		e->code = BPF_CORE_READ(p, exit_code);
+	e->killer_sig = 0;
+	e->killer_tgid = 0;
+	e->pad = 0;
+	k = bpf_map_lookup_elem(&killers, &tgid);
+	if (k) {
+		e->killer_sig = k->sig;
+		e->killer_tgid = k->tgid;
+		bpf_map_delete_elem(&killers, &tgid);
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Default action ends the process: the faulting thread's stack is the crash's. */
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(vigil_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 addr = 0;
+	__s32 code = 0;
+
+	if (sig != 4 && sig != 5 && sig != 6 && sig != 7 && sig != 8 && sig != 11 && sig != 31)
+		return 0;
+	if (BPF_CORE_READ(ka, sa.sa_handler) != 0)
+		return 0;
+	if (!bpf_task_storage_get(&tasks, task, 0, 0))
+		return 0;
+	if (info) {
+		code = BPF_CORE_READ(info, si_code);
+		addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	}
+	sample(ctx, VIGIL_BPF_EV_CRASH, (__u32)sig, code, addr, 0);
+	return 0;
+}
+
+/* Fatal signals sent to the tree from elsewhere: the exit event names the sender. */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(vigil_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur;
+	struct killer k;
+	__u32 tgid;
+
+	if (result != 0 || (sig != 9 && sig != 15 && sig != 1 && sig != 2 && sig != 3))
+		return 0;
+	if (!bpf_task_storage_get(&tasks, task, 0, 0))
+		return 0;
+	cur = bpf_get_current_task_btf();
+	tgid = task->tgid;
+	k.sig = (__u32)sig;
+	k.tgid = cur->tgid;
+	bpf_map_update_elem(&killers, &tgid, &k, BPF_ANY);
+	return 0;
+}
+
+/* Run by the CLI at the end (and for snapshots): flushes live tasks' counts. */
+SEC("iter/task")
+int vigil_flush_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct vigil_bpf_task *t;
+
+	if (!task)
+		return 0;
+	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (t)
+		flush(t, task->tgid);
+	return 0;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`vigil attach`: a process started without vigil (tests/cases/syscall_errors_paced,
+a refused-connect retry loop) is attached to while it runs; the report must name the
+storm at retry's connect line, with the process's pid, and the process must go on
+undisturbed (it exits 0 on its own). Bad input: a pid that does not exist, a pid that
+is not a number, exit 2 with one line. Without BPF (no root, no BTF) the attach test
+is skipped, unless VIGIL_REQUIRE_BPF is set: then it fails."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+
+TARGET = os.path.join(vtest.ROOT, "build", "tests", "cases", "syscall_errors_paced")
+SOURCE_LINE = 20  # the connect() call in retry()
+
+
+def require_bpf():
+    v = os.environ.get("VIGIL_REQUIRE_BPF", "")
+    return v not in ("", "0")
+
+
+def check_attach(errors):
+    target = subprocess.Popen([TARGET, "6"], stdout=subprocess.DEVNULL,
+                              env=vtest.clean_env())
+    try:
+        time.sleep(0.3)
+        with tempfile.TemporaryDirectory(prefix="vigil-attach-") as out:
+            r = vtest.run([vtest.VIGIL, "attach", str(target.pid), "--duration", "2",
+                           "-o", out], env=vtest.clean_env())
+            if r.rc == 2 and b"BPF cannot run" in r.err and not require_bpf():
+                print("SKIP attach: needs BPF: %s" % r.err.decode(errors="replace").strip())
+                return
+            if r.rc != 0:
+                errors.append("attach exited %d: %s" % (r.rc, vtest.tail(r.err)))
+                return
+            rep, _, problems = vtest.load_report(out)
+            if problems:
+                errors += ["report: %s" % p for p in problems]
+                return
+            if not rep["run"]["bpf"].get("ran"):
+                errors.append("run.bpf.ran is not true")
+            hits = [f for f in rep["findings"] if f["kind"] == "syscall-errors"
+                    and f["details"].get("syscall") == "connect"
+                    and f["details"].get("errno") == "ECONNREFUSED"]
+            if not hits:
+                errors.append("no syscall-errors finding for connect/ECONNREFUSED: %s"
+                              % [f["kind"] for f in rep["findings"]])
+                return
+            f = hits[0]
+            if target.pid not in f["pids"]:
+                errors.append("finding pids %s lack the target %d" % (f["pids"], target.pid))
+            frames = [fr for s in f["stacks"] for fr in s["frames"]]
+            if not any(fr.get("function") == "retry" and fr.get("line") == SOURCE_LINE
+                       for fr in frames):
+                errors.append("no frame retry:%d in %s" % (
+                    SOURCE_LINE, [(fr.get("function"), fr.get("line")) for fr in frames]))
+            if f["count"] < 500:
+                errors.append("count %d: expected the failures of 2 s (>= 500)" % f["count"])
+        if target.poll() is not None:
+            errors.append("the target ended while attached (status %s)" % target.returncode)
+        rc = target.wait(timeout=30)
+        if rc != 0:
+            errors.append("the target exited %d after the attach (expected 0)" % rc)
+    finally:
+        if target.poll() is None:
+            target.kill()
+            target.wait()
+
+
+def check_bad_input(errors):
+    cases = [
+        (["attach", "999999999"], "cannot attach to 999999999: no such process"),
+        (["attach", "12ab"], "invalid PID '12ab'"),
+        (["attach"], "no process given"),
+        (["attach", "1", "--duration", "0"], "invalid --duration '0'"),
+    ]
+    for argv, want in cases:
+        r = vtest.run([vtest.VIGIL] + argv, env=vtest.clean_env())
+        lines = r.err.decode(errors="replace").strip().splitlines()
+        if r.rc != 2 or len(lines) != 1 or want not in lines[0]:
+            errors.append("vigil %s: rc %d, stderr %r (want exit 2 and one line with %r)"
+                          % (" ".join(argv), r.rc, lines, want))
+
+
+def main():
+    errors = []
+    check_attach(errors)
+    check_bad_input(errors)
+    for e in errors:
+        print("FAIL attach: %s" % e)
+    print("attach: %s" % ("FAILED" if errors else "OK"))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
