@@ -15,6 +15,7 @@
 #include "rawlog.h"
 #include "realsym.h"
 #include "rt.h"
+#include "vfork.h"
 
 static int (*real_dup)(int);
 static int (*real_fcntl)(int, int, ...);
@@ -92,7 +93,7 @@ static void make_room(int newfd)
 {
 	/* A vfork child shares our memory but not our descriptor table: moving "our"
 	 * log there would rewrite the parent's idea of where its log is. */
-	if (is_log(newfd) && getpid() == vigil_rt.pid) {
+	if (is_log(newfd) && !vigil_in_vfork_child()) {
 		vigil_guard__enter(); /* the move's own fcntl is not the program's */
 		vigil_rawlog__move();
 		vigil_guard__leave();

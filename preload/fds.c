@@ -11,6 +11,7 @@
 
 #include "fbuild.h"
 #include "fds.h"
+#include "vfork.h"
 #include "growth.h"
 #include "pipes.h"
 #include "rawlog.h"
@@ -73,12 +74,11 @@ static int first_time(enum once_set set, uint64_t key)
 }
 
 /* A vfork child shares this memory but not the descriptors: what it creates, closes
- * or uses is not done in the program the table describes. A system call (the
- * child's TLS is its parent's, so nothing cached tells them apart): asked only on
- * the paths that capture a stack anyway, never on a use's fast path. */
+ * or uses is not done in the program the table describes (vfork.h: a system call,
+ * only in programs that made such a child). */
 static int in_vfork_child(void)
 {
-	return (pid_t)syscall(SYS_getpid) != vigil_rt.pid;
+	return vigil_in_vfork_child();
 }
 
 static int table_writable(void)

@@ -18,6 +18,7 @@
 #include "rawlog.h"
 #include "realsym.h"
 #include "rt.h"
+#include "vfork.h"
 #include "vigil/finding.h"
 
 struct vigil_rt vigil_rt;
@@ -399,6 +400,7 @@ void vigil_rt__init(void)
 	vigil_guard__enter();
 	vigil_rt.pid = getpid();
 	vigil_realsym__init();
+	vigil_vfork__init();
 	if (resolve_real()) {
 		__atomic_store_n(&vigil_rt.state, VIGIL_DISABLED, __ATOMIC_RELEASE);
 		goto out;

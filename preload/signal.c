@@ -25,6 +25,7 @@
 #include "realsym.h"
 #include "rt.h"
 #include "sigsafe.h"
+#include "vfork.h"
 #include "stack.h"
 #include "vigil/finding.h"
 
@@ -358,7 +359,7 @@ static void program_view(struct sigaction *k, handler_fn fn, int siginfo)
  * must leave the view its parent keeps in app_act alone. */
 static int in_vfork_child(void)
 {
-	return vigil_rt.pid && (pid_t)syscall(SYS_getpid) != vigil_rt.pid;
+	return vigil_in_vfork_child();
 }
 
 static int set_owned(int sig, const struct sigaction *act, struct sigaction *old)
