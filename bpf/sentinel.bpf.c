@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The syscall sentinel: counts, errors, latencies and rare events of one process tree,
- * aggregated in the kernel. A task belongs to the tree when it has task storage: the
- * CLI gives it to the root (through a pidfd), fork gives it to every descendant, and
- * `vigil attach` adopts the tgids it lists on their next syscall. Every other task of
- * the machine costs one storage lookup per tracepoint hit. */
+ * aggregated in the kernel. A process belongs to the tree when its tgid's bit is set
+ * in tree[]: the CLI sets the root's (or, for `vigil attach`, the running processes'),
+ * fork sets every new process's, the last thread's exit clears it. Every other task
+ * of the machine costs one bit test per tracepoint hit; tasks of the tree keep their
+ * syscall in flight and their call counts in task storage. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -16,7 +17,13 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* x86_64 numbers: the W+X checks read their prot argument at entry. */
 #define NR_MMAP 9
 #define NR_MPROTECT 10
+#define NR_RT_SIGRETURN 15
+#define NR_FUTEX 202
 #define NR_PKEY_MPROTECT 329
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall (int 0x80) */
+/* Kernel-internal restart codes: the call is made again, it did not fail. */
+#define ERESTARTSYS 512
+#define ERESTART_RESTARTBLOCK 516
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
 #define MAX_ERRNO 4095
@@ -24,10 +31,12 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set by the loader before load. */
 const volatile __u64 slow_ns = 0;       /* 0: no slow-syscall events */
 const volatile __u32 err_samples = 3;   /* stacks kept per (process, syscall, errno) */
-const volatile bool attach_mode = false; /* adopt the tgids of the adopt map */
 const volatile __u64 waits[VIGIL_BPF_NR / 64]; /* syscalls that block by design */
 
 struct vigil_bpf_counters counters;
+
+/* Bit per tgid (PID_MAX_LIMIT of 64-bit kernels): set for the processes of the tree. */
+__u64 tree[VIGIL_BPF_TGIDS / 64];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -76,13 +85,13 @@ struct {
 	__type(value, struct killer);
 } killers SEC(".maps");
 
-/* attach mode: tgids to adopt on their next syscall. */
+/* W+X calls per (process, syscall): stacks only for the first few. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u32);
-} adopt SEC(".maps");
+	__type(key, struct vigil_bpf_calls_key);
+	__type(value, __u64);
+} wx SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -124,6 +133,7 @@ static __always_inline void fill_hdr(struct vigil_bpf_hdr *h, __u32 type, struct
 	h->tid = BPF_CORE_READ(t, pid);
 	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	h->ts_ns = bpf_ktime_get_ns();
+	h->boot_ns = BPF_CORE_READ(t, group_leader, start_boottime);
 }
 
 /* A sample with the current task's user stack: the frame-pointer walk, and the raw
@@ -148,7 +158,6 @@ static __always_inline void sample(void *ctx, __u32 type, __u32 nr, __s32 err, _
 	e->arg = arg;
 	e->ip = BPF_CORE_READ(regs, ip);
 	e->sp = BPF_CORE_READ(regs, sp);
-	e->bp = BPF_CORE_READ(regs, bp);
 	n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
 	e->nframes = n > 0 ? (__u32)n / sizeof(__u64) : 0;
 	e->stack_bytes = 0;
@@ -159,34 +168,58 @@ static __always_inline void sample(void *ctx, __u32 type, __u32 nr, __s32 err, _
 	bpf_ringbuf_submit(e, 0);
 }
 
-static __always_inline struct vigil_bpf_task *tracked(struct task_struct *task)
+/* The word of tgid's bit. The mask stays in the code (the compiler may not drop it as
+ * redundant after the bound check): the verifier must see the index bounded. */
+static __always_inline __u32 tree_word(__u32 tgid)
 {
-	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
-	__u32 tgid;
+	__u32 w = tgid / 64;
 
-	if (t || !attach_mode)
-		return t;
-	tgid = task->tgid;
-	if (!bpf_map_lookup_elem(&adopt, &tgid))
-		return 0;
-	t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t) {
-		count(&counters.storage_fails);
-		return 0;
-	}
-	t->nr = VIGIL_BPF_IDLE;
-	return t;
+	asm volatile("" : "+r"(w));
+	return w & (VIGIL_BPF_TGIDS / 64 - 1);
+}
+
+static __always_inline bool in_tree(__u32 tgid)
+{
+	return tgid < VIGIL_BPF_TGIDS && (tree[tree_word(tgid)] & (1ULL << (tgid % 64)));
+}
+
+static __always_inline void set_tree(__u32 tgid, bool on)
+{
+	if (tgid >= VIGIL_BPF_TGIDS)
+		return;
+	if (on)
+		__sync_fetch_and_or(&tree[tree_word(tgid)], 1ULL << (tgid % 64));
+	else
+		__sync_fetch_and_and(&tree[tree_word(tgid)], ~(1ULL << (tgid % 64)));
+}
+
+/* Results that are the normal answer of a well-used call: counted, never sampled. */
+static __always_inline bool benign(__u32 nr, __u32 err)
+{
+	return err == 11 /* EAGAIN */ || err == 4 /* EINTR */ || err == 115 /* EINPROGRESS */ ||
+	       err == 10 /* ECHILD */ || nr == NR_FUTEX;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(vigil_sys_enter, struct pt_regs *regs, long id)
 {
-	struct vigil_bpf_task *t = tracked(bpf_get_current_task_btf());
+	struct task_struct *task;
+	struct vigil_bpf_task *t;
 
-	if (!t)
+	if (!in_tree(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	t->nr = id >= 0 && id < VIGIL_BPF_NR_OTHER ? (__u32)id : VIGIL_BPF_NR_OTHER;
-	if (id == NR_MMAP || id == NR_MPROTECT || id == NR_PKEY_MPROTECT) {
+	task = bpf_get_current_task_btf();
+	t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		count(&counters.storage_fails);
+		return 0;
+	}
+	/* 32-bit calls have numbers of their own: counted apart, never read as x86-64. */
+	if (id < 0 || id >= VIGIL_BPF_NR_OTHER || (task->thread_info.status & TS_COMPAT))
+		t->nr = VIGIL_BPF_NR_OTHER;
+	else
+		t->nr = (__u32)id;
+	if (t->nr == NR_MMAP || t->nr == NR_MPROTECT || t->nr == NR_PKEY_MPROTECT) {
 		t->prot = (__u32)regs->dx;
 		t->len = regs->si;
 	}
@@ -210,31 +243,51 @@ static __always_inline void on_error(void *ctx, __u32 tgid, __u32 nr, __u32 err,
 				return;
 			}
 		} else {
-			if (err_samples)
+			if (err_samples && !benign(nr, err))
 				sample(ctx, VIGIL_BPF_EV_ERROR, nr, (__s32)err, 1, 0);
 			return;
 		}
 	}
 	n = __sync_fetch_and_add(&v->count, 1) + 1;
 	v->last_ns = now;
-	if (n <= err_samples)
+	if (n <= err_samples && !benign(nr, err))
 		sample(ctx, VIGIL_BPF_EV_ERROR, nr, (__s32)err, n, 0);
+}
+
+/* Counts a W+X call of the process; true for the first err_samples of them. */
+static __always_inline bool wx_first(__u32 tgid, __u32 nr)
+{
+	struct vigil_bpf_calls_key key = {.tgid = tgid, .nr = nr};
+	__u64 one = 1, *v = bpf_map_lookup_elem(&wx, &key);
+
+	if (v)
+		return __sync_fetch_and_add(v, 1) < err_samples;
+	if (bpf_map_update_elem(&wx, &key, &one, BPF_NOEXIST)) {
+		count(&counters.table_full);
+		return false;
+	}
+	return true;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(vigil_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr, idx;
+	struct vigil_bpf_task *t;
 	__u64 now, d, *slot, *worst;
-	__u32 nr, idx;
 
+	if (!in_tree(tgid))
+		return 0;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
 	if (!t)
 		return 0;
 	nr = t->nr;
 	if (nr >= VIGIL_BPF_NR)
 		return 0;
 	t->nr = VIGIL_BPF_IDLE;
+	/* A restarted call enters again: it is counted then, once. */
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		return 0;
 	t->calls[nr]++;
 	now = bpf_ktime_get_ns();
 	d = now - t->enter_ns;
@@ -246,10 +299,12 @@ int BPF_PROG(vigil_sys_exit, struct pt_regs *regs, long ret)
 	if (slot)
 		(*slot)++;
 
-	if (ret < 0 && ret >= -MAX_ERRNO)
-		on_error(ctx, task->tgid, nr, (__u32)-ret, now);
+	/* rt_sigreturn "returns" the interrupted code's rax, not a result of its own. */
+	if (ret < 0 && ret >= -MAX_ERRNO && nr != NR_RT_SIGRETURN)
+		on_error(ctx, tgid, nr, (__u32)-ret, now);
 	else if ((nr == NR_MMAP || nr == NR_MPROTECT || nr == NR_PKEY_MPROTECT) &&
-		 (t->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
+		 (t->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC) &&
+		 wx_first(tgid, nr))
 		sample(ctx, VIGIL_BPF_EV_WX, nr, 0, t->prot, t->len);
 
 	nr &= VIGIL_BPF_NR - 1;
@@ -306,21 +361,13 @@ static __always_inline void flush(struct vigil_bpf_task *t, __u32 tgid)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct vigil_bpf_task *c;
 	struct vigil_bpf_hdr *e;
 
-	if (!bpf_task_storage_get(&tasks, parent, 0, 0))
+	/* A new thread is in the tree with its process; its storage comes with its first
+	 * call (the return from fork is not one). */
+	if (child->tgid == parent->tgid || !in_tree(parent->tgid))
 		return 0;
-	c = bpf_task_storage_get(&tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c) {
-		count(&counters.storage_fails);
-		return 0;
-	}
-	/* The child's first tracepoint hit is the return from fork: not a call of its own. */
-	c->nr = VIGIL_BPF_IDLE;
-	if (child->tgid == parent->tgid)
-		return 0;
-	count(&counters.processes);
+	set_tree(child->tgid, true);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(&counters.ringbuf_drops);
@@ -331,6 +378,7 @@ int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child)
 	e->tid = child->pid;
 	e->ppid = parent->tgid;
 	e->ts_ns = bpf_ktime_get_ns();
+	e->boot_ns = child->start_boottime;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -340,7 +388,7 @@ int BPF_PROG(vigil_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 {
 	struct vigil_bpf_exec *e;
 
-	if (!bpf_task_storage_get(&tasks, p, 0, 0))
+	if (!in_tree(p->tgid))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -350,7 +398,6 @@ int BPF_PROG(vigil_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	fill_hdr(&e->hdr, VIGIL_BPF_EV_EXEC, p);
 	e->start_code = BPF_CORE_READ(p, mm, start_code);
 	e->end_code = BPF_CORE_READ(p, mm, end_code);
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -364,13 +411,15 @@ int BPF_PROG(vigil_exit, struct task_struct *p)
 	struct killer *k;
 	__u32 tgid;
 
-	if (!t)
-		return 0;
 	tgid = p->tgid;
-	flush(t, tgid);
+	if (!in_tree(tgid))
+		return 0;
+	if (t)
+		flush(t, tgid);
 	/* Only the last thread out says how the process ended. */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
+	set_tree(tgid, false);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(&counters.ringbuf_drops);
@@ -405,7 +454,7 @@ int BPF_PROG(vigil_signal_deliver, int sig, struct kernel_siginfo *info, struct 
 		return 0;
 	if (BPF_CORE_READ(ka, sa.sa_handler) != 0)
 		return 0;
-	if (!bpf_task_storage_get(&tasks, task, 0, 0))
+	if (!in_tree(task->tgid))
 		return 0;
 	if (info) {
 		code = BPF_CORE_READ(info, si_code);
@@ -426,7 +475,7 @@ int BPF_PROG(vigil_signal_generate, int sig, struct kernel_siginfo *info, struct
 
 	if (result != 0 || (sig != 9 && sig != 15 && sig != 1 && sig != 2 && sig != 3))
 		return 0;
-	if (!bpf_task_storage_get(&tasks, task, 0, 0))
+	if (!in_tree(task->tgid))
 		return 0;
 	cur = bpf_get_current_task_btf();
 	tgid = task->tgid;
@@ -436,7 +485,7 @@ int BPF_PROG(vigil_signal_generate, int sig, struct kernel_siginfo *info, struct
 	return 0;
 }
 
-/* Run by the CLI at the end (and for snapshots): flushes live tasks' counts. */
+/* Run by the CLI at the end: flushes live tasks' counts. */
 SEC("iter/task")
 int vigil_flush_tasks(struct bpf_iter__task *ctx)
 {

@@ -760,6 +760,16 @@ unsigned vigil_fds__stats(struct vigil_rec_kv *kv, unsigned max)
 	return n + vigil_pipes__stats(kv + n, max - n);
 }
 
+uint64_t vigil_fds__open(void)
+{
+	struct vigil_fdtab_stats s;
+
+	if (!tab)
+		return VIGIL_SAMPLE_NONE;
+	vigil_fdtab__stats(tab, &s);
+	return s.open;
+}
+
 void vigil_fds__after_fork_child(void)
 {
 	if (!tab)

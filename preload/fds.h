@@ -25,6 +25,9 @@ static inline int vigil_fds__on(void)
 int vigil_fds__init(void) VIGIL_HID;
 void vigil_fds__at_exit(void) VIGIL_HID;
 unsigned vigil_fds__stats(struct vigil_rec_kv *kv, unsigned max) VIGIL_HID;
+/* Descriptors open now, for the load samples (series.c); VIGIL_SAMPLE_NONE before
+ * the table exists. */
+uint64_t vigil_fds__open(void) VIGIL_HID;
 void vigil_fds__after_fork_child(void) VIGIL_HID;
 
 /* A descriptor the program just created with call (enum vigil_fd_call): fd >= 0, or

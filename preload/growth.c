@@ -12,6 +12,7 @@
 #include "heap.h"
 #include "ialloc.h"
 #include "rt.h"
+#include "series.h"
 #include "stack.h"
 #include "vigil/finding.h"
 
@@ -106,6 +107,7 @@ void vigil_growth__tick_of(struct vigil_growth *g)
 {
 	uint64_t now = vigil_now_ns();
 
+	vigil_series__tick(now);
 	if (!g->period_ns) {
 		/* First call: the clock starts now. Races only repeat these stores. */
 		g->period_ns = (uint64_t)vigil_rt.opt.growth_interval_ms * 1000000;

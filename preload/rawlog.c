@@ -369,3 +369,17 @@ size_t vigil_rawlog__enc_stat_site(void *buf, size_t cap, uint32_t tid, uint64_t
 	r->count = count;
 	return sizeof(*r);
 }
+
+size_t vigil_rawlog__enc_sample(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				uint64_t t_ms, uint64_t heap_bytes, uint64_t fds)
+{
+	struct vigil_rec_sample *r = buf;
+
+	if (cap < sizeof(*r))
+		return 0;
+	hdr(buf, VIGIL_REC_SAMPLE, sizeof(*r), tid, ts);
+	r->t_ms = t_ms;
+	r->heap_bytes = heap_bytes;
+	r->fds = fds;
+	return sizeof(*r);
+}

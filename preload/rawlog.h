@@ -51,5 +51,7 @@ size_t vigil_rawlog__enc_stats(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 size_t vigil_rawlog__enc_stat_site(void *buf, size_t cap, uint32_t tid, uint64_t ts,
 				   unsigned key, unsigned flags, uint32_t stack_id,
 				   uint64_t count) VIGIL_HID;
+size_t vigil_rawlog__enc_sample(void *buf, size_t cap, uint32_t tid, uint64_t ts,
+				uint64_t t_ms, uint64_t heap_bytes, uint64_t fds) VIGIL_HID;
 
 #endif

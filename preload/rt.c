@@ -18,6 +18,7 @@
 #include "rawlog.h"
 #include "realsym.h"
 #include "rt.h"
+#include "series.h"
 #include "vfork.h"
 #include "vigil/finding.h"
 
@@ -291,6 +292,7 @@ int vigil_rt__start_log(void)
 	vigil_rawlog__append(rec, sz);
 	write_config();
 	vigil_modmap__write_all();
+	vigil_series__start();
 	return 0;
 }
 
@@ -357,8 +359,10 @@ static void finish(int how, int code, int verdicts)
 	}
 	if (verdicts && !interrupted)
 		vigil_fds__at_exit();
-	if (!interrupted)
+	if (!interrupted) {
+		vigil_series__final();
 		write_stats();
+	}
 	if (how) {
 		vigil_rt.exit_how = how;
 		sz = vigil_rawlog__enc_exit(rec, sizeof(rec), (uint32_t)vigil_gettid(),

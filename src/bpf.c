@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -20,11 +19,8 @@
 #include "vigil/bpf_event.h"
 #include "bpf.h"
 #include "bpf_store.h"
+#include "fileutil.h"
 #include "sentinel.skel.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 struct vigil_bpf {
 	struct vigil_sentinel *skel;
@@ -52,7 +48,13 @@ static char last_msg[256];
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (getenv("VIGIL_BPF_DEBUG")) vfprintf(stderr, fmt, ap);
+	va_list copy;
+
+	if (getenv("VIGIL_BPF_DEBUG")) {
+		va_copy(copy, ap);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
 	if (level == LIBBPF_WARN) {
 		vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
 		last_msg[strcspn(last_msg, "\n")] = '\0';
@@ -63,19 +65,18 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 /* Syscalls that wait by design (for data, a peer, a child, a timeout, a lock): their
  * latency is the program's, not the kernel's, so they are never slow-syscalls. */
 static const int waiting[] = {
-	0 /* read */,      1 /* write */,       7 /* poll */,       17 /* pread64 */,
-	18 /* pwrite64 */, 19 /* readv */,      20 /* writev */,    23 /* select */,
-	34 /* pause */,    35 /* nanosleep */,  40 /* sendfile */,  42 /* connect */,
-	43 /* accept */,   44 /* sendto */,     45 /* recvfrom */,  46 /* sendmsg */,
-	47 /* recvmsg */,  58 /* vfork */,      59 /* execve */,    61 /* wait4 */,
-	64 /* semget */,   65 /* semop */,      70 /* msgrcv */,    72 /* fcntl */,
-	73 /* flock */,    16 /* ioctl */,      101 /* ptrace */,   128 /* rt_sigtimedwait */,
-	130 /* rt_sigsuspend */, 202 /* futex */, 208 /* io_getevents */, 220 /* semtimedop */,
-	230 /* clock_nanosleep */, 232 /* epoll_wait */, 247 /* waitid */, 270 /* pselect6 */,
-	271 /* ppoll */,   275 /* splice */,    276 /* tee */,      281 /* epoll_pwait */,
-	288 /* accept4 */, 295 /* preadv */,    296 /* pwritev */,  299 /* recvmmsg */,
-	307 /* sendmmsg */, 322 /* execveat */, 426 /* io_uring_enter */, 441 /* epoll_pwait2 */,
-	449 /* futex_waitv */, 62 /* kill */,   231 /* exit_group */, 60 /* exit */,
+	SYS_read,	  SYS_write,	     SYS_poll,		SYS_pread64,	 SYS_pwrite64,
+	SYS_readv,	  SYS_writev,	     SYS_select,	SYS_pause,	 SYS_nanosleep,
+	SYS_sendfile,	  SYS_connect,	     SYS_accept,	SYS_sendto,	 SYS_recvfrom,
+	SYS_sendmsg,	  SYS_recvmsg,	     SYS_clone,		SYS_vfork,	 SYS_execve,
+	SYS_wait4,	  SYS_semop,	     SYS_msgsnd,	SYS_msgrcv,	 SYS_fcntl,
+	SYS_flock,	  SYS_ioctl,	     SYS_ptrace,	SYS_rt_sigtimedwait,
+	SYS_rt_sigsuspend, SYS_futex,	     SYS_io_getevents,	SYS_semtimedop,
+	SYS_clock_nanosleep, SYS_epoll_wait, SYS_waitid,	SYS_pselect6,	 SYS_ppoll,
+	SYS_splice,	  SYS_tee,	     SYS_epoll_pwait,	SYS_accept4,	 SYS_preadv,
+	SYS_pwritev,	  SYS_recvmmsg,	     SYS_sendmmsg,	SYS_execveat,	 SYS_mq_timedsend,
+	SYS_mq_timedreceive, SYS_io_uring_enter, SYS_epoll_pwait2, SYS_futex_waitv, SYS_kill,
+	SYS_exit_group,	  SYS_exit,	     SYS_clone3,
 };
 
 int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, char *why,
@@ -102,7 +103,6 @@ int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, 
 	}
 	b->skel->rodata->slow_ns = cfg->slow_ns;
 	b->skel->rodata->err_samples = cfg->err_samples;
-	b->skel->rodata->attach_mode = cfg->attach;
 	for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
 		b->skel->rodata->waits[waiting[i] / 64] |= 1ULL << (waiting[i] % 64);
 	err = vigil_sentinel__load(b->skel);
@@ -126,6 +126,8 @@ int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, 
 		snprintf(why, whylen, "%s", strerror(-err));
 		goto fail;
 	}
+	b->store.errors_fd = bpf_map__fd(b->skel->maps.errors);
+	b->store.errors_min = cfg->errors_min;
 	*out = b;
 	return 0;
 fail:
@@ -134,34 +136,28 @@ fail:
 	return err;
 }
 
+/* The tree's bitmap lives in the program's .bss, mapped here: the process is in the
+ * tree from its next syscall on. */
+static void set_tree(struct vigil_bpf *b, pid_t tgid)
+{
+	if (tgid > 0 && (unsigned)tgid < VIGIL_BPF_TGIDS)
+		__atomic_fetch_or(&b->skel->bss->tree[tgid / 64], 1ULL << (tgid % 64),
+				  __ATOMIC_SEQ_CST);
+}
+
 int vigil_bpf__track(struct vigil_bpf *b, pid_t pid)
 {
-	struct vigil_bpf_task *t = calloc(1, sizeof(*t));
-	int fd, err = 0;
-
-	if (!t)
-		return -ENOMEM;
-	t->nr = VIGIL_BPF_IDLE;
-	fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0) {
-		free(t);
-		return -errno;
-	}
-	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.tasks), &fd, t, BPF_NOEXIST))
-		err = -errno;
-	close(fd);
-	free(t);
-	if (!err)
-		err = vigil_bpf_store__process(&b->store, (uint32_t)pid, (uint32_t)getpid());
-	return err;
+	if ((unsigned)pid >= VIGIL_BPF_TGIDS)
+		return -ERANGE;
+	set_tree(b, pid);
+	return vigil_bpf_store__process(&b->store, (uint32_t)pid, (uint32_t)getpid());
 }
 
 int vigil_bpf__adopt(struct vigil_bpf *b, pid_t tgid)
 {
-	__u32 key = (__u32)tgid, one = 1;
-
-	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.adopt), &key, &one, BPF_ANY))
-		return -errno;
+	if ((unsigned)tgid >= VIGIL_BPF_TGIDS)
+		return -ERANGE;
+	set_tree(b, tgid);
 	return vigil_bpf_store__process(&b->store, (uint32_t)tgid, 0);
 }
 
@@ -173,12 +169,32 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static struct vigil_bpf_tables tables_of(struct vigil_bpf *b)
+{
+	return (struct vigil_bpf_tables){
+		.errors_fd = bpf_map__fd(b->skel->maps.errors),
+		.calls_fd = bpf_map__fd(b->skel->maps.calls),
+		.hist_fd = bpf_map__fd(b->skel->maps.hist),
+		.wx_fd = bpf_map__fd(b->skel->maps.wx),
+		.drops = b->skel->bss->counters.ringbuf_drops,
+		.table_full = b->skel->bss->counters.table_full,
+		.untracked = b->skel->bss->counters.storage_fails,
+	};
+}
+
+/* Every second the rows of processes that exited leave the kernel's maps, so that a
+ * tree of thousands of short-lived processes does not fill them. */
 static void *consume(void *arg)
 {
 	struct vigil_bpf *b = arg;
+	struct vigil_bpf_tables t = tables_of(b);
+	unsigned polls = 0;
 
-	while (!b->stop)
+	while (!b->stop) {
 		ring_buffer__poll(b->rb, 100);
+		if (++polls % 10 == 0)
+			vigil_bpf_store__drain(&b->store, &t);
+	}
 	ring_buffer__consume(b->rb);
 	return NULL;
 }
@@ -246,19 +262,67 @@ void vigil_bpf__stop(struct vigil_bpf *b)
 int vigil_bpf__write_logs(struct vigil_bpf *b, const char *raw, pid_t root,
 			  const struct vigil_bpf_limits *lim)
 {
-	struct vigil_bpf_tables t = {
-		.errors_fd = bpf_map__fd(b->skel->maps.errors),
-		.calls_fd = bpf_map__fd(b->skel->maps.calls),
-		.hist_fd = bpf_map__fd(b->skel->maps.hist),
-		.drops = b->skel->bss->counters.ringbuf_drops,
-		.table_full = b->skel->bss->counters.table_full,
-		.untracked = b->skel->bss->counters.storage_fails,
-		.errors_min = lim->errors_min,
-		.errors_rate = lim->errors_rate,
-		.slow_ns = lim->slow_ns,
-	};
+	struct vigil_bpf_tables t = tables_of(b);
+
+	t.errors_min = lim->errors_min;
+	t.errors_rate = lim->errors_rate;
+	t.slow_ns = lim->slow_ns;
 
 	return vigil_bpf_store__write(&b->store, &t, raw, (uint32_t)root);
+}
+
+struct errsums {
+	struct vigil_bpf_errsum *v;
+	size_t n, cap;
+	int err;
+};
+
+static void add_errsum(unsigned nr, unsigned err, uint64_t count, void *arg)
+{
+	struct errsums *e = arg;
+	size_t i;
+
+	for (i = 0; i < e->n && (e->v[i].nr != nr || e->v[i].err != err); i++)
+		;
+	if (i == e->n) {
+		if (vigil_array__grow((void **)&e->v, &e->cap, e->n, sizeof(*e->v))) {
+			e->err = -ENOMEM;
+			return;
+		}
+		e->v[e->n++] = (struct vigil_bpf_errsum){.nr = nr, .err = err};
+	}
+	e->v[i].count += count;
+}
+
+int vigil_bpf__error_counts(struct vigil_bpf *b, struct vigil_bpf_errsum **rows, size_t *n,
+			    uint64_t *drops)
+{
+	int fd = bpf_map__fd(b->skel->maps.errors);
+	struct vigil_bpf_err_key key, next;
+	struct errsums e = {0};
+	void *prev = NULL;
+
+	/* Under the store's lock no drain deletes keys behind the walk (which would
+	 * restart it) or moves rows between the map and the store. */
+	pthread_mutex_lock(&b->store.lock);
+	while (!e.err && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct vigil_bpf_err_val val;
+
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &val))
+			add_errsum(key.nr, key.err, val.count, &e);
+	}
+	vigil_bpf_store__each_kept_error(&b->store, add_errsum, &e);
+	*drops = b->skel->bss->counters.ringbuf_drops + b->store.samples_dropped;
+	pthread_mutex_unlock(&b->store.lock);
+	if (e.err) {
+		free(e.v);
+		return e.err;
+	}
+	*rows = e.v;
+	*n = e.n;
+	return 0;
 }
 
 void vigil_bpf__close(struct vigil_bpf *b)

@@ -16,7 +16,7 @@ struct vigil_bpf;
 struct vigil_bpf_config {
 	uint64_t slow_ns;     /* slow-syscall threshold; 0: off */
 	unsigned err_samples; /* stacks kept per (process, syscall, errno) */
-	bool attach;          /* adopt running processes (vigil attach) */
+	uint64_t errors_min;  /* samples of failures that stayed under it are dropped at exit */
 };
 
 /* Loads and attaches the programs. On failure returns -errno and writes into why one
@@ -24,10 +24,11 @@ struct vigil_bpf_config {
 int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, char *why,
 		    size_t whylen);
 
-/* The root of a `vigil run` tree, before it runs (held on the launch pipe). */
+/* The root of a `vigil run` tree, before it runs (held on the launch pipe). pids are
+ * the kernel's: vigil and the tree share a pid namespace. */
 int vigil_bpf__track(struct vigil_bpf *b, pid_t pid);
 
-/* attach mode: a running process and, from its next syscall on, its threads and
+/* `vigil attach`: a running process and, from its next syscall on, its threads and
  * children. */
 int vigil_bpf__adopt(struct vigil_bpf *b, pid_t tgid);
 
@@ -46,6 +47,17 @@ struct vigil_bpf_limits {
  * latency histograms and BPF's own counters. 0 or -errno. */
 int vigil_bpf__write_logs(struct vigil_bpf *b, const char *raw, pid_t root,
 			  const struct vigil_bpf_limits *lim);
+
+/* Failures of one (syscall, errno), summed over the tree's processes. */
+struct vigil_bpf_errsum {
+	unsigned nr, err;
+	uint64_t count;
+};
+
+/* What the kernel counted so far, read while the tree runs (--metrics): failures per
+ * (syscall, errno) into *rows (malloc'd, *n of them) and the events lost. 0 or -errno. */
+int vigil_bpf__error_counts(struct vigil_bpf *b, struct vigil_bpf_errsum **rows, size_t *n,
+			    uint64_t *drops);
 
 /* The attach points, NULL-terminated, for report.json's run.bpf. */
 const char *const *vigil_bpf__probes(void);

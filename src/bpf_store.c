@@ -2,6 +2,7 @@
 /* The event side runs on the consumer thread while the tree runs; the write side runs
  * once after it, reading the kernel's tables. Samples are bounded: past the cap they
  * are counted, not kept. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include "bpf_store.h"
 #include "cfi.h"
 #include "fileutil.h"
+#include "rawlog_read.h"
 #include "../preload/rawlog.h"
 
 #define SAMPLES_MAX 4096
@@ -38,6 +41,7 @@ static uint64_t clock_ns(clockid_t c)
 int vigil_bpf_store__init(struct vigil_bpf_store *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->errors_fd = -1;
 	s->mono_to_real = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 	return -pthread_mutex_init(&s->lock, NULL);
 }
@@ -53,25 +57,31 @@ static void image_free(struct vigil_bpf_image *im)
 	free(im);
 }
 
+struct tables;
+static void tables_free(struct tables *tb);
+
 void vigil_bpf_store__free(struct vigil_bpf_store *s)
 {
+	tables_free(s->kept);
+	free(s->kept);
 	for (size_t i = 0; i < s->nimgs; i++)
 		image_free(s->imgs[i]);
 	free(s->imgs);
 	pthread_mutex_destroy(&s->lock);
 }
 
-/* The image of tgid that runs now: the last one. */
+/* The image of tgid that runs now: the last one, unless it exited (the pid was
+ * reused since). */
 static struct vigil_bpf_image *current(struct vigil_bpf_store *s, uint32_t tgid)
 {
 	for (size_t i = s->nimgs; i-- > 0;)
 		if (s->imgs[i]->tgid == tgid)
-			return s->imgs[i];
+			return s->imgs[i]->has_exit ? NULL : s->imgs[i];
 	return NULL;
 }
 
 static struct vigil_bpf_image *new_image(struct vigil_bpf_store *s, uint32_t tgid,
-					 uint32_t ppid, uint64_t mono_ns)
+					 uint32_t ppid, uint64_t mono_ns, uint64_t boot_ns)
 {
 	struct vigil_bpf_image *im;
 
@@ -82,6 +92,7 @@ static struct vigil_bpf_image *new_image(struct vigil_bpf_store *s, uint32_t tgi
 		return NULL;
 	im->tgid = tgid;
 	im->ppid = ppid;
+	im->boot_ns = boot_ns;
 	im->start_ns = mono_ns ? mono_ns + (uint64_t)s->mono_to_real : clock_ns(CLOCK_REALTIME);
 	s->imgs[s->nimgs++] = im;
 	return im;
@@ -96,7 +107,7 @@ int vigil_bpf_store__process(struct vigil_bpf_store *s, uint32_t tgid, uint32_t 
 	int err = 0;
 
 	pthread_mutex_lock(&s->lock);
-	if (!current(s, tgid) && !new_image(s, tgid, ppid, 0))
+	if (!current(s, tgid) && !new_image(s, tgid, ppid, 0, 0))
 		err = -ENOMEM;
 	pthread_mutex_unlock(&s->lock);
 	if (err || ppid)
@@ -119,6 +130,45 @@ int vigil_bpf_store__process(struct vigil_bpf_store *s, uint32_t tgid, uint32_t 
 	return 0;
 }
 
+static const char *base_name_of_path(const char *p)
+{
+	const char *b = strrchr(p, '/');
+
+	return b ? b + 1 : p;
+}
+
+/* Whether /proc/TGID is still the image's process: by the time an event is read the
+ * process may be gone and its pid taken by another (a thread of anything). */
+static bool alive(const struct vigil_bpf_image *im)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t at, slack;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", im->tgid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0)
+		return false;
+	buf[n] = '\0';
+	/* Field 22, counted after the command's closing parenthesis (field 2). */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				"%*d %*d %*d %*d %llu", &ticks) != 1)
+		return false;
+	if (!im->boot_ns)
+		return true;
+	at = ticks * (1000000000ull / (uint64_t)hz);
+	slack = 2 * (1000000000ull / (uint64_t)hz);
+	return at + slack >= im->boot_ns && at <= im->boot_ns + slack;
+}
+
 /* exe, argv and maps of a live process; what cannot be read stays as it was. */
 static void read_identity(struct vigil_bpf_image *im, const char *filename)
 {
@@ -127,17 +177,33 @@ static void read_identity(struct vigil_bpf_image *im, const char *filename)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u/exe", im->tgid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n > 0) {
+	n = alive(im) ? readlink(path, exe, sizeof(exe) - 1) : -1;
+	if (n > 0)
 		exe[n] = '\0';
+	/* Read late, /proc may already show a later exec of the same process (a name
+	 * under /proc, /proc/self/exe, says nothing to compare). */
+	if (n > 0 && filename && filename[0] && strncmp(filename, "/proc/", 6) &&
+	    strcmp(base_name_of_path(exe), base_name_of_path(filename)))
+		n = -1;
+	if (n > 0) {
 		free(im->exe);
 		im->exe = strdup(exe);
+	} else if (filename && filename[0] && !strncmp(filename, "/proc/", 6)) {
+		/* Gone, and exec'd through /proc (itself, most likely): the name would
+		 * resolve against vigil's own /proc. */
+		if (!im->exe)
+			im->exe = strdup(filename);
 	} else if (filename && filename[0]) {
+		/* The process is gone: the name exec was given, made canonical as
+		 * /proc/PID/exe would have been (/bin/true is /usr/bin/true), so that it
+		 * names the same image as the preload's log. */
+		char *real = realpath(filename, NULL);
+
 		free(im->exe);
-		im->exe = strdup(filename);
+		im->exe = real ? real : strdup(filename);
 	}
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", im->tgid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = n > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
 		char *buf = malloc(ARGS_MAX + 1);
 		ssize_t got = buf ? read(fd, buf, ARGS_MAX) : -1;
@@ -198,12 +264,13 @@ static void on_sample(struct vigil_bpf_store *s, const struct vigil_bpf_sample *
 	struct vigil_bpf_image *im = current(s, e->hdr.tgid);
 	struct vigil_bpf_sample *copy;
 
-	if (!im && !(im = new_image(s, e->hdr.tgid, e->hdr.ppid, e->hdr.ts_ns)))
+	if (!im && !(im = new_image(s, e->hdr.tgid, e->hdr.ppid, e->hdr.ts_ns, e->hdr.boot_ns)))
 		return;
 	if (!im->exe || !im->maps_read || !mapped(im, e->ip)) {
 		if (!im->exe)
 			read_identity(im, NULL);
-		if (!vigil_procmaps__read(e->hdr.tgid, &im->mods, &im->nmods, &im->cap_mods))
+		if (alive(im) &&
+		    !vigil_procmaps__read(e->hdr.tgid, &im->mods, &im->nmods, &im->cap_mods))
 			im->maps_read = true;
 	}
 	if (s->nsamples >= SAMPLES_MAX || !(copy = malloc(sizeof(*copy)))) {
@@ -221,6 +288,31 @@ static void on_sample(struct vigil_bpf_store *s, const struct vigil_bpf_sample *
 	s->nsamples++;
 }
 
+/* Stacks of failures that stayed under the threshold make no finding: the cap on kept
+ * samples is for the processes still running. */
+static void forget_unreported(struct vigil_bpf_store *s, struct vigil_bpf_image *im)
+{
+	size_t k = 0;
+
+	if (s->errors_fd < 0)
+		return;
+	for (size_t i = 0; i < im->nsamples; i++) {
+		struct vigil_bpf_sample *e = im->samples[i];
+		struct vigil_bpf_err_key key = {.tgid = im->tgid, .nr = (__u16)e->nr,
+						.err = (__u16)e->err};
+		struct vigil_bpf_err_val v;
+
+		if (e->hdr.type == VIGIL_BPF_EV_ERROR &&
+		    (bpf_map_lookup_elem(s->errors_fd, &key, &v) || v.count < s->errors_min)) {
+			free(e);
+			s->nsamples--;
+			continue;
+		}
+		im->samples[k++] = e;
+	}
+	im->nsamples = k;
+}
+
 void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t size)
 {
 	const struct vigil_bpf_hdr *h = data;
@@ -229,12 +321,15 @@ void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t 
 	if (size < sizeof(*h))
 		return;
 	pthread_mutex_lock(&s->lock);
+	im = current(s, h->tgid);
+	if (im && !im->boot_ns && h->type != VIGIL_BPF_EV_FORK)
+		im->boot_ns = h->boot_ns;
 	switch (h->type) {
 	case VIGIL_BPF_EV_FORK:
 		if (size < sizeof(*h) || current(s, h->tgid))
 			break;
 		parent = current(s, h->ppid);
-		im = new_image(s, h->tgid, h->ppid, h->ts_ns);
+		im = new_image(s, h->tgid, h->ppid, h->ts_ns, h->boot_ns);
 		if (im && parent)
 			copy_parent(im, parent);
 		if (im)
@@ -250,10 +345,16 @@ void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t 
 		/* The root and adopted processes have an empty image waiting for this. */
 		if (im && (im->exe || im->nsamples)) {
 			im->replaced = true;
+			parent = im;
 			im = NULL;
+		} else {
+			parent = NULL;
 		}
-		if (!im && !(im = new_image(s, h->tgid, h->ppid, h->ts_ns)))
+		if (!im && !(im = new_image(s, h->tgid, h->ppid, h->ts_ns, h->boot_ns)))
 			break;
+		/* The image before: what an exec through /proc/self/exe runs again. */
+		if (parent && parent->exe && !strncmp(e->filename, "/proc/", 6))
+			im->exe = strdup(parent->exe);
 		im->ppid = h->ppid;
 		im->start_ns = h->ts_ns + (uint64_t)s->mono_to_real;
 		im->start_code = e->start_code;
@@ -261,7 +362,7 @@ void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t 
 		memcpy(filename, e->filename, VIGIL_BPF_PATH);
 		filename[VIGIL_BPF_PATH] = '\0';
 		read_identity(im, filename);
-		if (!vigil_procmaps__read(h->tgid, &im->mods, &im->nmods, &im->cap_mods))
+		if (alive(im) && !vigil_procmaps__read(h->tgid, &im->mods, &im->nmods, &im->cap_mods))
 			im->maps_read = true;
 		break;
 	}
@@ -271,12 +372,13 @@ void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t 
 		if (size < sizeof(*e))
 			break;
 		im = current(s, h->tgid);
-		if (!im && !(im = new_image(s, h->tgid, h->ppid, h->ts_ns)))
+		if (!im && !(im = new_image(s, h->tgid, h->ppid, h->ts_ns, h->boot_ns)))
 			break;
 		im->has_exit = true;
 		im->wstatus = e->code;
 		im->killer_sig = e->killer_sig;
 		im->killer_tgid = e->killer_tgid;
+		forget_unreported(s, im);
 		break;
 	}
 	case VIGIL_BPF_EV_ERROR:
@@ -363,7 +465,7 @@ static bool benign(unsigned nr, unsigned err)
 	 * progress, futex timeouts, no child to wait for, and the kernel's internal
 	 * restart codes that never reach the program. */
 	return err == EAGAIN || err == EINTR || err == EINPROGRESS || err == ECHILD ||
-	       err >= 512 || nr == 202 /* futex */;
+	       err >= 512 || nr == SYS_futex;
 }
 
 struct sysrow_list {
@@ -371,11 +473,18 @@ struct sysrow_list {
 	size_t n, cap;
 };
 
+struct wx_row {
+	uint32_t nr;
+	uint64_t count;
+};
+
 struct tgid_rows {
 	uint32_t tgid;
 	struct sysrow_list l;
 	struct vigil_bpf_err_val *vals; /* parallel to error rows, for rates */
 	size_t nvals, cap_vals;
+	struct wx_row *wx;              /* W+X calls per syscall */
+	size_t nwx, cap_wx;
 };
 
 struct tables {
@@ -411,12 +520,54 @@ static int add_row(struct tgid_rows *r, unsigned nr, unsigned err, uint64_t coun
 	return 0;
 }
 
-static int read_tables(const struct vigil_bpf_tables *t, struct tables *tb)
+static int add_wx(struct tgid_rows *r, unsigned nr, uint64_t count)
+{
+	if (vigil_array__grow((void **)&r->wx, &r->cap_wx, r->nwx, sizeof(*r->wx)))
+		return -ENOMEM;
+	r->wx[r->nwx++] = (struct wx_row){.nr = nr, .count = count};
+	return 0;
+}
+
+/* A process that exited: its rows in the kernel's tables are final. */
+static bool exited(const struct vigil_bpf_store *s, uint32_t tgid)
+{
+	for (size_t i = s->nimgs; i-- > 0;)
+		if (s->imgs[i]->tgid == tgid)
+			return s->imgs[i]->has_exit;
+	return false;
+}
+
+struct keys {
+	void *k;
+	size_t n, cap, size;
+};
+
+static int keep_key(struct keys *ks, const void *key)
+{
+	if (vigil_array__grow(&ks->k, &ks->cap, ks->n, ks->size))
+		return -ENOMEM;
+	memcpy((char *)ks->k + ks->n++ * ks->size, key, ks->size);
+	return 0;
+}
+
+static void delete_keys(int fd, struct keys *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		bpf_map_delete_elem(fd, (char *)ks->k + i * ks->size);
+	free(ks->k);
+	*ks = (struct keys){.size = ks->size};
+}
+
+/* Moves the per-process rows of the kernel's tables into tb: all of them (only_exited
+ * false, at the end), or those of exited processes, which are then deleted from the
+ * maps so that the maps hold the running processes only. */
+static int take_rows(const struct vigil_bpf_tables *t, struct tables *tb,
+		     const struct vigil_bpf_store *s, bool only_exited)
 {
 	struct vigil_bpf_err_key ek, *prev_e = NULL;
 	struct vigil_bpf_calls_key ck, *prev_c = NULL;
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *per_cpu;
+	struct keys gone_e = {.size = sizeof(ek)}, gone_c = {.size = sizeof(ck)},
+		    gone_w = {.size = sizeof(ck)};
 	int err = 0;
 
 	while (!err && !bpf_map_get_next_key(t->errors_fd, prev_e, &ek)) {
@@ -424,23 +575,44 @@ static int read_tables(const struct vigil_bpf_tables *t, struct tables *tb)
 		struct tgid_rows *r;
 
 		prev_e = &ek;
-		if (bpf_map_lookup_elem(t->errors_fd, &ek, &v))
+		if ((only_exited && !exited(s, ek.tgid)) ||
+		    bpf_map_lookup_elem(t->errors_fd, &ek, &v))
 			continue;
 		r = rows_of(tb, ek.tgid);
 		err = r ? add_row(r, ek.nr, ek.err, v.count, &v) : -ENOMEM;
+		if (!err && only_exited)
+			err = keep_key(&gone_e, &ek);
 	}
-	while (!err && !bpf_map_get_next_key(t->calls_fd, prev_c, &ck)) {
-		uint64_t v;
-		struct tgid_rows *r;
+	for (int m = 0; m < 2; m++) {
+		int fd = m ? t->wx_fd : t->calls_fd;
 
-		prev_c = &ck;
-		if (bpf_map_lookup_elem(t->calls_fd, &ck, &v))
-			continue;
-		r = rows_of(tb, ck.tgid);
-		err = r ? add_row(r, ck.nr, 0, v, NULL) : -ENOMEM;
+		prev_c = NULL;
+		while (!err && !bpf_map_get_next_key(fd, prev_c, &ck)) {
+			uint64_t v;
+			struct tgid_rows *r;
+
+			prev_c = &ck;
+			if ((only_exited && !exited(s, ck.tgid)) || bpf_map_lookup_elem(fd, &ck, &v))
+				continue;
+			r = rows_of(tb, ck.tgid);
+			err = !r ? -ENOMEM : m ? add_wx(r, ck.nr, v) : add_row(r, ck.nr, 0, v, NULL);
+			if (!err && only_exited)
+				err = keep_key(m ? &gone_w : &gone_c, &ck);
+		}
 	}
-	if (err || ncpu <= 0)
-		return err ? err : -EINVAL;
+	delete_keys(t->errors_fd, &gone_e);
+	delete_keys(t->calls_fd, &gone_c);
+	delete_keys(t->wx_fd, &gone_w);
+	return err;
+}
+
+static int read_hist(const struct vigil_bpf_tables *t, struct tables *tb)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *per_cpu;
+
+	if (ncpu <= 0)
+		return -EINVAL;
 	tb->hist = calloc(VIGIL_BPF_NR, sizeof(*tb->hist));
 	per_cpu = calloc((size_t)ncpu, sizeof(uint64_t));
 	if (!tb->hist || !per_cpu) {
@@ -457,11 +629,39 @@ static int read_tables(const struct vigil_bpf_tables *t, struct tables *tb)
 	return 0;
 }
 
+void vigil_bpf_store__each_kept_error(struct vigil_bpf_store *s,
+				      void (*fn)(unsigned nr, unsigned err, uint64_t count, void *arg),
+				      void *arg)
+{
+	const struct tables *tb = s->kept;
+
+	for (size_t i = 0; tb && i < tb->n; i++)
+		for (size_t k = 0; k < tb->t[i].l.n; k++)
+			if (tb->t[i].l.rows[k].err)
+				fn(tb->t[i].l.rows[k].nr, tb->t[i].l.rows[k].err,
+				   tb->t[i].l.rows[k].count, arg);
+}
+
+int vigil_bpf_store__drain(struct vigil_bpf_store *s, const struct vigil_bpf_tables *t)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->kept)
+		s->kept = calloc(1, sizeof(struct tables));
+	err = s->kept ? take_rows(t, s->kept, s, true) : -ENOMEM;
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
 static void tables_free(struct tables *tb)
 {
+	if (!tb)
+		return;
 	for (size_t i = 0; i < tb->n; i++) {
 		free(tb->t[i].l.rows);
 		free(tb->t[i].vals);
+		free(tb->t[i].wx);
 	}
 	free(tb->t);
 	free(tb->hist);
@@ -555,30 +755,58 @@ static const struct vigil_bpf_image *error_home(const struct vigil_bpf_store *s,
 	return last;
 }
 
-static void put_errors(struct writer *w, const struct vigil_bpf_store *s,
-		       const struct vigil_bpf_tables *t, const struct tgid_rows *r)
+/* The failure rate of a row over its window, per second. */
+static uint64_t rate_of(const struct vigil_rec_sysrow *row, const struct vigil_bpf_err_val *v)
+{
+	uint64_t window_ns = v->last_ns - v->first_ns;
+
+	return window_ns ? row->count * 1000000000ull / window_ns : row->count;
+}
+
+/* The process's row for (nr, err), with its window; NULL when it has none. */
+static const struct vigil_rec_sysrow *error_row(const struct tgid_rows *r, unsigned nr,
+						unsigned err, const struct vigil_bpf_err_val **v)
 {
 	size_t vi = 0;
 
 	for (size_t i = 0; r && i < r->l.n; i++) {
-		const struct vigil_rec_sysrow *row = &r->l.rows[i];
-		const struct vigil_bpf_err_val *v;
-		uint64_t window_ns, rate;
+		if (!r->l.rows[i].err)
+			continue;
+		if (r->l.rows[i].nr == nr && r->l.rows[i].err == err) {
+			*v = &r->vals[vi];
+			return &r->l.rows[i];
+		}
+		vi++;
+	}
+	return NULL;
+}
 
-		if (!row->err)
-			continue;
-		v = &r->vals[vi++];
-		if (row->count < t->errors_min || benign(row->nr, row->err) ||
-		    error_home(s, w->im->tgid, row->nr, row->err) != w->im)
-			continue;
-		window_ns = v->last_ns - v->first_ns;
-		rate = window_ns ? row->count * 1000000000ull / window_ns : row->count;
-		if (rate < t->errors_rate)
+/* Whether (nr, err) failed often and fast enough in the process to be reported. */
+static bool error_reported(const struct vigil_bpf_tables *t, const struct tgid_rows *r,
+			   unsigned nr, unsigned err)
+{
+	const struct vigil_bpf_err_val *v = NULL;
+	const struct vigil_rec_sysrow *row = error_row(r, nr, err, &v);
+
+	return row && row->count >= t->errors_min && !benign(nr, err) &&
+	       rate_of(row, v) >= t->errors_rate;
+}
+
+static void put_errors(struct writer *w, const struct vigil_bpf_store *s,
+		       const struct vigil_bpf_tables *t, const struct tgid_rows *r)
+{
+	for (size_t i = 0; r && i < r->l.n; i++) {
+		const struct vigil_rec_sysrow *row = &r->l.rows[i];
+		const struct vigil_bpf_err_val *v = NULL;
+
+		if (!row->err || !error_reported(t, r, row->nr, row->err) ||
+		    error_home(s, w->im->tgid, row->nr, row->err) != w->im ||
+		    !error_row(r, row->nr, row->err, &v))
 			continue;
 		struct vigil_rec_kv kv[] = {
 			KV(VIGIL_KEY_SYSCALL, row->nr),     KV(VIGIL_KEY_ERRNO, row->err),
-			KV(VIGIL_KEY_CALLS, calls_of(r, row->nr)), KV(VIGIL_KEY_RATE, rate),
-			KV(VIGIL_KEY_WINDOW_MS, window_ns / 1000000),
+			KV(VIGIL_KEY_CALLS, calls_of(r, row->nr)), KV(VIGIL_KEY_RATE, rate_of(row, v)),
+			KV(VIGIL_KEY_WINDOW_MS, (v->last_ns - v->first_ns) / 1000000),
 		};
 		put_finding(w, first_error(w->im, row->nr, row->err), VIGIL_FK_SYSCALL_ERRORS,
 			    VIGIL_SEV_WARNING, row->count, VIGIL_ROLE_CALL, 0, kv,
@@ -602,8 +830,38 @@ static const struct vigil_bpf_sample *slowest(const struct vigil_bpf_store *s, u
 	return best;
 }
 
+/* A W+X sample stands for itself, and the last one of its (process, syscall) also for
+ * the calls past the sampled ones. */
+static uint64_t wx_count(const struct vigil_bpf_image *im, const struct tgid_rows *r, size_t i)
+{
+	const struct vigil_bpf_sample *e = im->samples[i];
+	uint64_t total = 0, sampled = 0;
+
+	for (size_t j = i + 1; j < im->nsamples; j++)
+		if (im->samples[j]->hdr.type == VIGIL_BPF_EV_WX && im->samples[j]->nr == e->nr)
+			return 1;
+	for (size_t j = 0; j <= i; j++)
+		sampled += im->samples[j]->hdr.type == VIGIL_BPF_EV_WX && im->samples[j]->nr == e->nr;
+	for (size_t j = 0; r && j < r->nwx; j++)
+		if (r->wx[j].nr == e->nr)
+			total += r->wx[j].count;
+	return total > sampled ? 1 + total - sampled : 1;
+}
+
+/* An outlier: over the threshold, the slowest of its syscall in the run, and far
+ * above what the call usually takes in this run. */
+static bool slow_reported(const struct vigil_bpf_store *s, const struct vigil_bpf_tables *t,
+			  const struct tables *tb, const struct vigil_bpf_sample *e)
+{
+	uint64_t med = median_ns(tb, e->nr < VIGIL_BPF_NR ? e->nr : 0);
+
+	return t->slow_ns && e->value >= t->slow_ns && slowest(s, e->nr) == e &&
+	       e->value >= 16 * med;
+}
+
 static void put_samples(struct writer *w, const struct vigil_bpf_store *s,
-			const struct vigil_bpf_tables *t, const struct tables *tb)
+			const struct vigil_bpf_tables *t, const struct tables *tb,
+			const struct tgid_rows *r)
 {
 	for (size_t i = 0; i < w->im->nsamples; i++) {
 		const struct vigil_bpf_sample *e = w->im->samples[i];
@@ -614,8 +872,8 @@ static void put_samples(struct writer *w, const struct vigil_bpf_store *s,
 						    KV(VIGIL_KEY_PROT, e->value),
 						    KV(VIGIL_KEY_LENGTH, e->arg)};
 
-			put_finding(w, e, VIGIL_FK_WX_MAPPING, VIGIL_SEV_WARNING, 1,
-				    VIGIL_ROLE_CALL, 0, kv, 3);
+			put_finding(w, e, VIGIL_FK_WX_MAPPING, VIGIL_SEV_WARNING,
+				    wx_count(w->im, r, i), VIGIL_ROLE_CALL, 0, kv, 3);
 			break;
 		}
 		case VIGIL_BPF_EV_SLOW: {
@@ -624,9 +882,7 @@ static void put_samples(struct writer *w, const struct vigil_bpf_store *s,
 						    KV(VIGIL_KEY_LATENCY_NS, e->value),
 						    KV(VIGIL_KEY_MEDIAN_NS, med)};
 
-			/* An outlier: far above what the call usually takes in this run. */
-			if (!t->slow_ns || e->value < t->slow_ns || slowest(s, e->nr) != e ||
-			    e->value < 16 * med)
+			if (!slow_reported(s, t, tb, e))
 				break;
 			put_finding(w, e, VIGIL_FK_SLOW_SYSCALL, VIGIL_SEV_INFO, 1, VIGIL_ROLE_CALL,
 				    0, kv, 3);
@@ -709,7 +965,7 @@ static void put_table(struct writer *w, const struct tgid_rows *r, const struct 
 			calls += r->l.rows[i].count;
 	}
 	{
-		struct vigil_rec_kv kv[7] = {KV(VIGIL_KEY_SYSCALLS_TOTAL, calls),
+		struct vigil_rec_kv kv[8] = {KV(VIGIL_KEY_SYSCALLS_TOTAL, calls),
 					     KV(VIGIL_KEY_SYSCALL_FAILURES, failures)};
 		unsigned nkv = 2;
 
@@ -718,6 +974,7 @@ static void put_table(struct writer *w, const struct tgid_rows *r, const struct 
 
 		if (root) {
 			kv[nkv++] = KV(VIGIL_KEY_BPF_DROPS, t->drops);
+			kv[nkv++] = KV(VIGIL_KEY_BPF_SAMPLES_DROPPED, t->samples_dropped);
 			kv[nkv++] = KV(VIGIL_KEY_BPF_TABLE_FULL, t->table_full);
 			kv[nkv++] = KV(VIGIL_KEY_BPF_UNTRACKED, t->untracked);
 		}
@@ -761,6 +1018,77 @@ static void put_exit(struct writer *w)
 					 WIFSIGNALED(st) ? WTERMSIG(st) : 0));
 }
 
+static bool samples_unmapped(const struct vigil_bpf_image *im)
+{
+	for (size_t i = 0; i < im->nsamples; i++)
+		if (!module_of(im, im->samples[i]->ip))
+			return true;
+	return false;
+}
+
+/* A process gone before its maps could be read: when the preload ran in it, its raw
+ * log names the modules (same pid, not a kernel log). */
+static void borrow_modules(struct vigil_bpf_image *im, const char *raw)
+{
+	char suffix[32], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(raw);
+
+	snprintf(suffix, sizeof(suffix), ".%u.log", im->tgid);
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name), sl = strlen(suffix);
+		struct vigil_plog *l;
+
+		if (len <= sl || strcmp(de->d_name + len - sl, suffix))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", raw, de->d_name);
+		l = vigil_plog__read_file(path);
+		for (size_t i = 0; l && l->has_process && !l->kernel && l->pid == im->tgid &&
+				   i < l->nmodules;
+		     i++) {
+			const struct vigil_plog_module *m = &l->modules[i];
+
+			if (m->gone || module_of(im, m->start) ||
+			    vigil_array__grow((void **)&im->mods, &im->cap_mods, im->nmods,
+					      sizeof(*im->mods)))
+				continue;
+			im->mods[im->nmods] = (struct vigil_pmod){
+				.path = strdup(m->path), .base = m->base, .start = m->start,
+				.end = m->end, .main = m->flags & VIGIL_MODULE_MAIN};
+			if (im->mods[im->nmods].path)
+				im->nmods++;
+		}
+		vigil_plog__free(l);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Whether any sample of the image makes a finding (see put_errors, put_samples). */
+static bool reports_anything(const struct vigil_bpf_store *s, const struct vigil_bpf_tables *t,
+			     const struct tables *tb, const struct vigil_bpf_image *im,
+			     const struct tgid_rows *r)
+{
+	for (size_t i = 0; i < im->nsamples; i++) {
+		const struct vigil_bpf_sample *e = im->samples[i];
+
+		switch (e->hdr.type) {
+		case VIGIL_BPF_EV_WX:
+		case VIGIL_BPF_EV_CRASH:
+			return true;
+		case VIGIL_BPF_EV_SLOW:
+			if (slow_reported(s, t, tb, e))
+				return true;
+			break;
+		case VIGIL_BPF_EV_ERROR:
+			if (error_reported(t, r, e->nr, (unsigned)e->err))
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
 static bool last_of(const struct vigil_bpf_store *s, size_t i)
 {
 	for (size_t j = i + 1; j < s->nimgs; j++)
@@ -785,17 +1113,24 @@ static void base_name_of(const char *exe, char *out, size_t len)
 int vigil_bpf_store__write(struct vigil_bpf_store *s, const struct vigil_bpf_tables *in,
 			   const char *raw, uint32_t root)
 {
-	/* Samples past the store's cap are lost events too. */
 	struct vigil_bpf_tables tcopy = *in, *t = &tcopy;
 	struct tables tb = {0};
 	struct vigil_cfi *cfi = vigil_cfi__new();
 	struct out *o = malloc(sizeof(*o));
-	int err = cfi && o ? 0 : -ENOMEM;
+	int err = cfi && o ? 0 : -ENOMEM, first_err = 0;
 
 	pthread_mutex_lock(&s->lock);
-	tcopy.drops += s->samples_dropped;
+	tcopy.samples_dropped = s->samples_dropped;
+	/* What was drained from the maps while the tree ran, then what is left in them. */
+	if (s->kept) {
+		tb = *(struct tables *)s->kept;
+		free(s->kept);
+		s->kept = NULL;
+	}
 	if (!err)
-		err = read_tables(t, &tb);
+		err = take_rows(t, &tb, s, false);
+	if (!err)
+		err = read_hist(t, &tb);
 	for (size_t i = 0; !err && i < s->nimgs; i++) {
 		const struct vigil_bpf_image *im = s->imgs[i];
 		bool last = last_of(s, i), is_root = im->tgid == root && last;
@@ -808,30 +1143,33 @@ int vigil_bpf_store__write(struct vigil_bpf_store *s, const struct vigil_bpf_tab
 				r = &tb.t[k];
 		/* An image that only passed through (a fork child before its exec) says
 		 * nothing the next one does not. */
-		if (!last && !im->nsamples)
+		if (!last && !reports_anything(s, t, &tb, im, r))
 			continue;
+		if (samples_unmapped(im))
+			borrow_modules(s->imgs[i], raw);
 		base_name_of(im->exe, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/%s.%u.%zu.kernel.log", raw, name, im->tgid, i);
 		o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (o->fd < 0) {
-			err = -errno;
-			break;
+			first_err = first_err ? first_err : -errno;
+			continue;
 		}
 		o->err = 0;
 		put(o, vigil_rawlog__enc_version(o->buf, sizeof(o->buf), im->tgid, 0));
 		put_process(&w);
 		put_modules(&w);
 		put_errors(&w, s, t, r);
-		put_samples(&w, s, t, &tb);
+		put_samples(&w, s, t, &tb, r);
 		if (last)
 			put_table(&w, r, t, is_root);
 		if (is_root)
 			put_latency(&w, &tb);
 		put_exit(&w);
-		err = o->err;
+		first_err = first_err ? first_err : o->err;
 		close(o->fd);
 	}
 	pthread_mutex_unlock(&s->lock);
+	err = err ? err : first_err;
 	tables_free(&tb);
 	vigil_cfi__free(cfi);
 	free(o);

@@ -21,6 +21,11 @@ enum {
 	OPT_ON_ERROR,
 	OPT_FORMAT,
 	OPT_DURATION,
+	OPT_GEN_SUPPRESSIONS,
+	OPT_SOURCE_ROOT,
+	OPT_DUMP_INTERVAL,
+	OPT_METRICS,
+	OPT_EVENTS,
 };
 
 struct ctx {
@@ -58,7 +63,18 @@ static const struct argp_option run_options[] = {
 	 "full (default): every check on every allocation; canary: sampled, for "
 	 "production load", 0},
 	{"suppressions", OPT_SUPPRESSIONS, "FILE", 0,
-	 "Drop findings that match (not available yet)", 0},
+	 "Drop findings that match a rule of FILE (kind:pattern per line; may be given "
+	 "several times)", 0},
+	{"gen-suppressions", OPT_GEN_SUPPRESSIONS, 0, 0,
+	 "Print a ready suppression rule for each finding", 0},
+	{"source-root", OPT_SOURCE_ROOT, "DIR", 0,
+	 "SARIF file paths are relative to DIR (default: the current directory)", 0},
+	{"dump-interval", OPT_DUMP_INTERVAL, "S", 0,
+	 "Write a snapshot report.json every S seconds while the program runs", 0},
+	{"metrics", OPT_METRICS, "FILE", 0,
+	 "Keep FILE up to date with Prometheus metrics (textfile format) during the run", 0},
+	{"events", OPT_EVENTS, "FILE", 0,
+	 "Append one JSON line per finding to FILE ('-': stderr) as it is found", 0},
 	{"error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
 	 "Exit N (1-255) when any finding of severity error was reported", 0},
 	{"no-bpf", OPT_NO_BPF, 0, 0,
@@ -78,7 +94,13 @@ static const struct argp_option attach_options[] = {
 };
 
 static const struct argp_option report_options[] = {
-	{"format", OPT_FORMAT, "FORMAT", 0, "text (default) or json", 0},
+	{"format", OPT_FORMAT, "FORMAT", 0, "text (default), json, sarif, folded or html", 0},
+	{"suppressions", OPT_SUPPRESSIONS, "FILE", 0,
+	 "Drop findings that match a rule of FILE (may be given several times)", 0},
+	{"gen-suppressions", OPT_GEN_SUPPRESSIONS, 0, 0,
+	 "Print a ready suppression rule for each finding", 0},
+	{"source-root", OPT_SOURCE_ROOT, "DIR", 0,
+	 "SARIF file paths are relative to DIR (default: the current directory)", 0},
 	{"help", 'h', 0, 0, "Give this help", -1},
 	{0},
 };
@@ -100,6 +122,40 @@ static int parse_exitcode(const char *s, int *out)
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
+}
+
+static bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/* Options run and report share. 0, EINVAL, or ARGP_ERR_UNKNOWN for another key. */
+static error_t common_parse(struct ctx *c, int key, char *arg)
+{
+	struct vigil_cli *cli = c->cli;
+
+	switch (key) {
+	case OPT_SUPPRESSIONS:
+		if (!*arg) {
+			err_fmt(c, "invalid --suppressions '': expected a file");
+			return EINVAL;
+		}
+		if (cli->nsuppressions == VIGIL_SUPP_FILES_MAX) {
+			err_fmt(c, "too many --suppressions files (at most %d)",
+				VIGIL_SUPP_FILES_MAX);
+			return EINVAL;
+		}
+		cli->suppressions[cli->nsuppressions++] = arg;
+		return 0;
+	case OPT_GEN_SUPPRESSIONS:
+		cli->gen_suppressions = true;
+		return 0;
+	case OPT_SOURCE_ROOT:
+		if (!*arg) {
+			err_fmt(c, "invalid --source-root '': expected a directory");
+			return EINVAL;
+		}
+		cli->source_root = arg;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
 }
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
@@ -138,8 +194,34 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case OPT_SUPPRESSIONS:
-		err_fmt(c, "option '--suppressions' is not available yet");
-		return EINVAL;
+	case OPT_GEN_SUPPRESSIONS:
+	case OPT_SOURCE_ROOT:
+		return common_parse(c, key, arg);
+	case OPT_DUMP_INTERVAL: {
+		unsigned long v;
+
+		if (!parse_uint(arg, 1, 86400, &v)) {
+			err_fmt(c, "invalid --dump-interval '%s': expected seconds, an integer "
+				   "from 1 to 86400", arg);
+			return EINVAL;
+		}
+		cli->dump_interval_s = (unsigned)v;
+		return 0;
+	}
+	case OPT_METRICS:
+		if (!*arg) {
+			err_fmt(c, "invalid --metrics '': expected a file");
+			return EINVAL;
+		}
+		cli->metrics_path = arg;
+		return 0;
+	case OPT_EVENTS:
+		if (!*arg) {
+			err_fmt(c, "invalid --events '': expected a file or '-'");
+			return EINVAL;
+		}
+		cli->events_path = arg;
+		return 0;
 	case OPT_ON_ERROR:
 		if (!strcmp(arg, "continue"))
 			cli->on_error_abort = false;
@@ -183,20 +265,26 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		cli->help_for = "report";
 		stop_parsing(state);
 		return 0;
-	case OPT_FORMAT:
-		if (!strcmp(arg, "text")) {
-			cli->format = VIGIL_FORMAT_TEXT;
-			return 0;
-		}
-		if (!strcmp(arg, "json")) {
-			cli->format = VIGIL_FORMAT_JSON;
-			return 0;
-		}
-		if (!strcmp(arg, "sarif"))
-			err_fmt(c, "option '--format sarif' is not available yet");
-		else
-			err_fmt(c, "invalid --format '%s': expected text or json", arg);
+	case OPT_FORMAT: {
+		static const char *const names[] = {
+			[VIGIL_FORMAT_TEXT] = "text",     [VIGIL_FORMAT_JSON] = "json",
+			[VIGIL_FORMAT_SARIF] = "sarif",   [VIGIL_FORMAT_FOLDED] = "folded",
+			[VIGIL_FORMAT_HTML] = "html",
+		};
+
+		for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(arg, names[i])) {
+				cli->format = (enum vigil_format)i;
+				return 0;
+			}
+		err_fmt(c, "invalid --format '%s': expected text, json, sarif, folded or html",
+			arg);
 		return EINVAL;
+	}
+	case OPT_SUPPRESSIONS:
+	case OPT_GEN_SUPPRESSIONS:
+	case OPT_SOURCE_ROOT:
+		return common_parse(c, key, arg);
 	case ARGP_KEY_ARG:
 		if (cli->report_path) {
 			err_fmt(c, "unexpected argument '%s' (vigil report takes one DIR or FILE)",
@@ -269,6 +357,75 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_option diff_options[] = {
+	{"format", OPT_FORMAT, "FORMAT", 0, "text (default) or json", 0},
+	{"help", 'h', 0, 0, "Give this help", -1},
+	{0},
+};
+
+static error_t diff_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = "diff";
+		stop_parsing(state);
+		return 0;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text") || !strcmp(arg, "json")) {
+			cli->format = arg[0] == 't' ? VIGIL_FORMAT_TEXT : VIGIL_FORMAT_JSON;
+			return 0;
+		}
+		err_fmt(c, "invalid --format '%s': expected text or json", arg);
+		return EINVAL;
+	case ARGP_KEY_ARG:
+		if (!cli->diff_base) {
+			cli->diff_base = arg;
+			return 0;
+		}
+		if (!cli->diff_canary) {
+			cli->diff_canary = arg;
+			return 0;
+		}
+		err_fmt(c, "unexpected argument '%s' (vigil diff takes BASE and CANARY)", arg);
+		return EINVAL;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_option dump_options[] = {
+	{"help", 'h', 0, 0, "Give this help", -1},
+	{0},
+};
+
+static error_t dump_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ctx *c = state->input;
+	struct vigil_cli *cli = c->cli;
+
+	switch (key) {
+	case 'h':
+		cli->cmd = VIGIL_CMD_HELP;
+		cli->help_for = "dump";
+		stop_parsing(state);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (cli->dump_dir) {
+			err_fmt(c, "unexpected argument '%s' (vigil dump takes one OUT directory)",
+				arg);
+			return EINVAL;
+		}
+		cli->dump_dir = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 static error_t top_parse(int key, char *arg, struct argp_state *state)
 {
 	struct ctx *c = state->input;
@@ -297,11 +454,13 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 static const struct argp top_argp = {
 	top_options, top_parse,
 	"run [OPTIONS] -- PROGRAM [ARGS...]\nattach PID [--duration S] [-o DIR]\n"
-	"report DIR|FILE [--format text|json]",
+	"report DIR|FILE [--format text|json|sarif|folded|html]\ndiff BASE CANARY\ndump OUT",
 	"vigil: a runtime fault sentinel for unmodified Linux binaries.\v"
 	"Commands:\n"
 	"  run       run PROGRAM under vigil and write a report\n"
 	"  attach    watch the syscalls of a running process tree (BPF only)\n"
+	"  diff      what is new, gone or grown in a canary's report\n"
+	"  dump      make a running `vigil run` write a snapshot report\n"
 	"  report    re-render a saved run (a report directory or a report.json)\n"
 	"\n'vigil run --help' and 'vigil report --help' list the options of each command.",
 	NULL, NULL, NULL,
@@ -327,6 +486,19 @@ static const struct argp attach_argp = {
 	attach_options, attach_parse, "PID",
 	"Watch the syscalls of a running process and its descendants with BPF (no "
 	"preload), then write OUT/report.json and OUT/report.txt.",
+	NULL, NULL, NULL,
+};
+
+static const struct argp diff_argp = {
+	diff_options, diff_parse, "BASE CANARY",
+	"What is new, gone or grown in CANARY compared with BASE (each a report directory "
+	"or a report.json). Exits 1 when CANARY has a new finding of severity error.",
+	NULL, NULL, NULL,
+};
+
+static const struct argp dump_argp = {
+	dump_options, dump_parse, "OUT",
+	"Ask the `vigil run` writing to OUT for a snapshot of its report now (OUT/report.json).",
 	NULL, NULL, NULL,
 };
 
@@ -491,7 +663,7 @@ int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, si
 			return -EINVAL;
 		if (tmp.cmd == VIGIL_CMD_REPORT && !tmp.report_path) {
 			err_fmt(&c, "no report given (usage: vigil report DIR|FILE "
-				    "[--format text|json])");
+				    "[--format text|json|sarif|folded|html])");
 			return -EINVAL;
 		}
 	} else if (!strcmp(cmd, "attach")) {
@@ -502,8 +674,26 @@ int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, si
 			err_fmt(&c, "no process given (usage: vigil attach PID [--duration S])");
 			return -EINVAL;
 		}
+	} else if (!strcmp(cmd, "diff")) {
+		tmp.cmd = VIGIL_CMD_DIFF;
+		if (run_argp_parse(&diff_argp, &c, sub_argc, sub_argv, 0))
+			return -EINVAL;
+		if (tmp.cmd == VIGIL_CMD_DIFF && !tmp.diff_canary) {
+			err_fmt(&c, "two reports needed (usage: vigil diff BASE CANARY "
+				    "[--format text|json])");
+			return -EINVAL;
+		}
+	} else if (!strcmp(cmd, "dump")) {
+		tmp.cmd = VIGIL_CMD_DUMP;
+		if (run_argp_parse(&dump_argp, &c, sub_argc, sub_argv, 0))
+			return -EINVAL;
+		if (tmp.cmd == VIGIL_CMD_DUMP && !tmp.dump_dir) {
+			err_fmt(&c, "no output directory given (usage: vigil dump OUT)");
+			return -EINVAL;
+		}
 	} else {
-		err_fmt(&c, "unknown command '%s' (expected run, attach or report)", cmd);
+		err_fmt(&c, "unknown command '%s' (expected run, attach, report, diff or dump)",
+			cmd);
 		return -EINVAL;
 	}
 done:
@@ -515,6 +705,10 @@ void vigil_cli__help(const struct vigil_cli *cli, FILE *f)
 {
 	if (cli->help_for && !strcmp(cli->help_for, "run"))
 		argp_help(&run_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil run");
+	else if (cli->help_for && !strcmp(cli->help_for, "diff"))
+		argp_help(&diff_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil diff");
+	else if (cli->help_for && !strcmp(cli->help_for, "dump"))
+		argp_help(&dump_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil dump");
 	else if (cli->help_for && !strcmp(cli->help_for, "attach"))
 		argp_help(&attach_argp, f, ARGP_HELP_STD_HELP, (char *)"vigil attach");
 	else if (cli->help_for && !strcmp(cli->help_for, "report"))

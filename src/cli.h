@@ -16,6 +16,8 @@ enum vigil_cmd {
 	VIGIL_CMD_RUN,
 	VIGIL_CMD_REPORT,
 	VIGIL_CMD_ATTACH,
+	VIGIL_CMD_DIFF,
+	VIGIL_CMD_DUMP,
 	VIGIL_CMD_HELP,    /* help for `help_for` (NULL: top level) */
 	VIGIL_CMD_VERSION,
 };
@@ -23,11 +25,17 @@ enum vigil_cmd {
 enum vigil_format {
 	VIGIL_FORMAT_TEXT = 0,
 	VIGIL_FORMAT_JSON,
+	VIGIL_FORMAT_SARIF,
+	VIGIL_FORMAT_FOLDED,
+	VIGIL_FORMAT_HTML,
 };
+
+/* --suppressions files a command line may name. */
+#define VIGIL_SUPP_FILES_MAX 16
 
 struct vigil_cli {
 	enum vigil_cmd cmd;
-	const char *help_for; /* "run", "report", "attach" or NULL */
+	const char *help_for; /* "run", "report", "attach", "diff", "dump" or NULL */
 	/* run */
 	const char *out;
 	unsigned checks; /* bitmask of 1u << enum vigil_check */
@@ -37,6 +45,19 @@ struct vigil_cli {
 	bool bpf;
 	int prog_argc;
 	char **prog_argv; /* points into the argv given to the parser; NULL-terminated */
+	/* run and report */
+	const char *suppressions[VIGIL_SUPP_FILES_MAX];
+	int nsuppressions;
+	bool gen_suppressions; /* print a ready rule for each finding */
+	const char *source_root; /* SARIF paths relative to it; NULL: the cwd */
+	/* run: live outputs while the target runs */
+	unsigned dump_interval_s; /* 0: snapshots only when `vigil dump` asks */
+	const char *metrics_path; /* Prometheus textfile, refreshed */
+	const char *events_path;  /* JSON lines, one per finding as found; "-": stderr */
+	/* diff */
+	const char *diff_base, *diff_canary;
+	/* dump */
+	const char *dump_dir;
 	/* attach */
 	int attach_pid;
 	unsigned duration_s; /* 0: until Ctrl-C or the process exits */

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,23 @@ static int ppid_of(int pid)
 	return ppid;
 }
 
+/* The process a task id belongs to; the id itself when /proc does not say. */
+static int tgid_of(int pid)
+{
+	char path[64], buf[256];
+	int tgid = pid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "Tgid: %d", &tgid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return tgid;
+}
+
 /* The process and its descendants alive now. */
 static size_t tree_of(int root, int *tree, size_t cap)
 {
@@ -68,10 +86,12 @@ static size_t tree_of(int root, int *tree, size_t cap)
 
 		grew = false;
 		while (d && (de = readdir(d)) && n < cap) {
-			int pid = atoi(de->d_name), pp;
+			char *end;
+			long v = strtol(de->d_name, &end, 10);
+			int pid = (int)v, pp;
 			bool known = false, parent_in = false;
 
-			if (pid <= 0)
+			if (*end || v <= 0 || v > INT_MAX)
 				continue;
 			for (size_t i = 0; i < n && !known; i++)
 				known = tree[i] == pid;
@@ -125,22 +145,34 @@ static char **cmdline_of(int pid, int *argc, char **buf)
 	return argv;
 }
 
-/* Until the duration ends, a terminating signal comes, or the process exits. */
-static void watch(int pid, unsigned duration_s)
+/* The signals that end a watch, blocked in every thread (the BPF consumer thread
+ * inherits the mask: it must not take them and die) and read from a signalfd. An
+ * inherited SIG_IGN (a background job) would discard them before the signalfd. */
+static void take_signals(sigset_t *set)
 {
-	sigset_t set;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		signal(sigs[i], SIG_DFL);
+		sigaddset(set, sigs[i]);
+	}
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+/* Until the duration ends or, without one, the process exits; or a terminating
+ * signal comes. */
+static void watch(int pid, unsigned duration_s, const sigset_t *set)
+{
 	struct pollfd pfd[2];
 	int sfd, pfdn = 1, timeout;
 	struct timespec end, now;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	sfd = signalfd(-1, set, SFD_CLOEXEC);
 	pfd[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
-	pfd[1] = (struct pollfd){.fd = (int)syscall(SYS_pidfd_open, pid, 0), .events = POLLIN};
+	/* With a duration, descendants that outlive the process are watched to its end. */
+	pfd[1] = (struct pollfd){.fd = duration_s ? -1 : (int)syscall(SYS_pidfd_open, pid, 0),
+				 .events = POLLIN};
 	if (pfd[1].fd >= 0)
 		pfdn = 2;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -174,7 +206,8 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 	struct vigil_cli shown = *cli;
 	struct vigil_options opts;
 	struct vigil_bpf *bpf = NULL;
-	int tree[TREE_MAX], rc = 2, err;
+	int tree[TREE_MAX], rc = 2, err, tgid;
+	sigset_t sigs;
 	time_t started, ended;
 	bool errors = false;
 	size_t n;
@@ -182,6 +215,12 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 	if (kill(cli->attach_pid, 0) && errno == ESRCH) {
 		fprintf(stderr, ERR_PREFIX "cannot attach to %d: no such process\n",
 			cli->attach_pid);
+		return 2;
+	}
+	tgid = tgid_of(cli->attach_pid);
+	if (tgid != cli->attach_pid) {
+		fprintf(stderr, ERR_PREFIX "cannot attach to %d: it is a thread of process %d "
+				"(attach to that)\n", cli->attach_pid, tgid);
 		return 2;
 	}
 	vigil_options__defaults(&opts);
@@ -209,7 +248,8 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 			cli->attach_pid);
 		goto cleanup;
 	}
-	bpf = vigil_run__load_bpf(cli, &opts, true, why, sizeof(why));
+	take_signals(&sigs);
+	bpf = vigil_run__load_bpf(cli, &opts, why, sizeof(why));
 	if (!bpf) {
 		fprintf(stderr, ERR_PREFIX "cannot attach to %d: BPF cannot run (%s)\n",
 			cli->attach_pid, why);
@@ -227,7 +267,7 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 	fprintf(stderr, "vigil: watching %d (%zu process%s)%s\n", cli->attach_pid, n,
 		n == 1 ? "" : "es", cli->duration_s ? "" : " until Ctrl-C or its exit");
 	started = time(NULL);
-	watch(cli->attach_pid, cli->duration_s);
+	watch(cli->attach_pid, cli->duration_s, &sigs);
 	ended = time(NULL);
 	vigil_bpf__stop(bpf);
 	{
@@ -243,7 +283,8 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 				strerror(-err));
 	}
 	opts.checks = 1u << VIGIL_CHECK_SYSCALLS;
-	if (vigil_run__render(&shown, out, raw, &opts, started, ended, &child, NULL, &errors))
+	if (vigil_run__render(&shown, out, raw, &opts, started, ended, &child, NULL, NULL,
+			      &errors))
 		goto cleanup;
 	rc = errors && cli->error_exitcode ? cli->error_exitcode : 0;
 cleanup:

@@ -19,9 +19,12 @@
 #include "bpf.h"
 #include "cmd.h"
 #include "launch.h"
+#include "live.h"
 #include "report.h"
 #include "report_json.h"
+#include "report_sarif.h"
 #include "report_text.h"
+#include "suppress.h"
 
 extern char **environ;
 
@@ -108,7 +111,7 @@ int vigil_run__mkdir_p(const char *path, mode_t mode)
 /* Logs of a previous run would merge into this one's report. */
 int vigil_run__clear_stale(const char *out, const char *raw)
 {
-	static const char *const reports[] = {"report.json", "report.txt"};
+	static const char *const reports[] = {"report.json", "report.txt", "report.sarif"};
 	DIR *d = opendir(raw);
 	struct dirent *de;
 	char path[PATH_MAX + 32];
@@ -127,7 +130,7 @@ int vigil_run__clear_stale(const char *out, const char *raw)
 		}
 	}
 	closedir(d);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", out, reports[i]);
 		if (unlink(path) && errno != ENOENT)
 			return -errno;
@@ -150,16 +153,28 @@ static bool any_error(const struct vigil_report *r)
 	return false;
 }
 
-/* Reads the raw logs and writes report.json, report.txt and the stderr summary;
- * *errors tells whether a finding of severity error was reported. 0 or -errno. */
-int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *raw,
-		      const struct vigil_options *opts, time_t started, time_t ended,
-		      const struct vigil_child *child, const char *bpf_off, bool *errors)
+/* What render makes: the final report, or a snapshot of a run that goes on (no end,
+ * no exit status, run.snapshot true) written to OUT or only returned (--metrics and
+ * --events between snapshots). A snapshot says nothing on stderr. */
+enum render_mode {
+	RENDER_FINAL,
+	RENDER_SNAPSHOT,
+	RENDER_PEEK,
+};
+
+/* Reads the raw logs and writes report.json, report.txt, report.sarif (final only)
+ * and the stderr summary; *errors tells whether a finding of severity error was
+ * reported (a suppressed one was not); keep (may be NULL) gets the report. 0 or
+ * -errno. */
+static int render(const struct vigil_cli *cli, const char *out, const char *raw,
+		  const struct vigil_options *opts, time_t started, time_t ended,
+		  const struct vigil_child *child, const char *bpf_off, struct vigil_supp *supp,
+		  enum render_mode mode, bool *errors, json_t **keep)
 {
-	char path[PATH_MAX + 32], counts[1024];
+	char path[PATH_MAX + 32], root[PATH_MAX];
 	struct vigil_report *r;
 	json_t *j = NULL;
-	int err;
+	int err = 0;
 
 	/* Symbolization stays offline: a debuginfod lookup per module could stall the
 	 * report for minutes on a machine without network. */
@@ -180,7 +195,7 @@ int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *
 	r->command = (const char **)cli->prog_argv;
 	r->ncommand = cli->prog_argc;
 	r->started = started;
-	r->ended = ended;
+	r->ended = mode == RENDER_FINAL ? ended : -1;
 	r->mode = opts->mode;
 	r->checks = opts->checks;
 	/* The root's CONFIG record says what really ran; its mode wins over ours. */
@@ -191,7 +206,9 @@ int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *
 		r->bpf_probes = vigil_bpf__probes();
 	else
 		r->checks &= ~(1u << VIGIL_CHECK_SYSCALLS);
-	if (child->wstatus >= 0) {
+	if (mode != RENDER_FINAL) {
+		/* The run goes on: no end, no exit status yet. */
+	} else if (child->wstatus >= 0) {
 		r->exit = status_of(child->wstatus);
 		vigil_report__set_exit(r, (uint32_t)child->pid, r->exit);
 	} else {
@@ -205,14 +222,27 @@ int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *
 	for (unsigned i = 0; i < child->norphans; i++)
 		vigil_report__set_exit(r, (uint32_t)child->orphans[i].pid,
 				       status_of(child->orphans[i].wstatus));
+	if (supp)
+		vigil_supp__apply(supp, r);
 	*errors = any_error(r);
 
 	j = vigil_report__to_json(r);
+	if (j && supp && vigil_supp__record(supp, j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (j && mode != RENDER_FINAL &&
+	    json_object_set_new(json_object_get(j, "run"), "snapshot", json_true())) {
+		json_decref(j);
+		j = NULL;
+	}
 	if (!j) {
 		err = -ENOMEM;
 		fprintf(stderr, ERR_PREFIX "cannot build report: %s\n", strerror(-err));
 		goto cleanup;
 	}
+	if (mode == RENDER_PEEK)
+		goto cleanup;
 	snprintf(path, sizeof(path), "%s/report.json", out);
 	err = vigil_json__write_atomic(j, path);
 	if (!err) {
@@ -223,14 +253,49 @@ int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *
 		fprintf(stderr, ERR_PREFIX "cannot write report '%s': %s\n", path, strerror(-err));
 		goto cleanup;
 	}
+	if (mode == RENDER_SNAPSHOT)
+		goto cleanup;
+	/* SARIF only at the end: code-scanning uploads take finished runs. */
+	err = vigil_sarif__source_root(cli->source_root, root, sizeof(root));
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "invalid --source-root '%s': %s\n",
+			cli->source_root ? cli->source_root : ".", strerror(-err));
+		goto cleanup;
+	}
+	snprintf(path, sizeof(path), "%s/report.sarif", out);
+	err = vigil_sarif__write_atomic(j, root, path);
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "cannot write report '%s': %s\n", path, strerror(-err));
+		goto cleanup;
+	}
 	for (size_t i = 0; i < r->nnotes; i++)
 		fprintf(stderr, "vigil: warning: %s\n", r->notes[i]);
-	vigil_text__counts(j, counts, sizeof(counts));
-	fprintf(stderr, "vigil: %s - report: %s/report.txt\n", counts, cli->out);
+	/* stdout is the target's: the rules go to stderr, after a line to find them by. */
+	if (cli->gen_suppressions && r->nfindings) {
+		fprintf(stderr, "vigil: suppressions for these findings (--gen-suppressions):\n");
+		vigil_supp__generate(j, stderr);
+	}
+	if (supp)
+		vigil_supp__print_summary(supp, stderr);
+	snprintf(path, sizeof(path), "%s/report.txt", cli->out);
+	vigil_text__summary(j, path, stderr, vigil_text__want_color(stderr));
 cleanup:
+	if (keep && !err) {
+		*keep = j;
+		j = NULL;
+	}
 	json_decref(j);
 	vigil_report__free(r);
 	return err;
+}
+
+int vigil_run__render(const struct vigil_cli *cli, const char *out, const char *raw,
+		      const struct vigil_options *opts, time_t started, time_t ended,
+		      const struct vigil_child *child, const char *bpf_off,
+		      struct vigil_supp *supp, bool *errors)
+{
+	return render(cli, out, raw, opts, started, ended, child, bpf_off, supp, RENDER_FINAL,
+		      errors, NULL);
 }
 
 bool vigil_run__require_bpf(void)
@@ -243,12 +308,12 @@ bool vigil_run__require_bpf(void)
 /* The syscall checks: loaded before the target exists so that none of its syscalls
  * is missed. NULL with why set when BPF cannot run here. */
 struct vigil_bpf *vigil_run__load_bpf(const struct vigil_cli *cli, const struct vigil_options *o,
-				      bool attach, char *why, size_t len)
+				      char *why, size_t len)
 {
 	struct vigil_bpf_config cfg = {
 		.slow_ns = (uint64_t)o->slow_syscall_ms * 1000000ull,
 		.err_samples = 3,
-		.attach = attach,
+		.errors_min = o->syscall_errors_min,
 	};
 	struct vigil_bpf *b = NULL;
 
@@ -280,6 +345,41 @@ static void track_root(pid_t pid, void *arg)
 			strerror(-err));
 }
 
+/* What the monitor needs to render a snapshot (live.c calls snapshot on its thread;
+ * the main thread only sets pid, before the program runs). */
+struct live_ctx {
+	const struct vigil_cli *cli;
+	const char *out, *raw, *bpf_off;
+	const struct vigil_options *opts;
+	struct vigil_supp *supp;
+	struct vigil_bpf *bpf;
+	time_t started;
+	int pid;
+};
+
+static json_t *snapshot(void *arg, bool write)
+{
+	struct live_ctx *c = arg;
+	struct vigil_child child = {.pid = __atomic_load_n(&c->pid, __ATOMIC_ACQUIRE)};
+	json_t *j = NULL;
+	bool errors;
+	int err = render(c->cli, c->out, c->raw, c->opts, c->started, -1, &child, c->bpf_off,
+			 c->supp, write ? RENDER_SNAPSHOT : RENDER_PEEK, &errors, &j);
+
+	if (err)
+		errno = -err;
+	return err ? NULL : j;
+}
+
+static void on_ready(pid_t pid, void *arg)
+{
+	struct live_ctx *c = arg;
+
+	if (c->bpf)
+		track_root(pid, c->bpf);
+	__atomic_store_n(&c->pid, pid, __ATOMIC_RELEASE);
+}
+
 int vigil_cmd_run(const struct vigil_cli *cli)
 {
 	char bpf_why[512] = "";
@@ -289,6 +389,10 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	struct vigil_child child;
 	char **env = NULL;
 	time_t started, ended;
+	struct vigil_supp *supp = NULL;
+	struct vigil_live *live = NULL;
+	struct live_ctx lctx;
+	json_t *final = NULL;
 	bool errors = false;
 	int rc = 2, err;
 
@@ -328,6 +432,28 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 				"under vigil run, use -o/--output\n", getenv("VIGIL_OPTIONS"));
 		goto cleanup;
 	}
+	/* Checked before the target runs; render resolves it again at the end. */
+	{
+		char root[PATH_MAX];
+
+		err = vigil_sarif__source_root(cli->source_root, root, sizeof(root));
+		if (err) {
+			fprintf(stderr, ERR_PREFIX "invalid --source-root '%s': %s\n",
+				cli->source_root ? cli->source_root : ".", strerror(-err));
+			goto cleanup;
+		}
+	}
+	/* Before OUT is touched: a bad rule must not cost the previous report. */
+	if (cli->nsuppressions) {
+		char swhy[PATH_MAX + 256];
+
+		supp = vigil_supp__from_files(cli->suppressions, cli->nsuppressions, swhy,
+					      sizeof(swhy));
+		if (!supp) {
+			fprintf(stderr, ERR_PREFIX "%s\n", swhy);
+			goto cleanup;
+		}
+	}
 	/* The raw logs and the reports hold the target's argv and paths: a new OUT and
 	 * raw/ are for the user alone, and raw/ is made so even when a run left it. */
 	err = vigil_run__mkdir_p(out, 0700);
@@ -340,6 +466,11 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 			strerror(-err));
 		goto cleanup;
 	}
+	/* Its raw logs are about to be cleared: a run still live there says so. */
+	if (vigil_live__answers(out)) {
+		fprintf(stderr, ERR_PREFIX "another vigil run is live on '%s'\n", cli->out);
+		goto cleanup;
+	}
 	err = vigil_run__clear_stale(out, raw);
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "cannot clear output directory '%s': %s\n", cli->out,
@@ -347,7 +478,7 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 		goto cleanup;
 	}
 
-	bpf = vigil_run__load_bpf(cli, &opts, false, bpf_why, sizeof(bpf_why));
+	bpf = vigil_run__load_bpf(cli, &opts, bpf_why, sizeof(bpf_why));
 	if (!bpf && cli->bpf && (cli->checks & (1u << VIGIL_CHECK_SYSCALLS))) {
 		if (vigil_run__require_bpf()) {
 			fprintf(stderr, ERR_PREFIX "BPF is required (VIGIL_REQUIRE_BPF) but cannot "
@@ -359,9 +490,25 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 				"only\n", bpf_why);
 	}
 
+	/* Symbolization stays offline (render says why); unset here, before the
+	 * monitor's thread exists, since setenv is not thread-safe. */
+	unsetenv("DEBUGINFOD_URLS");
 	started = time(NULL);
-	err = vigil_launch__run(cli->prog_argv, env, bpf ? track_root : NULL, bpf, &child);
+	lctx = (struct live_ctx){
+		.cli = cli, .out = out, .raw = raw, .bpf_off = bpf ? NULL : bpf_why,
+		.opts = &opts, .supp = supp, .bpf = bpf, .started = started,
+	};
+	err = vigil_live__start(&live, &(struct vigil_live_config){
+		.out = out, .interval_s = cli->dump_interval_s, .metrics_path = cli->metrics_path,
+		.events_path = cli->events_path, .bpf = bpf, .render = snapshot, .arg = &lctx,
+	}, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, ERR_PREFIX "%s\n", why);
+		goto cleanup;
+	}
+	err = vigil_launch__run(cli->prog_argv, env, on_ready, &lctx, &child);
 	ended = time(NULL);
+	vigil_live__stop(live);
 	if (bpf) {
 		vigil_bpf__stop(bpf);
 		if (!err && !child.exec_errno) {
@@ -387,9 +534,11 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 			strerror(child.exec_errno));
 		goto cleanup;
 	}
-	if (vigil_run__render(cli, out, raw, &opts, started, ended, &child, bpf ? NULL : bpf_why,
-			      &errors))
+	if (render(cli, out, raw, &opts, started, ended, &child, bpf ? NULL : bpf_why, supp,
+		   RENDER_FINAL, &errors, &final))
 		goto cleanup;
+	if (vigil_live__final(live, final, why, sizeof(why)))
+		fprintf(stderr, "vigil: warning: %s\n", why);
 	if (errors && cli->error_exitcode)
 		rc = cli->error_exitcode;
 	else if (WIFSIGNALED(child.wstatus))
@@ -397,6 +546,9 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 	else
 		rc = WEXITSTATUS(child.wstatus);
 cleanup:
+	vigil_live__free(live);
+	json_decref(final);
+	vigil_supp__free(supp);
 	vigil_bpf__close(bpf);
 	vigil_launch__env_free(env);
 	return rc;

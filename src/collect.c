@@ -30,6 +30,9 @@
 static const vigil_keyset summed_keys[VIGIL_FK_MAX] = {
 	[VIGIL_FK_LEAK] = LEAK_TOTALS,
 	[VIGIL_FK_LEAK_REACHABLE] = LEAK_TOTALS,
+	/* The same failing call in several processes: their calls add up with the
+	 * failures (the count). */
+	[VIGIL_FK_SYSCALL_ERRORS] = VIGIL_KEYBIT(VIGIL_KEY_CALLS),
 };
 
 /* Details that are part of a finding's identity, per kind: what makes two findings at
@@ -363,6 +366,36 @@ static uint32_t pid_from_name(const char *path)
 	return n ? (uint32_t)nums[0] : 0;
 }
 
+/* The samples of a log, at most VIGIL_SERIES_MAX: the first one, then the last one
+ * of each of VIGIL_SERIES_MAX - 1 equal spans of time (the preload's period doubles
+ * over a long run, so thinning by count would crowd the start). */
+static int take_series(struct vigil_report *r, struct vigil_process *p,
+		       const struct vigil_plog *l)
+{
+	const struct vigil_plog_sample *s = l->samples;
+	size_t n = l->nsamples, k = 0;
+	uint64_t t0, span;
+
+	if (!n)
+		return 0;
+	p->series = vigil_arena__alloc(r->arena, (n < VIGIL_SERIES_MAX ? n : VIGIL_SERIES_MAX) *
+						     sizeof(*p->series));
+	if (!p->series)
+		return -ENOMEM;
+	t0 = s[0].t_ms;
+	span = s[n - 1].t_ms - t0 + 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = (s[i].t_ms - t0) * (VIGIL_SERIES_MAX - 1) / span;
+
+		if (n > VIGIL_SERIES_MAX && i && i + 1 < n &&
+		    (s[i + 1].t_ms - t0) * (VIGIL_SERIES_MAX - 1) / span == b)
+			continue;
+		p->series[k++] = (struct vigil_sample){s[i].t_ms, s[i].heap_bytes, s[i].fds};
+	}
+	p->nseries = k;
+	return 0;
+}
+
 static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint32_t pid)
 {
 	struct vigil_process *p;
@@ -377,6 +410,7 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 		.log = vigil_arena__strdup(r->arena, base_name(l->path)),
 		.stats_set = l->stats_set,
 		.config_set = l->config_set,
+		.checks = l->checks,
 	};
 	memcpy(p->stats, l->stats, sizeof(p->stats));
 	memcpy(p->config, l->config, sizeof(p->config));
@@ -394,7 +428,7 @@ static int add_process(struct vigil_report *r, const struct vigil_plog *l, uint3
 		p->exit = (struct vigil_status){VIGIL_STATUS_SIGNAL, l->exit_signal};
 	else if (l->has_exit)
 		p->exit = (struct vigil_status){VIGIL_STATUS_CODE, l->exit_code};
-	if (!p->log)
+	if (!p->log || take_series(r, p, l))
 		return -ENOMEM;
 	r->nprocs++;
 	return 0;
@@ -592,7 +626,8 @@ static int add_site(struct vigil_report *r, const struct vigil_plog *l,
 }
 
 /* The preload's image of the pid a kernel log describes: the one running the same
- * executable, else the last one. NULL when the preload never ran in it. */
+ * executable. NULL when the preload never ran in that image (a static binary exec'd
+ * by a preloaded process: it stands as a process of its own). */
 static struct vigil_process *preload_image(struct vigil_report *r, const struct vigil_plog *l)
 {
 	struct vigil_process *best = NULL;
@@ -600,11 +635,12 @@ static struct vigil_process *preload_image(struct vigil_report *r, const struct 
 	for (size_t i = 0; i < r->nprocs; i++) {
 		struct vigil_process *p = &r->procs[i];
 
-		if (p->pid != l->pid || p->kernel_only)
+		if (p->pid != l->pid || p->kernel_only || !p->exe || !l->exe ||
+		    strcmp(p->exe, l->exe))
 			continue;
-		if (p->exe && l->exe && !strcmp(base_name(p->exe), base_name(l->exe)))
-			return p;
-		if (!best || p->start_ns > best->start_ns)
+		/* The same program exec'd twice: the image that started last before the
+		 * kernel's did. */
+		if (!best || (p->start_ns <= l->start_realtime_ns && p->start_ns > best->start_ns))
 			best = p;
 	}
 	return best;
@@ -619,19 +655,16 @@ static bool preload_has(const struct vigil_report *r, uint32_t pid, unsigned kin
 	return false;
 }
 
-/* A kernel observation the preload already reported: its crash (the preload's
- * handler re-raised the signal the kernel then saw delivered), EBADF closes it
- * reported as double-close or bad-fd. */
+/* A kernel observation the preload already reported, or made itself: its crash (the
+ * preload's handler re-raised the signal the kernel then saw delivered), an abort of
+ * --on-error abort, and EBADF failures where the fds check ran (it reports misused
+ * descriptors as double-close, bad-fd or fd-reuse, and probes descriptors itself). */
 static bool seen_by_preload(const struct vigil_report *r, const struct vigil_plog *l,
 			    const struct vigil_plog_finding *pf)
 {
-	unsigned nr = 0, err = 0;
+	const struct vigil_process *p = preload_image((struct vigil_report *)r, l);
 
 	if (pf->kind == VIGIL_FK_CRASH) {
-		const struct vigil_process *p = preload_image((struct vigil_report *)r, l);
-
-		/* --on-error abort: the preload ended the process on purpose, after its
-		 * finding. */
 		for (size_t i = 0; p && i < pf->ndetails; i++)
 			if (pf->details[i].key == VIGIL_KEY_SIGNAL && pf->details[i].value == SIGABRT &&
 			    (p->config_set & VIGIL_KEYBIT(VIGIL_KEY_CFG_ON_ERROR_ABORT)) &&
@@ -639,17 +672,12 @@ static bool seen_by_preload(const struct vigil_report *r, const struct vigil_plo
 				return true;
 		return preload_has(r, l->pid, VIGIL_FK_CRASH);
 	}
-	if (pf->kind != VIGIL_FK_SYSCALL_ERRORS)
+	if (pf->kind != VIGIL_FK_SYSCALL_ERRORS || !p || !(p->checks & (1u << VIGIL_CHECK_FDS)))
 		return false;
-	for (size_t i = 0; i < pf->ndetails; i++) {
-		if (pf->details[i].key == VIGIL_KEY_SYSCALL)
-			nr = (unsigned)pf->details[i].value;
-		if (pf->details[i].key == VIGIL_KEY_ERRNO)
-			err = (unsigned)pf->details[i].value;
-	}
-	return nr == 3 /* close */ && err == EBADF &&
-	       (preload_has(r, l->pid, VIGIL_FK_DOUBLE_CLOSE) ||
-		preload_has(r, l->pid, VIGIL_FK_BAD_FD));
+	for (size_t i = 0; i < pf->ndetails; i++)
+		if (pf->details[i].key == VIGIL_KEY_ERRNO && pf->details[i].value == EBADF)
+			return true;
+	return false;
 }
 
 /* A kernel log joins the preload's image of its pid (exit, syscall table, counters) or
@@ -761,7 +789,8 @@ int vigil_report__add_dir(struct vigil_report *r, const char *dir)
 		for (size_t i = 0; i < n && !err; i++) {
 			char path[8192];
 			struct vigil_plog *l;
-			bool kernel = strstr(names[i], ".kernel.log") != NULL;
+			size_t len = strlen(names[i]);
+			bool kernel = len > 11 && !strcmp(names[i] + len - 11, ".kernel.log");
 
 			if (kernel != (pass == 1))
 				continue;
@@ -944,6 +973,9 @@ static int note_limits(struct vigil_report *r)
 					   "(a BPF map was full)"},
 		{VIGIL_KEY_BPF_UNTRACKED, "%" PRIu64 " tasks of the tree were not watched by BPF "
 					  "(no memory for their state)"},
+		{VIGIL_KEY_BPF_SAMPLES_DROPPED, "%" PRIu64 " stacks of failures or W+X mappings "
+						"were not kept (over the CLI's cap of live "
+						"samples): some findings may lack a stack"},
 		{VIGIL_KEY_PIPE_SITE_OVERFLOW, "%" PRIu64 " EPIPE writes were counted without "
 					       "their stack: the pipe site table was full"},
 	};

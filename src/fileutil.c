@@ -12,6 +12,12 @@
 int vigil_file__write_atomic(const char *path, int (*render)(FILE *f, const void *ctx),
 			     const void *ctx)
 {
+	return vigil_file__write_atomic_mode(path, 0600, render, ctx);
+}
+
+int vigil_file__write_atomic_mode(const char *path, mode_t mode,
+				  int (*render)(FILE *f, const void *ctx), const void *ctx)
+{
 	char tmp[PATH_MAX];
 	FILE *f;
 	int fd, err;
@@ -31,7 +37,7 @@ int vigil_file__write_atomic(const char *path, int (*render)(FILE *f, const void
 	err = render(f, ctx);
 	if (!err && (fflush(f) || ferror(f)))
 		err = errno ? -errno : -EIO;
-	if (!err && (fchmod(fd, 0600) || fsync(fd)))
+	if (!err && (fchmod(fd, mode) || fsync(fd)))
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;

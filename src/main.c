@@ -28,6 +28,10 @@ int main(int argc, char **argv)
 		return vigil_cmd_report(&cli);
 	case VIGIL_CMD_ATTACH:
 		return vigil_cmd_attach(&cli);
+	case VIGIL_CMD_DIFF:
+		return vigil_cmd_diff(&cli);
+	case VIGIL_CMD_DUMP:
+		return vigil_cmd_dump(&cli);
 	case VIGIL_CMD_NONE:
 		break;
 	}

@@ -18,7 +18,7 @@ struct parser {
 	const unsigned char *buf;
 	size_t len;
 	const char *name;
-	size_t cap_modules, cap_stacks, cap_findings, cap_sites;
+	size_t cap_modules, cap_stacks, cap_findings, cap_sites, cap_samples;
 };
 
 static size_t align8(size_t n)
@@ -328,6 +328,25 @@ static int decode_site(struct parser *p, const unsigned char *r, size_t size)
 	return 0;
 }
 
+static int decode_sample(struct parser *p, const unsigned char *r, size_t size)
+{
+	struct vigil_plog *l = p->l;
+	struct vigil_rec_sample rec;
+
+	if (size != sizeof(rec))
+		return -EINVAL;
+	memcpy(&rec, r, sizeof(rec));
+	if (vigil_array__grow((void **)&l->samples, &p->cap_samples, l->nsamples,
+			      sizeof(*l->samples)))
+		return -ENOMEM;
+	l->samples[l->nsamples++] = (struct vigil_plog_sample){
+		.t_ms = rec.t_ms,
+		.heap_bytes = rec.heap_bytes,
+		.fds = rec.fds,
+	};
+	return 0;
+}
+
 static int decode_version(const unsigned char *r, size_t size)
 {
 	struct vigil_rec_version rec;
@@ -410,6 +429,9 @@ static int decode_all(struct parser *p)
 			break;
 		case VIGIL_REC_STAT_SITE:
 			err = decode_site(p, r, h.size);
+			break;
+		case VIGIL_REC_SAMPLE:
+			err = decode_sample(p, r, h.size);
 			break;
 		case VIGIL_REC_KIND_MAX:
 			err = -EINVAL;
@@ -581,6 +603,7 @@ void vigil_plog__free(struct vigil_plog *l)
 	free(l->sites);
 	free(l->sysrows);
 	free(l->syslat);
+	free(l->samples);
 	free(l->note);
 	free(l);
 }

@@ -63,6 +63,12 @@ struct vigil_plog_site {
 	uint64_t count;
 };
 
+/* A SAMPLE record: the process's load at t_ms; VIGIL_SAMPLE_NONE for a value it did
+ * not know. */
+struct vigil_plog_sample {
+	uint64_t t_ms, heap_bytes, fds;
+};
+
 struct vigil_plog {
 	char *path; /* the log file, as given */
 
@@ -98,6 +104,8 @@ struct vigil_plog {
 	size_t nsysrows;
 	struct vigil_plog_syslat *syslat;
 	size_t nsyslat;
+	struct vigil_plog_sample *samples; /* in order */
+	size_t nsamples;
 
 	char *note; /* NULL, or one line on damage: "raw log X truncated at offset N" */
 	size_t good_bytes; /* bytes decoded before the damage */

@@ -89,6 +89,16 @@ struct vigil_stat_site {
 	size_t seq;               /* order of arrival */
 };
 
+/* Most points a process's series keeps: a chart's width. */
+#define VIGIL_SERIES_MAX 256
+
+/* One point of a process's load over time (SAMPLE records). */
+struct vigil_sample {
+	uint64_t t_ms;       /* since the process's log was started */
+	uint64_t heap_bytes; /* VIGIL_SAMPLE_NONE: not known (check off) */
+	uint64_t fds;        /* VIGIL_SAMPLE_NONE: not known (check off) */
+};
+
 struct vigil_process {
 	uint32_t pid, ppid;
 	const char *exe;
@@ -106,6 +116,11 @@ struct vigil_process {
 	struct vigil_rec_sysrow *sysrows;
 	size_t nsysrows;
 	bool kernel_only; /* no preload ran in it: only the kernel saw it */
+	unsigned checks;  /* the checks its PROCESS record said ran (1u << enum vigil_check) */
+	/* Its live heap bytes and open descriptors over time, in time order, thinned to
+	 * VIGIL_SERIES_MAX points. */
+	struct vigil_sample *series;
+	size_t nseries;
 };
 
 /* One syscall's latency over the run (BPF), log2 ns buckets. */

@@ -415,6 +415,29 @@ static json_t *bpf_info(struct builder *b, const struct vigil_report *r)
 	return o;
 }
 
+static json_t *sample_value(uint64_t v)
+{
+	return v == VIGIL_SAMPLE_NONE ? json_null() : num(v);
+}
+
+/* processes[].series: [{"t_ms", "heap_bytes", "fds"}] in time order, for charts; a
+ * value the process did not know (its check was off) is null. */
+static json_t *series(struct builder *b, const struct vigil_process *p)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < p->nseries; i++) {
+		const struct vigil_sample *s = &p->series[i];
+		json_t *o = json_object();
+
+		set(b, o, "t_ms", num(s->t_ms));
+		set(b, o, "heap_bytes", sample_value(s->heap_bytes));
+		set(b, o, "fds", sample_value(s->fds));
+		push(b, a, o);
+	}
+	return a;
+}
+
 static json_t *process(struct builder *b, const struct vigil_process *p)
 {
 	json_t *o = json_object();
@@ -430,6 +453,7 @@ static json_t *process(struct builder *b, const struct vigil_process *p)
 	set(b, o, "stats", counters(b, p->stats, p->stats_set));
 	if (p->nsysrows)
 		set(b, json_object_get(o, "stats"), "syscalls", syscall_table(b, p));
+	set(b, o, "series", series(b, p));
 	return o;
 }
 

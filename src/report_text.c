@@ -1,15 +1,41 @@
 // SPDX-License-Identifier: MIT
-/* Text rendering of report.json, ASan-like: a header line per finding, then each stack
- * under a role line, one "#N pc in function file:line (module+offset)" per frame. */
+/* Text rendering of report.json, ASan-like: findings grouped by severity, a header
+ * line per finding with why it matters and the usual fix, then each stack under a role
+ * line, one "#N pc in function file:line (module+offset)" per frame. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "explain.h"
 #include "fileutil.h"
 #include "report.h"
 #include "report_text.h"
+#include "suppress.h"
+
+/* SGR sequences, written only when the reader is a terminal (vigil_text__want_color). */
+#define SGR_RESET "\033[0m"
+#define SGR_BOLD "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_RED "\033[1;31m"
+#define SGR_GREEN "\033[32m"
+#define SGR_YELLOW "\033[1;33m"
+#define SGR_CYAN "\033[1;36m"
+
+struct style {
+	bool color;
+};
+
+/* s wrapped in sgr when colors are on, as is otherwise. */
+static void paint(FILE *f, const struct style *st, const char *sgr, const char *s)
+{
+	if (st->color)
+		fprintf(f, "%s%s" SGR_RESET, sgr, s);
+	else
+		fputs(s, f);
+}
 
 /* Points of a heap-growth curve on its one line: enough to see the shape. */
 #define CURVE_SHOWN 8
@@ -193,26 +219,26 @@ static bool has_pid(const json_t *pids, json_int_t tid)
 static const struct {
 	const char *role, *by_thread, *anonymous;
 } role_lines[] = {
-	{"allocation", "allocated by %s here:\n", "allocated here:\n"},
-	{"free", "freed by %s here:\n", "freed here:\n"},
-	{"first-free", "previously freed by %s here:\n", "previously freed here:\n"},
-	{"crash", "crashed in %s here:\n", "crashed here:\n"},
-	{"access", "accessed by %s here:\n", "accessed here:\n"},
-	{"acquire", "locked by %s here:\n", "locked here:\n"},
-	{"held", "while holding a lock %s took here:\n", "while holding a lock taken here:\n"},
-	{"blocked", "%s is blocked here:\n", "blocked here:\n"},
-	{"thread-create", "created by %s here:\n", "created here:\n"},
-	{"call", "called by %s here:\n", "called here:\n"},
-	{"other-call", "also called by %s here:\n", "also called here:\n"},
-	{"handler", "in a signal handler of %s:\n", "in a signal handler:\n"},
-	{"open", "opened by %s here:\n", "opened here:\n"},
-	{"close", "closed by %s here:\n", "closed here:\n"},
+	{"allocation", "allocated by %s here:", "allocated here:"},
+	{"free", "freed by %s here:", "freed here:"},
+	{"first-free", "previously freed by %s here:", "previously freed here:"},
+	{"crash", "crashed in %s here:", "crashed here:"},
+	{"access", "accessed by %s here:", "accessed here:"},
+	{"acquire", "locked by %s here:", "locked here:"},
+	{"held", "while holding a lock %s took here:", "while holding a lock taken here:"},
+	{"blocked", "%s is blocked here:", "blocked here:"},
+	{"thread-create", "created by %s here:", "created here:"},
+	{"call", "called by %s here:", "called here:"},
+	{"other-call", "also called by %s here:", "also called here:"},
+	{"handler", "in a signal handler of %s:", "in a signal handler:"},
+	{"open", "opened by %s here:", "opened here:"},
+	{"close", "closed by %s here:", "closed here:"},
 };
 
-static void print_role(FILE *f, const json_t *st, const json_t *pids)
+void vigil_text__role(const json_t *st, const json_t *pids, char *buf, size_t len)
 {
 	const char *role = jstr(st, "role");
-	const char *by_thread = "stack of %s:\n", *anonymous = "stack:\n";
+	const char *by_thread = "stack of %s:", *anonymous = "stack:";
 	char who[64];
 	json_int_t tid = 0;
 
@@ -223,23 +249,25 @@ static void print_role(FILE *f, const json_t *st, const json_t *pids)
 		}
 	/* tid 0: the writer did not know the thread (an exit-time leak scan). */
 	if (!jint(st, "tid", &tid) || tid <= 0) {
-		fputs(anonymous, f);
+		snprintf(buf, len, "%s", anonymous);
 		return;
 	}
 	snprintf(who, sizeof(who), "thread %lld%s", (long long)tid,
 		 has_pid(pids, tid) ? " (main)" : "");
-	fprintf(f, by_thread, who);
+	snprintf(buf, len, by_thread, who);
 }
 
-static void print_frame(FILE *f, size_t n, const json_t *fr)
+static void print_frame(FILE *f, const struct style *st, size_t n, const json_t *fr)
 {
 	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
 	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
 	json_int_t line = 0;
 
 	fprintf(f, "    #%zu %s", n, pc ? pc : "0x0");
-	if (fn)
-		fprintf(f, " in %s", fn);
+	if (fn) {
+		fprintf(f, " in ");
+		paint(f, st, SGR_BOLD, fn);
+	}
 	if (file) {
 		fprintf(f, " %s", file);
 		if (jint(fr, "line", &line) && line > 0)
@@ -297,35 +325,69 @@ static void print_curve(FILE *f, const json_t *curve)
 	fprintf(f, "\n");
 }
 
-static void print_finding(FILE *f, const json_t *fd)
+/* The severity groups, most severe first. A finding whose severity is missing or
+ * unknown (a hand-edited file) counts as an error, as it always did. */
+static const struct {
+	const char *name, *label, *one, *many, *sgr;
+} severities[] = {
+	{"error", "ERROR", "error", "errors", SGR_RED},
+	{"warning", "WARNING", "warning", "warnings", SGR_YELLOW},
+	{"info", "INFO", "note", "notes", SGR_CYAN},
+};
+#define NSEVERITIES (sizeof(severities) / sizeof(severities[0]))
+
+static size_t severity_of(const json_t *fd)
+{
+	const char *sev = jstr(fd, "severity");
+
+	for (size_t i = 1; sev && i < NSEVERITIES; i++)
+		if (!strcmp(sev, severities[i].name))
+			return i;
+	return 0;
+}
+
+/* "why:" and "fix:" of the kind, when vigil knows it. */
+static void print_explanation(FILE *f, const struct style *st, const char *kind)
+{
+	const char *why, *fix;
+
+	if (vigil_explain(kind, &why, &fix))
+		return;
+	paint(f, st, SGR_GREEN, "why:");
+	fprintf(f, " %s\n", why);
+	paint(f, st, SGR_GREEN, "fix:");
+	fprintf(f, " %s\n", fix);
+}
+
+static void print_finding(FILE *f, const struct style *sty, const json_t *fd)
 {
 	const json_t *pids = jarr(fd, "pids"), *stacks = jarr(fd, "stacks"), *st, *v;
-	const char *sev = jstr(fd, "severity"), *msg = jstr(fd, "message");
-	const char *label = "ERROR", *kind;
+	const char *msg = jstr(fd, "message"), *kind = jstr(fd, "kind");
+	size_t sev = severity_of(fd), i, j;
 	json_int_t pid = 0, count = 1;
-	size_t i, j;
+	char role[128];
 
 	if (pids && json_array_size(pids))
 		pid = json_integer_value(json_array_get(pids, 0));
-	if (sev && !strcmp(sev, "warning"))
-		label = "WARNING";
-	else if (sev && !strcmp(sev, "info"))
-		label = "INFO";
-	fprintf(f, "\n==%lld== %s: vigil: %s\n", (long long)pid, label,
-		msg ? msg : (jstr(fd, "kind") ? jstr(fd, "kind") : "finding"));
+	fprintf(f, "\n==%lld== ", (long long)pid);
+	paint(f, sty, severities[sev].sgr, severities[sev].label);
+	fprintf(f, ": vigil: ");
+	paint(f, sty, SGR_BOLD, msg ? msg : (kind ? kind : "finding"));
+	fprintf(f, "\n");
+	print_explanation(f, sty, kind);
 	json_array_foreach(stacks, i, st) {
 		const json_t *frames = jarr(st, "frames");
 
-		print_role(f, st, pids);
+		vigil_text__role(st, pids, role, sizeof(role));
+		fprintf(f, "%s\n", role);
 		if (!frames || !json_array_size(frames))
 			fprintf(f, "    <no stack>\n");
 		json_array_foreach(frames, j, v)
-			print_frame(f, j, v);
+			print_frame(f, sty, j, v);
 	}
 	print_curve(f, jarr(json_object_get(fd, "details"), "curve"));
 	/* A leak's count is its blocks, already in the message. */
 	jint(fd, "count", &count);
-	kind = jstr(fd, "kind");
 	if (kind && !strncmp(kind, "leak", 4))
 		count = 1;
 	if (count > 1 || json_array_size(pids) > 1) {
@@ -340,8 +402,12 @@ static void print_finding(FILE *f, const json_t *fd)
 		}
 		fprintf(f, "\n");
 	}
-	fprintf(f, "kind: %s, id: %s\n", jstr(fd, "kind") ? jstr(fd, "kind") : "?",
-		jstr(fd, "id") ? jstr(fd, "id") : "?");
+	if (sty->color)
+		fputs(SGR_DIM, f);
+	fprintf(f, "kind: %s, id: %s", kind ? kind : "?", jstr(fd, "id") ? jstr(fd, "id") : "?");
+	if (sty->color)
+		fputs(SGR_RESET, f);
+	fprintf(f, "\n");
 }
 
 /* The frame a reader looks for: the top one outside the C library (a SIGPIPE
@@ -439,24 +505,79 @@ void vigil_text__counts(const json_t *report, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ")");
 }
 
-int vigil_text__render(const json_t *report, FILE *f)
+/* "======== 2 errors ========" before each group that has findings, then the group's
+ * findings in report order (collect.c ranks them by bytes and count within one). */
+static void print_findings(FILE *f, const struct style *st, const json_t *findings)
 {
-	const json_t *findings = jarr(report, "findings"), *notes, *v;
+	size_t n[NSEVERITIES] = {0}, i;
+	const json_t *v;
+	char head[64];
+
+	json_array_foreach(findings, i, v)
+		n[severity_of(v)]++;
+	for (size_t s = 0; s < NSEVERITIES; s++) {
+		if (!n[s])
+			continue;
+		snprintf(head, sizeof(head), "======== %zu %s ========", n[s],
+			 n[s] == 1 ? severities[s].one : severities[s].many);
+		fprintf(f, "\n");
+		paint(f, st, severities[s].sgr, head);
+		fprintf(f, "\n");
+		json_array_foreach(findings, i, v)
+			if (severity_of(v) == s)
+				print_finding(f, st, v);
+	}
+}
+
+bool vigil_text__want_color(FILE *f)
+{
+	return !getenv("NO_COLOR") && isatty(fileno(f));
+}
+
+void vigil_text__summary(const json_t *report, const char *txt_path, FILE *f, bool color)
+{
+	const json_t *findings = jarr(report, "findings"), *v;
+	const char *sgr = SGR_GREEN;
+	size_t worst = NSEVERITIES, i;
+	char counts[1024];
+
+	json_array_foreach(findings, i, v)
+		if (severity_of(v) < worst)
+			worst = severity_of(v);
+	if (worst < NSEVERITIES)
+		sgr = severities[worst].sgr;
+	vigil_text__counts(report, counts, sizeof(counts));
+	fprintf(f, "vigil: ");
+	paint(f, &(struct style){color}, sgr, counts);
+	fprintf(f, " - report: %s\n", txt_path);
+}
+
+int vigil_text__render_styled(const json_t *report, FILE *f, bool color)
+{
+	const json_t *notes, *v;
+	const struct style st = {color};
 	char counts[1024];
 	size_t i;
 
 	print_header(f, report);
-	json_array_foreach(findings, i, v)
-		print_finding(f, v);
+	print_findings(f, &st, jarr(report, "findings"));
 	print_pipe_sites(f, jarr(json_object_get(report, "stats"), "pipe_sites"));
+	vigil_supp__print_text(report, f);
 	vigil_text__counts(report, counts, sizeof(counts));
-	fprintf(f, "\nSUMMARY: vigil: %s\n", counts);
+	fprintf(f, "\n");
+	paint(f, &st, SGR_BOLD, "SUMMARY:");
+	fprintf(f, " vigil: %s\n", counts);
 	notes = jarr(json_object_get(report, "run"), "notes");
 	json_array_foreach(notes, i, v)
 		fprintf(f, "note: %s\n", json_is_string(v) ? json_string_value(v) : "?");
 	if (fflush(f) || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+int vigil_text__render(const json_t *report, FILE *f)
+{
+	return vigil_text__render_styled(report, f, false);
 }
 
 static int render_text(FILE *f, const void *ctx)

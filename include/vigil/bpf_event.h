@@ -22,6 +22,8 @@
 #define VIGIL_BPF_FRAMES 48
 #define VIGIL_BPF_STACK_BYTES 512
 #define VIGIL_BPF_PATH 256
+/* tgids the tree bitmap covers: PID_MAX_LIMIT of 64-bit kernels. */
+#define VIGIL_BPF_TGIDS (1u << 22)
 
 enum vigil_bpf_ev_type {
 	VIGIL_BPF_EV_EXEC = 1, /* a tracked task exec'd: new image */
@@ -39,12 +41,13 @@ struct vigil_bpf_hdr {
 	__u32 tid;
 	__u32 ppid; /* real parent's tgid */
 	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 boot_ns; /* when the process started (its leader's start_boottime): tells
+			* it from a later one with the same pid in /proc */
 };
 
 struct vigil_bpf_exec {
 	struct vigil_bpf_hdr hdr;
 	__u64 start_code, end_code; /* the new image's text, for static binaries' bias */
-	char comm[16];
 	char filename[VIGIL_BPF_PATH];
 };
 
@@ -61,9 +64,9 @@ struct vigil_bpf_sample {
 	struct vigil_bpf_hdr hdr;
 	__u32 nr;      /* syscall number; for CRASH the signal */
 	__s32 err;     /* errno for ERROR; si_code for CRASH */
-	__u64 value;   /* ERROR: failures so far; WX: prot; SLOW: ns; CRASH: fault address */
+	__u64 value;   /* WX: prot; SLOW: ns; CRASH: fault address */
 	__u64 arg;     /* WX: length; SLOW: the previous slowest */
-	__u64 ip, sp, bp;
+	__u64 ip, sp;
 	__u32 nframes;     /* valid entries of frames[] */
 	__u32 stack_bytes; /* valid bytes of stack[] (copied from sp up) */
 	__u64 frames[VIGIL_BPF_FRAMES];
@@ -87,8 +90,8 @@ struct vigil_bpf_calls_key {
 	__u32 nr;
 };
 
-/* Per-task state in task storage: the syscall in flight and the calls counted since
- * the last flush into the per-process table. */
+/* Per-task state in task storage, for tasks of the tree: the syscall in flight and
+ * the calls counted since the last flush into the per-process table. */
 struct vigil_bpf_task {
 	__u64 enter_ns;
 	__u32 nr;   /* in flight; VIGIL_BPF_IDLE when none */
@@ -104,7 +107,6 @@ struct vigil_bpf_counters {
 	__u64 ringbuf_drops;  /* events lost: the ring buffer was full */
 	__u64 storage_fails;  /* tasks that could not be tracked (no memory) */
 	__u64 table_full;     /* error or call-table updates lost: the map was full */
-	__u64 processes;      /* processes tracked */
 };
 
 #endif

@@ -28,6 +28,7 @@ enum vigil_rec_kind {
 	VIGIL_REC_SYSCALLS = 10, /* bpf: a process's syscall table */
 	VIGIL_REC_SYSLAT = 11,   /* bpf: one syscall's latency histogram, run-wide */
 	VIGIL_REC_STAT_SITE = 12, /* a stat counted at one call stack (struct below) */
+	VIGIL_REC_SAMPLE = 13,    /* live heap bytes and open descriptors now (struct below) */
 	VIGIL_REC_KIND_MAX
 };
 
@@ -246,6 +247,7 @@ enum vigil_key {
 	VIGIL_KEY_BPF_DROPS,        /* stats: ring-buffer events lost */
 	VIGIL_KEY_BPF_TABLE_FULL,   /* stats: in-kernel table updates lost */
 	VIGIL_KEY_BPF_UNTRACKED,    /* stats: tasks not tracked (no memory for storage) */
+	VIGIL_KEY_BPF_SAMPLES_DROPPED, /* stats: failure/W+X stacks over the CLI's cap */
 	VIGIL_KEY_SYSCALLS_TOTAL,   /* stats: syscalls the kernel counted */
 	VIGIL_KEY_SYSCALL_FAILURES, /* stats: those that failed */
 	VIGIL_KEY_MAX
@@ -341,5 +343,23 @@ struct vigil_rec_stat_site {
 	__u64 count;
 };
 _Static_assert(sizeof(struct vigil_rec_stat_site) == 40, "stat site");
+
+/* A value of a SAMPLE record that the process does not know (its check is off). */
+#define VIGIL_SAMPLE_NONE (~0ULL)
+
+/* The process's load at one moment, for the charts of a report: written every
+ * growth_interval_ms while the program allocates or creates descriptors (the period
+ * doubles every VIGIL_SAMPLE_BATCH records, so a long run stays small), and once at
+ * exit. */
+struct vigil_rec_sample {
+	struct vigil_rec_hdr hdr;
+	__u64 t_ms;       /* since the process's log was started */
+	__u64 heap_bytes; /* live bytes of the blocks the heap check tracks (canary: the
+			   * sampled ones); VIGIL_SAMPLE_NONE when it is off */
+	__u64 fds;        /* descriptors open; VIGIL_SAMPLE_NONE when the fd check is off */
+};
+_Static_assert(sizeof(struct vigil_rec_sample) == 48, "sample");
+
+#define VIGIL_SAMPLE_BATCH 256u
 
 #endif

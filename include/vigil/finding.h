@@ -577,6 +577,7 @@ static inline const char *vigil_key_name(unsigned k)
 		[VIGIL_KEY_BPF_DROPS] = "bpf_ringbuf_drops",
 		[VIGIL_KEY_BPF_TABLE_FULL] = "bpf_table_full",
 		[VIGIL_KEY_BPF_UNTRACKED] = "bpf_tasks_untracked",
+		[VIGIL_KEY_BPF_SAMPLES_DROPPED] = "bpf_stacks_dropped",
 		[VIGIL_KEY_SYSCALLS_TOTAL] = "syscalls_total",
 		[VIGIL_KEY_SYSCALL_FAILURES] = "syscall_failures",
 	};

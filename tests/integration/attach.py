@@ -73,6 +73,43 @@ def check_attach(errors):
             target.wait()
 
 
+def check_interrupt(errors):
+    """Ctrl-C (SIGINT) and SIGTERM end the watch with a report, as --duration does,
+    also when vigil started with SIGINT ignored (a background job of a script)."""
+    import signal
+    for sig, ignore in ((signal.SIGINT, False), (signal.SIGTERM, False),
+                        (signal.SIGINT, True)):
+        target = subprocess.Popen([TARGET, "10"], stdout=subprocess.DEVNULL,
+                                  env=vtest.clean_env())
+        try:
+            time.sleep(0.3)
+            with tempfile.TemporaryDirectory(prefix="vigil-attach-") as out:
+                pre = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore else None
+                v = subprocess.Popen([vtest.VIGIL, "attach", str(target.pid), "-o", out],
+                                     stderr=subprocess.PIPE, env=vtest.clean_env(),
+                                     preexec_fn=pre)
+                time.sleep(1.5)
+                v.send_signal(sig)
+                try:
+                    _, err = v.communicate(timeout=60)
+                except subprocess.TimeoutExpired:
+                    v.kill()
+                    errors.append("attach did not end on %s" % sig.name)
+                    continue
+                what = "%s%s" % (sig.name, " (ignored at start)" if ignore else "")
+                if v.returncode != 0:
+                    errors.append("attach ended by %s exited %d: %s"
+                                  % (what, v.returncode, vtest.tail(err)))
+                    continue
+                rep, _, problems = vtest.load_report(out)
+                if problems or not any(f["kind"] == "syscall-errors" for f in rep["findings"]):
+                    errors.append("attach ended by %s: no report with the storm (%s)"
+                                  % (what, problems))
+        finally:
+            target.kill()
+            target.wait()
+
+
 def check_bad_input(errors):
     cases = [
         (["attach", "999999999"], "cannot attach to 999999999: no such process"),
@@ -80,6 +117,29 @@ def check_bad_input(errors):
         (["attach"], "no process given"),
         (["attach", "1", "--duration", "0"], "invalid --duration '0'"),
     ]
+    # A thread of a process: attaching to it alone would watch nothing.
+    threaded = subprocess.Popen(["python3", "-c", "import threading,time\n"
+                                 "t=threading.Thread(target=time.sleep,args=(30,));t.start()\n"
+                                 "time.sleep(30)"], env=vtest.clean_env())
+    try:
+        tids = []
+        for _ in range(50):
+            tids = [t for t in os.listdir("/proc/%d/task" % threaded.pid)
+                    if int(t) != threaded.pid]
+            if tids:
+                break
+            time.sleep(0.1)
+        if tids:
+            cases.append((["attach", tids[0]], "it is a thread of process %d" % threaded.pid))
+        else:
+            errors.append("the threaded helper started no thread")
+        run_cases(cases, errors)
+    finally:
+        threaded.kill()
+        threaded.wait()
+
+
+def run_cases(cases, errors):
     for argv, want in cases:
         r = vtest.run([vtest.VIGIL] + argv, env=vtest.clean_env())
         lines = r.err.decode(errors="replace").strip().splitlines()
@@ -91,6 +151,7 @@ def check_bad_input(errors):
 def main():
     errors = []
     check_attach(errors)
+    check_interrupt(errors)
     check_bad_input(errors)
     for e in errors:
         print("FAIL attach: %s" % e)

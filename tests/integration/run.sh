@@ -11,6 +11,13 @@ rc=0
 python3 "$here/run_cases.py" || rc=1
 python3 "$here/real_programs.py" || rc=1
 python3 "$here/attach.py" || rc=1
+python3 "$here/live.py" || rc=1
+python3 "$here/suppressions.py" || rc=1
+python3 "$here/diff.py" || rc=1
+python3 "$here/golden.py" || rc=1
+python3 "$here/sarif.py" || rc=1
+python3 "$here/report_formats.py" || rc=1
+python3 "$here/html_chromium.py" || rc=1
 if [ "$rc" -eq 0 ]; then
 	echo "integration: OK"
 else

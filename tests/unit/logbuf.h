@@ -88,6 +88,12 @@ static inline void lb_site(struct logbuf *b, unsigned key, uint32_t stack_id, ui
 					      key, 0, stack_id, count));
 }
 
+static inline void lb_sample(struct logbuf *b, uint64_t t_ms, uint64_t heap, uint64_t fds)
+{
+	lb_add(b, vigil_rawlog__enc_sample(b->data + b->len, sizeof(b->data) - b->len, 1,
+					   t_ms * 1000000, t_ms, heap, fds));
+}
+
 /* CONFIG has the layout of STATS: encoded as one, then retagged. */
 static inline void lb_config(struct logbuf *b, const struct vigil_rec_kv *kv, unsigned n)
 {

@@ -122,12 +122,19 @@ Test(cli, report_command)
 	PARSE(&p, "report", "r.json", "--format=text");
 	cr_assert_eq(p.r, 0, "%s", p.err);
 	cr_expect_str_eq(p.cli.report_path, "r.json");
+	PARSE(&p, "report", "--format", "folded", "d");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.format, VIGIL_FORMAT_FOLDED);
+	PARSE(&p, "report", "--format=html", "d");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.format, VIGIL_FORMAT_HTML);
 }
 
 Test(cli, bad_input_is_one_line)
 {
 	expect_error((const char *const[]){"vigil", NULL}, "no command given (try 'vigil --help')");
-	EXPECT_ERROR("unknown command 'walk' (expected run, attach or report)", "walk");
+	EXPECT_ERROR("unknown command 'walk' (expected run, attach, report, diff or dump)",
+		     "walk");
 	EXPECT_ERROR("unrecognized option '--frobnicate'", "run", "--frobnicate", "--", "ls");
 	EXPECT_ERROR("unrecognized option '-q'", "run", "-q", "--", "ls");
 	EXPECT_ERROR("unrecognized option '-Z'", "-Z");
@@ -154,10 +161,10 @@ Test(cli, bad_input_is_one_line)
 		     "run", "--checks", "heap,bogus", "ls");
 	EXPECT_ERROR("invalid --checks '': empty check name in ''", "run", "--checks=", "ls");
 	EXPECT_ERROR("invalid --output '': expected a directory", "run", "-o", "", "ls");
-	EXPECT_ERROR("no report given (usage: vigil report DIR|FILE [--format text|json])",
-		     "report");
-	EXPECT_ERROR("invalid --format 'xml': expected text or json", "report", "--format",
-		     "xml", "d");
+	EXPECT_ERROR("no report given (usage: vigil report DIR|FILE "
+		     "[--format text|json|sarif|folded|html])", "report");
+	EXPECT_ERROR("invalid --format 'xml': expected text, json, sarif, folded or html",
+		     "report", "--format", "xml", "d");
 	EXPECT_ERROR("unexpected argument 'b' (vigil report takes one DIR or FILE)", "report",
 		     "a", "b");
 }
@@ -198,12 +205,65 @@ Test(cli, mode_and_on_error)
 	EXPECT_ERROR("option '--mode' requires a value", "run", "--mode");
 }
 
-Test(cli, later_options_are_rejected_not_ignored)
+Test(cli, suppressions_on_run_and_report)
 {
-	EXPECT_ERROR("option '--suppressions' is not available yet", "run", "--suppressions",
-		     "s.txt", "--", "ls");
-	EXPECT_ERROR("option '--format sarif' is not available yet", "report", "--format",
-		     "sarif", "d");
+	struct parsed p;
+
+	PARSE(&p, "run", "--suppressions", "a.supp", "--suppressions=b.supp", "--gen-suppressions",
+	      "--", "ls");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_assert_eq(p.cli.nsuppressions, 2);
+	cr_expect_str_eq(p.cli.suppressions[0], "a.supp");
+	cr_expect_str_eq(p.cli.suppressions[1], "b.supp");
+	cr_expect(p.cli.gen_suppressions);
+	PARSE(&p, "run", "--", "ls");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.nsuppressions, 0);
+	cr_expect(!p.cli.gen_suppressions);
+	PARSE(&p, "report", "d", "--suppressions", "a.supp", "--gen-suppressions");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_assert_eq(p.cli.nsuppressions, 1);
+	cr_expect_str_eq(p.cli.suppressions[0], "a.supp");
+	cr_expect(p.cli.gen_suppressions);
+	EXPECT_ERROR("invalid --suppressions '': expected a file", "run", "--suppressions=", "ls");
+	EXPECT_ERROR("option '--suppressions' requires a value", "report", "d", "--suppressions");
+	/* The program's own options are not vigil's. */
+	PARSE(&p, "run", "--", "prog", "--suppressions", "x");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.nsuppressions, 0);
+	cr_expect_eq(p.cli.prog_argc, 3);
+	{
+		const char *many[VIGIL_SUPP_FILES_MAX + 4] = {"vigil", "run"};
+		char want[128];
+		int n = 2;
+
+		for (int i = 0; i <= VIGIL_SUPP_FILES_MAX; i++)
+			many[n++] = "--suppressions=s";
+		many[n++] = "ls";
+		many[n] = NULL;
+		snprintf(want, sizeof(want), "too many --suppressions files (at most %d)",
+			 VIGIL_SUPP_FILES_MAX);
+		expect_error(many, want);
+	}
+}
+
+Test(cli, sarif_and_source_root)
+{
+	struct parsed p;
+
+	PARSE(&p, "report", "--format", "sarif", "--source-root", "src", "d");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.format, VIGIL_FORMAT_SARIF);
+	cr_expect_str_eq(p.cli.source_root, "src");
+	PARSE(&p, "run", "--source-root=/repo", "--", "ls");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_str_eq(p.cli.source_root, "/repo");
+	PARSE(&p, "run", "--", "ls");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_null(p.cli.source_root);
+	EXPECT_ERROR("invalid --source-root '': expected a directory", "run", "--source-root=",
+		     "ls");
+	EXPECT_ERROR("option '--source-root' requires a value", "report", "d", "--source-root");
 }
 
 Test(cli, help_text_names_every_option)
@@ -223,4 +283,25 @@ Test(cli, help_text_names_every_option)
 	     *o; o++)
 		cr_expect_not_null(strstr(buf, *o), "help lacks %s", *o);
 	free(buf);
+}
+
+Test(cli, diff_operands)
+{
+	struct parsed p;
+
+	PARSE(&p, "diff", "base", "canary/report.json");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.cmd, VIGIL_CMD_DIFF);
+	cr_expect_str_eq(p.cli.diff_base, "base");
+	cr_expect_str_eq(p.cli.diff_canary, "canary/report.json");
+	cr_expect_eq(p.cli.format, VIGIL_FORMAT_TEXT);
+	PARSE(&p, "diff", "--format", "json", "a", "b");
+	cr_assert_eq(p.r, 0, "%s", p.err);
+	cr_expect_eq(p.cli.format, VIGIL_FORMAT_JSON);
+	EXPECT_ERROR("two reports needed (usage: vigil diff BASE CANARY [--format text|json])",
+		     "diff", "a");
+	EXPECT_ERROR("unexpected argument 'c' (vigil diff takes BASE and CANARY)", "diff", "a",
+		     "b", "c");
+	EXPECT_ERROR("invalid --format 'sarif': expected text or json", "diff", "a", "b",
+		     "--format", "sarif");
 }

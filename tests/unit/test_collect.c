@@ -708,3 +708,53 @@ Test(collect, pipe_sites_merge_across_processes)
 	vigil_report__free(r);
 }
 
+
+/* A process's samples become its series; a long run is thinned to VIGIL_SERIES_MAX
+ * points over equal spans of time, the first and the last kept. */
+Test(collect, series_is_thinned_over_time)
+{
+	static struct logbuf b;
+	struct vigil_report *r;
+	const struct vigil_process *p;
+	uint64_t t = 0;
+
+	b.len = 0;
+	lb_version(&b);
+	lb_process(&b, 5, 1, "/usr/bin/svc", "svc", 4, 1);
+	lb_sample(&b, 0, 10, 3);
+	lb_sample(&b, 500, 20, VIGIL_SAMPLE_NONE);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"svc.5.log"}, 1);
+	p = &r->procs[0];
+	cr_assert_eq(p->nseries, 2);
+	cr_expect_eq(p->series[1].t_ms, 500);
+	cr_expect_eq(p->series[1].heap_bytes, 20);
+	cr_expect_eq(p->series[1].fds, VIGIL_SAMPLE_NONE);
+	vigil_report__free(r);
+
+	/* 1000 samples, the period doubling every 256 as the preload does. */
+	b.len = 0;
+	lb_version(&b);
+	lb_process(&b, 5, 1, "/usr/bin/svc", "svc", 4, 1);
+	for (unsigned i = 0; i < 1000; i++) {
+		lb_sample(&b, t, i, 4);
+		t += 100u << (i / 256);
+	}
+	lb_sample(&b, t, 999999, 4);
+	r = from_logs((struct logbuf *const[]){&b}, (const char *const[]){"svc.5.log"}, 1);
+	p = &r->procs[0];
+	cr_assert_leq(p->nseries, VIGIL_SERIES_MAX);
+	cr_assert_geq(p->nseries, VIGIL_SERIES_MAX / 2);
+	cr_expect_eq(p->series[0].t_ms, 0);
+	cr_expect_eq(p->series[0].heap_bytes, 0);
+	cr_expect_eq(p->series[p->nseries - 1].t_ms, t);
+	cr_expect_eq(p->series[p->nseries - 1].heap_bytes, 999999);
+	for (size_t i = 1; i < p->nseries; i++) {
+		cr_expect_gt(p->series[i].t_ms, p->series[i - 1].t_ms);
+		/* Every span of time holds samples here (they are at most 800 ms apart),
+		 * so one in each is kept: no two points are more than two spans apart,
+		 * where thinning by count would leave the sparse end bare. */
+		cr_expect_leq(p->series[i].t_ms - p->series[i - 1].t_ms,
+			      2 * (t + 1) / (VIGIL_SERIES_MAX - 1) + 1);
+	}
+	vigil_report__free(r);
+}

@@ -365,6 +365,23 @@ Test(rawlog, enc_stat_site_layout)
 	check_tail(40, 40);
 }
 
+Test(rawlog, enc_sample_layout)
+{
+	const struct vigil_rec_sample *r = (const void *)scratch.b;
+
+	poison();
+	cr_assert_eq(vigil_rawlog__enc_sample(scratch.b, 47, 1, 2, 3, 4, 5), 0);
+	cr_assert_eq(scratch.b[0], POISON);
+	cr_assert_eq(vigil_rawlog__enc_sample(scratch.b, 48, 5, 6, 1500, 1ull << 40,
+					      VIGIL_SAMPLE_NONE),
+		     48);
+	check_hdr(r, VIGIL_REC_SAMPLE, 48, 5, 6);
+	cr_assert_eq(r->t_ms, 1500);
+	cr_assert_eq(r->heap_bytes, 1ull << 40);
+	cr_assert_eq(r->fds, VIGIL_SAMPLE_NONE);
+	check_tail(48, 48);
+}
+
 Test(rawlog, enc_sizes_always_aligned)
 {
 	static const char argv[16] = "abcdefghijklmno";

@@ -494,3 +494,46 @@ Test(rawlog_read, growth_series_and_interval)
 	}
 	vigil_plog__free(l);
 }
+
+/* SAMPLE records come back in order, unknown values as written; a cut one is damage
+ * that keeps the ones before it. */
+Test(rawlog_read, load_samples_in_order)
+{
+	struct logbuf b;
+	struct vigil_plog *l;
+	size_t cut;
+
+	b.len = 0;
+	lb_version(&b);
+	lb_process(&b, 9, 1, "/usr/bin/svc", argv2, sizeof(argv2), 2);
+	lb_sample(&b, 0, 100, 3);
+	lb_sample(&b, 1000, 4096, VIGIL_SAMPLE_NONE);
+	cut = b.len;
+	lb_sample(&b, 2000, VIGIL_SAMPLE_NONE, 7);
+	l = vigil_plog__parse(b.data, b.len, "svc.9.log");
+	cr_assert_not_null(l);
+	cr_expect_null(l->note, "%s", l->note);
+	cr_assert_eq(l->nsamples, 3);
+	cr_expect_eq(l->samples[0].t_ms, 0);
+	cr_expect_eq(l->samples[0].heap_bytes, 100);
+	cr_expect_eq(l->samples[0].fds, 3);
+	cr_expect_eq(l->samples[1].t_ms, 1000);
+	cr_expect_eq(l->samples[1].fds, VIGIL_SAMPLE_NONE);
+	cr_expect_eq(l->samples[2].heap_bytes, VIGIL_SAMPLE_NONE);
+	cr_expect_eq(l->samples[2].fds, 7);
+	vigil_plog__free(l);
+
+	l = vigil_plog__parse(b.data, cut + 40, "svc.9.log");
+	cr_assert_not_null(l);
+	cr_expect_not_null(l->note);
+	cr_expect_eq(l->nsamples, 2);
+	vigil_plog__free(l);
+
+	/* A SAMPLE of the wrong size is corruption. */
+	((struct vigil_rec_hdr *)(b.data + cut))->size = 56;
+	l = vigil_plog__parse(b.data, b.len, "svc.9.log");
+	cr_assert_not_null(l);
+	cr_expect_not_null(l->note);
+	cr_expect_eq(l->nsamples, 2);
+	vigil_plog__free(l);
+}

@@ -546,3 +546,42 @@ Test(report_json, loader_rejects_bad_files)
 	fclose(f);
 	cr_expect_null(vigil_json__load(path, err, sizeof(err)));
 }
+
+/* processes[].series: one object per sample, a value the process did not know null;
+ * an empty array for a process without samples. */
+Test(report_json, process_series)
+{
+	struct logbuf b;
+	struct vigil_report *r = vigil_report__new();
+	struct vigil_plog *l;
+	json_t *j, *series, *pt;
+
+	lb_leak_log(&b, 4242, "/nonexistent/prog", 96, 3, 0x6010);
+	lb_sample(&b, 0, 0, 3);
+	lb_sample(&b, 1200, 1ull << 20, VIGIL_SAMPLE_NONE);
+	l = vigil_plog__parse(b.data, b.len, "/o/raw/prog.4242.log");
+	cr_assert_eq(vigil_report__add_log(r, l), 0);
+	vigil_plog__free(l);
+	cr_assert_eq(vigil_report__finish(r), 0);
+	j = roundtrip(r);
+	series = json_object_get(json_array_get(json_object_get(j, "processes"), 0), "series");
+	cr_assert_eq(json_array_size(series), 2);
+	pt = json_array_get(series, 0);
+	cr_expect_eq(i(pt, "t_ms"), 0);
+	cr_expect_eq(i(pt, "heap_bytes"), 0);
+	cr_expect_eq(i(pt, "fds"), 3);
+	pt = json_array_get(series, 1);
+	cr_expect_eq(i(pt, "t_ms"), 1200);
+	cr_expect_eq(i(pt, "heap_bytes"), 1 << 20);
+	cr_expect(json_is_null(json_object_get(pt, "fds")));
+	cr_expect_eq(json_object_size(pt), 3);
+	json_decref(j);
+	vigil_report__free(r);
+
+	r = sample();
+	j = roundtrip(r);
+	series = json_object_get(json_array_get(json_object_get(j, "processes"), 0), "series");
+	cr_expect(json_is_array(series) && !json_array_size(series));
+	json_decref(j);
+	vigil_report__free(r);
+}

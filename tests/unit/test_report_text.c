@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* report.txt rendering from report.json: ASan-like lines, role headers, the config
- * line, the summary, notes, and no crash on documents with missing or mistyped fields. */
+ * line, severity groups with why/fix lines, colors only when asked, the summary,
+ * notes, and no crash on documents with missing or mistyped fields. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "logbuf.h"
 #include "rawlog_read.h"
 #include "report.h"
@@ -39,7 +42,7 @@ static const char doc[] =
 	"   \"pids\": [4242], \"message\": \"w\", \"stacks\": [], \"details\": {}}],"
 	" \"stats\": {}}";
 
-static char *render(const char *text)
+static char *render_styled(const char *text, bool color)
 {
 	json_error_t je;
 	json_t *j = json_loads(text, 0, &je);
@@ -49,10 +52,18 @@ static char *render(const char *text)
 
 	cr_assert_not_null(j, "%s", je.text);
 	f = open_memstream(&buf, &len);
-	cr_assert_eq(vigil_text__render(j, f), 0);
+	if (color)
+		cr_assert_eq(vigil_text__render_styled(j, f, true), 0);
+	else
+		cr_assert_eq(vigil_text__render(j, f), 0);
 	fclose(f);
 	json_decref(j);
 	return buf;
+}
+
+static char *render(const char *text)
+{
+	return render_styled(text, false);
 }
 
 #define EXPECT_LINE(out, line) \
@@ -320,4 +331,128 @@ Test(report_text, written_for_the_owner_only)
 	cr_expect_eq(unlink(path), 0);
 	cr_expect_eq(rmdir(dir), 0);
 	json_decref(j);
+}
+
+static const char mixed[] =
+	"{\"findings\": ["
+	" {\"kind\": \"deprecated-api\", \"severity\": \"info\", \"pids\": [1], \"message\": \"i1\"},"
+	" {\"kind\": \"fd-leak\", \"severity\": \"warning\", \"pids\": [1], \"message\": \"w1\"},"
+	" {\"kind\": \"leak\", \"severity\": \"error\", \"pids\": [1], \"message\": \"e1\"},"
+	" {\"kind\": \"no-such-kind\", \"severity\": \"warning\", \"pids\": [1], \"message\": \"w2\"},"
+	" {\"kind\": \"crash\", \"pids\": [1], \"message\": \"e2\"}]}";
+
+/* Errors, then warnings, then notes, each group under its count, findings in report
+ * order within a group; a finding without a severity counts as an error. */
+Test(report_text, grouped_by_severity)
+{
+	char *out = render(mixed);
+	const char *order[] = {
+		"\n======== 2 errors ========\n", "ERROR: vigil: e1\n", "ERROR: vigil: e2\n",
+		"\n======== 2 warnings ========\n", "WARNING: vigil: w1\n", "WARNING: vigil: w2\n",
+		"\n======== 1 note ========\n", "INFO: vigil: i1\n", "\nSUMMARY: vigil: ",
+	};
+	const char *at = out;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const char *p = strstr(at, order[i]);
+
+		cr_expect_not_null(p, "'%s' missing or out of order in:\n%s", order[i], out);
+		if (p)
+			at = p;
+	}
+	free(out);
+	/* No findings, no group header. */
+	out = render("{\"findings\": []}");
+	cr_expect_null(strstr(out, "========"), "%s", out);
+	free(out);
+}
+
+/* A known kind gets its why/fix right under its header line; an unknown one none. */
+Test(report_text, why_and_fix)
+{
+	char *out = render(mixed);
+	const char *why, *fix;
+	char want[512];
+
+	cr_assert_eq(vigil_explain("leak", &why, &fix), 0);
+	snprintf(want, sizeof(want), "ERROR: vigil: e1\nwhy: %s\nfix: %s\n", why, fix);
+	cr_expect_not_null(strstr(out, want), "missing '%s' in:\n%s", want, out);
+	cr_expect_not_null(strstr(out, "WARNING: vigil: w2\nkind: no-such-kind"), "%s", out);
+	free(out);
+}
+
+/* Colors only when asked: severity labels, group headers, function names. */
+Test(report_text, colors)
+{
+	char *plain = render(doc), *color = render_styled(doc, true);
+
+	cr_expect_null(strchr(plain, '\033'), "escape in the plain report:\n%s", plain);
+	cr_expect_not_null(strstr(color, "==4242== \033[1;31mERROR\033[0m: vigil: "), "%s", color);
+	cr_expect_not_null(strstr(color, "\033[1;33mWARNING\033[0m"), "%s", color);
+	cr_expect_not_null(strstr(color, " in \033[1mconn_close\033[0m server.c:88"), "%s", color);
+	cr_expect_not_null(strstr(color, "\033[1;31m======== 2 errors ========\033[0m"), "%s",
+			   color);
+	free(plain);
+	free(color);
+}
+
+static char *summary(const char *text, bool color)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(j);
+	vigil_text__summary(j, "out/report.txt", f, color);
+	fclose(f);
+	json_decref(j);
+	return buf;
+}
+
+/* The stderr line: plain, or its counts colored by the worst severity. */
+Test(report_text, summary_line)
+{
+	char *s = summary(doc, false);
+
+	cr_expect_str_eq(s, "vigil: 3 findings (leak: 2, crash: 1) - report: out/report.txt\n");
+	free(s);
+	s = summary(doc, true);
+	cr_expect_str_eq(s, "vigil: \033[1;31m3 findings (leak: 2, crash: 1)\033[0m - report: "
+			    "out/report.txt\n");
+	free(s);
+	s = summary("{\"findings\": [{\"kind\": \"fd-leak\", \"severity\": \"warning\"}]}", true);
+	cr_expect_not_null(strstr(s, "\033[1;33m1 finding (fd-leak: 1)\033[0m"), "%s", s);
+	free(s);
+	s = summary("{\"findings\": []}", true);
+	cr_expect_not_null(strstr(s, "\033[32mno findings\033[0m"), "%s", s);
+	free(s);
+}
+
+/* Colors need a terminal and no NO_COLOR, whatever its value (even empty). */
+Test(report_text, want_color)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	FILE *tty, *mem;
+	char *buf = NULL;
+	size_t len = 0;
+
+	cr_assert_geq(master, 0);
+	cr_assert_eq(grantpt(master), 0);
+	cr_assert_eq(unlockpt(master), 0);
+	tty = fopen(ptsname(master), "w");
+	cr_assert_not_null(tty);
+	mem = open_memstream(&buf, &len);
+	unsetenv("NO_COLOR");
+	cr_expect(vigil_text__want_color(tty));
+	cr_expect_not(vigil_text__want_color(mem));
+	setenv("NO_COLOR", "", 1);
+	cr_expect_not(vigil_text__want_color(tty));
+	setenv("NO_COLOR", "1", 1);
+	cr_expect_not(vigil_text__want_color(tty));
+	unsetenv("NO_COLOR");
+	fclose(tty);
+	fclose(mem);
+	free(buf);
+	close(master);
 }
