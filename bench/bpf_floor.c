@@ -8,9 +8,9 @@
  * marked before it execs (its children are not followed): every syscall of the
  * machine still runs the program and pays the test. array (the default): a byte per
  * tgid in an array map of pid_max entries; hash: the tgid in a hash map; task: task
- * storage of COMMAND's first thread, as vigil marks its tree; none: no filter, as
- * without the option. --print writes the counts to stderr at the end: sys_enter=N
- * sys_exit=M. SIGINT, SIGTERM and SIGHUP are passed on to COMMAND.
+ * storage of COMMAND's first thread, the lookup vigil makes for its per-thread state;
+ * none: no filter, as without the option. --print writes the counts to stderr at the
+ * end: sys_enter=N sys_exit=M. SIGINT, SIGTERM and SIGHUP are passed on to COMMAND.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>

@@ -34,7 +34,7 @@ struct {
 	__type(value, __u8);
 } tgid_hash SEC(".maps");
 
-/* vigil's own way to know the tree (bpf/sentinel.bpf.c); per thread: the loader marks
+/* The lookup of bpf/sentinel.bpf.c's per-thread state; per thread: the loader marks
  * the command's first thread only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

@@ -18,9 +18,24 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define NR_MMAP 9
 #define NR_MPROTECT 10
 #define NR_RT_SIGRETURN 15
+#define NR_IOCTL 16
+#define NR_READLINK 89
+#define NR_READLINKAT 267
 #define NR_FUTEX 202
 #define NR_PKEY_MPROTECT 329
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall (int 0x80) */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
+#define SIGSYS 31
 /* Kernel-internal restart codes: the call is made again, it did not fail. */
 #define ERESTARTSYS 512
 #define ERESTART_RESTARTBLOCK 516
@@ -31,7 +46,11 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set by the loader before load. */
 const volatile __u64 slow_ns = 0;       /* 0: no slow-syscall events */
 const volatile __u32 err_samples = 3;   /* stacks kept per (process, syscall, errno) */
+/* ... and one more at the failure that makes the count a finding: the first ones are
+ * often start-up code (the loader's probes, a wrapper script before its exec). */
+const volatile __u64 errors_min = 0;
 const volatile __u64 waits[VIGIL_BPF_NR / 64]; /* syscalls that block by design */
+const volatile __u64 ns_per_jiffy = 4000000;   /* the kernel's tick, measured by the loader */
 
 struct vigil_bpf_counters counters;
 
@@ -44,6 +63,30 @@ struct {
 	__type(key, int);
 	__type(value, struct vigil_bpf_task);
 } tasks SEC(".maps");
+
+/* The syscall each thread of the tree is in, indexed by tid (sized from pid_max by the
+ * loader): an array lookup is a few instructions, a task-storage lookup tens of ns. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_bpf_inflight);
+} inflight SEC(".maps");
+
+/* Fine timing of one call in VIGIL_BPF_FINE_EVERY per CPU: the clock costs more than
+ * everything else a call pays here, so the latency histograms are a sample. */
+struct fine {
+	__u32 tid;
+	__u32 tick;
+	__u64 ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fine);
+} fine SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -144,6 +187,7 @@ static __always_inline void sample(void *ctx, __u32 type, __u32 nr, __s32 err, _
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	struct vigil_bpf_sample *e;
+	__u64 sp;
 	long n;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -157,13 +201,13 @@ static __always_inline void sample(void *ctx, __u32 type, __u32 nr, __s32 err, _
 	e->value = value;
 	e->arg = arg;
 	e->ip = BPF_CORE_READ(regs, ip);
-	e->sp = BPF_CORE_READ(regs, sp);
+	sp = BPF_CORE_READ(regs, sp);
 	n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), BPF_F_USER_STACK);
 	e->nframes = n > 0 ? (__u32)n / sizeof(__u64) : 0;
 	e->stack_bytes = 0;
-	if (!bpf_probe_read_user(e->stack, sizeof(e->stack), (void *)e->sp))
+	if (!bpf_probe_read_user(e->stack, sizeof(e->stack), (void *)sp))
 		e->stack_bytes = sizeof(e->stack);
-	else if (!bpf_probe_read_user(e->stack, 128, (void *)e->sp))
+	else if (!bpf_probe_read_user(e->stack, 128, (void *)sp))
 		e->stack_bytes = 128;
 	bpf_ringbuf_submit(e, 0);
 }
@@ -193,37 +237,36 @@ static __always_inline void set_tree(__u32 tgid, bool on)
 		__sync_fetch_and_and(&tree[tree_word(tgid)], ~(1ULL << (tgid % 64)));
 }
 
-/* Results that are the normal answer of a well-used call: counted, never sampled. */
+/* Results that are the normal answer of a well-used call: counted, never sampled
+ * (src/bpf_store.c's benign() says why, and never reports them). */
 static __always_inline bool benign(__u32 nr, __u32 err)
 {
 	return err == 11 /* EAGAIN */ || err == 4 /* EINTR */ || err == 115 /* EINPROGRESS */ ||
-	       err == 10 /* ECHILD */ || nr == NR_FUTEX;
+	       err == 10 /* ECHILD */ || nr == NR_FUTEX ||
+	       (nr == NR_IOCTL && err == 25 /* ENOTTY */) ||
+	       ((nr == NR_READLINK || nr == NR_READLINKAT) && err == 22 /* EINVAL */);
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(vigil_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task;
-	struct vigil_bpf_task *t;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, zero = 0;
+	struct vigil_bpf_inflight *f;
+	struct fine *fn;
 
-	if (!in_tree(bpf_get_current_pid_tgid() >> 32))
+	if (!in_tree(pid_tgid >> 32))
 		return 0;
-	task = bpf_get_current_task_btf();
-	t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t) {
-		count(&counters.storage_fails);
+	f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
 		return 0;
+	f->nr = 1 + (id >= 0 && id < VIGIL_BPF_NR_OTHER ? (__u32)id : VIGIL_BPF_NR_OTHER);
+	f->jiffies = (__u32)bpf_jiffies64();
+	fn = bpf_map_lookup_elem(&fine, &zero);
+	if (fn && !(++fn->tick % VIGIL_BPF_FINE_EVERY)) {
+		fn->tid = tid;
+		fn->ns = bpf_ktime_get_ns();
 	}
-	/* 32-bit calls have numbers of their own: counted apart, never read as x86-64. */
-	if (id < 0 || id >= VIGIL_BPF_NR_OTHER || (task->thread_info.status & TS_COMPAT))
-		t->nr = VIGIL_BPF_NR_OTHER;
-	else
-		t->nr = (__u32)id;
-	if (t->nr == NR_MMAP || t->nr == NR_MPROTECT || t->nr == NR_PKEY_MPROTECT) {
-		t->prot = (__u32)regs->dx;
-		t->len = regs->si;
-	}
-	t->enter_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -250,7 +293,7 @@ static __always_inline void on_error(void *ctx, __u32 tgid, __u32 nr, __u32 err,
 	}
 	n = __sync_fetch_and_add(&v->count, 1) + 1;
 	v->last_ns = now;
-	if (n <= err_samples && !benign(nr, err))
+	if ((n <= err_samples || n == errors_min) && !benign(nr, err))
 		sample(ctx, VIGIL_BPF_EV_ERROR, nr, (__s32)err, n, 0);
 }
 
@@ -272,41 +315,67 @@ static __always_inline bool wx_first(__u32 tgid, __u32 nr)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(vigil_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr, idx;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, d = 0, *slot, *worst;
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid, zero = 0, nr, idx, prot;
+	struct vigil_bpf_inflight *f;
+	struct task_struct *task;
 	struct vigil_bpf_task *t;
-	__u64 now, d, *slot, *worst;
+	struct fine *fn;
 
 	if (!in_tree(tgid))
 		return 0;
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-	if (!t)
+	/* None in flight: the return from fork of a new task, or a call entered before
+	 * the task joined the tree. */
+	f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f || !f->nr || f->nr > VIGIL_BPF_NR)
 		return 0;
-	nr = t->nr;
-	if (nr >= VIGIL_BPF_NR)
-		return 0;
-	t->nr = VIGIL_BPF_IDLE;
+	nr = f->nr - 1;
+	f->nr = 0;
 	/* A restarted call enters again: it is counted then, once. */
 	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
 		return 0;
+	task = bpf_get_current_task_btf();
+	/* 32-bit calls have numbers of their own: counted apart, never read as x86-64. */
+	if (task->thread_info.status & TS_COMPAT)
+		nr = VIGIL_BPF_NR_OTHER;
+	t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		count(&counters.storage_fails);
+		return 0;
+	}
+	asm volatile("" : "+r"(nr));
+	nr &= VIGIL_BPF_NR - 1;
 	t->calls[nr]++;
-	now = bpf_ktime_get_ns();
-	d = now - t->enter_ns;
-	idx = log2_u64(d);
-	if (idx >= VIGIL_BPF_HIST)
-		idx = VIGIL_BPF_HIST - 1;
-	idx += nr * VIGIL_BPF_HIST;
-	slot = bpf_map_lookup_elem(&hist, &idx);
-	if (slot)
-		(*slot)++;
+
+	fn = bpf_map_lookup_elem(&fine, &zero);
+	if (fn && fn->tid == tid) {
+		d = bpf_ktime_get_ns() - fn->ns;
+		fn->tid = 0;
+		idx = log2_u64(d);
+		if (idx >= VIGIL_BPF_HIST)
+			idx = VIGIL_BPF_HIST - 1;
+		idx += nr * VIGIL_BPF_HIST;
+		slot = bpf_map_lookup_elem(&hist, &idx);
+		if (slot)
+			(*slot)++;
+	}
+	now = bpf_jiffies64();
+	if (!d)
+		d = (__u64)((__u32)now - f->jiffies) * ns_per_jiffy;
 
 	/* rt_sigreturn "returns" the interrupted code's rax, not a result of its own. */
-	if (ret < 0 && ret >= -MAX_ERRNO && nr != NR_RT_SIGRETURN)
-		on_error(ctx, tgid, nr, (__u32)-ret, now);
-	else if ((nr == NR_MMAP || nr == NR_MPROTECT || nr == NR_PKEY_MPROTECT) &&
-		 (t->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC) &&
-		 wx_first(tgid, nr))
-		sample(ctx, VIGIL_BPF_EV_WX, nr, 0, t->prot, t->len);
+	if (ret < 0 && ret >= -MAX_ERRNO && nr != NR_RT_SIGRETURN) {
+		on_error(ctx, tgid, nr, (__u32)-ret, now * ns_per_jiffy);
+	} else if (nr == NR_MMAP || nr == NR_MPROTECT || nr == NR_PKEY_MPROTECT) {
+		/* The argument registers are the caller's still: read at exit. */
+		prot = (__u32)regs->dx;
+		if ((prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC) &&
+		    wx_first(tgid, nr))
+			sample(ctx, VIGIL_BPF_EV_WX, nr, 0, prot, regs->si);
+	}
 
+	/* Bounded again where the verifier can see it: nr was spilled and reloaded. */
+	asm volatile("" : "+r"(nr));
 	nr &= VIGIL_BPF_NR - 1;
 	if (slow_ns && d >= slow_ns && !(waits[nr / 64] & (1ULL << (nr % 64)))) {
 		worst = bpf_map_lookup_elem(&slowest, &nr);
@@ -407,15 +476,21 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(vigil_exit, struct task_struct *p)
 {
 	struct vigil_bpf_task *t = bpf_task_storage_get(&tasks, p, 0, 0);
+	struct vigil_bpf_inflight *f;
 	struct vigil_bpf_exit *e;
 	struct killer *k;
-	__u32 tgid;
+	__u32 tgid, tid;
 
 	tgid = p->tgid;
 	if (!in_tree(tgid))
 		return 0;
 	if (t)
 		flush(t, tgid);
+	/* exit and exit_group never return: the next task with this tid starts idle. */
+	tid = p->pid;
+	f = bpf_map_lookup_elem(&inflight, &tid);
+	if (f)
+		f->nr = 0;
 	/* Only the last thread out says how the process ended. */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
@@ -450,7 +525,8 @@ int BPF_PROG(vigil_signal_deliver, int sig, struct kernel_siginfo *info, struct 
 	__u64 addr = 0;
 	__s32 code = 0;
 
-	if (sig != 4 && sig != 5 && sig != 6 && sig != 7 && sig != 8 && sig != 11 && sig != 31)
+	if (sig != SIGILL && sig != SIGTRAP && sig != SIGABRT && sig != SIGBUS && sig != SIGFPE &&
+	    sig != SIGSEGV && sig != SIGSYS)
 		return 0;
 	if (BPF_CORE_READ(ka, sa.sa_handler) != 0)
 		return 0;
@@ -473,9 +549,14 @@ int BPF_PROG(vigil_signal_generate, int sig, struct kernel_siginfo *info, struct
 	struct killer k;
 	__u32 tgid;
 
-	if (result != 0 || (sig != 9 && sig != 15 && sig != 1 && sig != 2 && sig != 3))
+	if (result != 0 || (sig != SIGKILL && sig != SIGTERM && sig != SIGHUP && sig != SIGINT &&
+			    sig != SIGQUIT))
 		return 0;
 	if (!in_tree(task->tgid))
+		return 0;
+	/* A sender only when a process sent it (kill, tgkill, sigqueue: si_code <= 0);
+	 * SEND_SIG_NOINFO and SEND_SIG_PRIV (0 and 1) are the kernel's own. */
+	if ((unsigned long)info <= 1 || BPF_CORE_READ(info, si_code) > 0)
 		return 0;
 	cur = bpf_get_current_task_btf();
 	tgid = task->tgid;

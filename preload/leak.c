@@ -39,6 +39,7 @@ struct ctx {
 	unsigned nialloc;      /* the first nialloc holes are vigil's own memory */
 	struct vigil_map *maps;
 	unsigned nmaps;
+	struct vigil_map *now, *still; /* re-read once stopped; what is still mapped */
 	struct vigil_thread_stack *ts;
 	unsigned nts;
 	size_t tls_static;
@@ -74,13 +75,16 @@ static void root_pieces(struct ctx *c, uintptr_t lo, uintptr_t hi, unsigned from
 /* A glibc arena heap starts on a 64 MiB boundary with a heap_info whose first word
  * points at the arena's malloc_state, just after a heap_info: stale pointers in its
  * free chunks must not count as roots. */
-static int is_arena_heap(const struct vigil_map *m)
+static int is_arena_heap(const struct vigil_map *m, int safe)
 {
 	uintptr_t ar;
 
 	if ((m->lo & (ARENA_ALIGN - 1)) || !m->r)
 		return 0;
-	ar = *(const uintptr_t *)m->lo;
+	if (!safe)
+		ar = *(const uintptr_t *)m->lo;
+	else if (vigil_scan__read_word(m->lo, &ar))
+		return 0;
 	return (ar & ~(ARENA_ALIGN - 1)) && (ar & (ARENA_ALIGN - 1)) < 0x100;
 }
 
@@ -315,6 +319,23 @@ static int own_stack(const struct ctx *c, uintptr_t sp, uintptr_t *lo, uintptr_t
 	return -1;
 }
 
+/* The maps were read before the world stopped, and a thread may have unmapped
+ * memory since (an exiting one its signal stack, vigil's or its own): read directly,
+ * that is a crash. Stopped, nothing changes them any more, so what is still mapped
+ * is read again and only that is scanned. -1 when they cannot be read (a stopped
+ * thread holds the reader's buffer): the caller then reads everything defensively. */
+static int still_mapped(struct ctx *c)
+{
+	int r = vigil_maps__read_nowait(c->now, MAX_MAPS);
+
+	if (r < 0)
+		return -1;
+	c->nmaps = vigil_maps__intersect(c->maps, c->nmaps, c->now, (unsigned)r, c->still,
+					 MAX_MAPS);
+	c->maps = c->still;
+	return 0;
+}
+
 /* Callee-saved registers may hold the program's pointers across the calls that led
  * here. Its own frame, so getcontext's second return cannot clobber the caller. */
 static __attribute__((noinline)) void root_registers(struct vigil_scan *s)
@@ -331,6 +352,7 @@ void vigil_leak__at_exit(void)
 	struct ctx c = {0};
 	struct vigil_stw w = {0};
 	struct range *mods = NULL;
+	struct vigil_map *snapshot;
 	struct {
 		struct range *r;
 		unsigned n;
@@ -345,13 +367,15 @@ void vigil_leak__at_exit(void)
 		vigil_msg("leak check skipped: a seccomp filter may forbid the calls it needs", NULL);
 		return;
 	}
-	c.maps = vigil_ialloc(sizeof(*c.maps) * MAX_MAPS);
+	snapshot = c.maps = vigil_ialloc(sizeof(*c.maps) * MAX_MAPS);
+	c.now = vigil_ialloc(sizeof(*c.now) * MAX_MAPS);
+	c.still = vigil_ialloc(sizeof(*c.still) * MAX_MAPS);
 	c.ts = vigil_ialloc(sizeof(*c.ts) * MAX_THREAD_STACKS);
 	c.holes = vigil_ialloc(sizeof(*c.holes) * MAX_HOLES);
 	w.t = vigil_ialloc(sizeof(*w.t) * MAX_STW);
 	mods = vigil_ialloc(sizeof(*mods) * MAX_MODULE_RANGES);
 	w.max = MAX_STW;
-	if (!c.maps || !c.ts || !c.holes || !w.t || !mods)
+	if (!c.maps || !c.now || !c.still || !c.ts || !c.holes || !w.t || !mods)
 		goto cleanup;
 	c.tls_static = 4096;
 	if (vigil_real.get_tls_static_info)
@@ -383,7 +407,7 @@ void vigil_leak__at_exit(void)
 	for (unsigned i = 0; all_stopped && i < w.n; i++)
 		all_stopped = w.t[i].stopped;
 	/* A running thread may free (and unmap) memory under the scan. */
-	c.scan.safe = !all_stopped;
+	c.scan.safe = !all_stopped || still_mapped(&c);
 	vigil_scan__sort(&c.scan);
 
 	/* Module data read defensively: the program may have made a page of it
@@ -432,7 +456,7 @@ void vigil_leak__at_exit(void)
 		const struct vigil_map *m = &c.maps[i];
 		/* In canary mode most heap blocks are not tracked: the heap is memory of
 		 * the program like any other, and may hold the only pointer to a sample. */
-		int heap = m->heap || is_arena_heap(m);
+		int heap = m->heap || is_arena_heap(m, c.scan.safe);
 		if (!m->r || !m->w || !(m->anon || m->heap) || (m->special && !m->heap) ||
 		    (heap && vigil_rt.opt.mode != VIGIL_MODE_CANARY))
 			continue;
@@ -469,5 +493,7 @@ cleanup:
 	vigil_ifree(w.t, sizeof(*w.t) * MAX_STW);
 	vigil_ifree(c.holes, sizeof(*c.holes) * MAX_HOLES);
 	vigil_ifree(c.ts, sizeof(*c.ts) * MAX_THREAD_STACKS);
-	vigil_ifree(c.maps, sizeof(*c.maps) * MAX_MAPS);
+	vigil_ifree(snapshot, sizeof(*c.maps) * MAX_MAPS);
+	vigil_ifree(c.now, sizeof(*c.now) * MAX_MAPS);
+	vigil_ifree(c.still, sizeof(*c.still) * MAX_MAPS);
 }

@@ -63,7 +63,7 @@ static int parse_line(const char *l, const char *end, struct vigil_map *m)
 	return 0;
 }
 
-int vigil_maps__read(struct vigil_map *out, unsigned max)
+static int read_all(struct vigil_map *out, unsigned max, int wait)
 {
 	static char buf[65536];
 	size_t have = 0;
@@ -72,7 +72,12 @@ int vigil_maps__read(struct vigil_map *out, unsigned max)
 
 	if (fd < 0)
 		return -errno;
-	vigil_lock__acquire(&lock);
+	if (wait) {
+		vigil_lock__acquire(&lock);
+	} else if (!vigil_lock__try(&lock)) {
+		syscall(SYS_close, fd);
+		return -EBUSY;
+	}
 	for (;;) {
 		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
 		char *start = buf, *nl;
@@ -92,6 +97,42 @@ int vigil_maps__read(struct vigil_map *out, unsigned max)
 	vigil_lock__release(&lock);
 	syscall(SYS_close, fd);
 	return (int)n;
+}
+
+int vigil_maps__read(struct vigil_map *out, unsigned max)
+{
+	return read_all(out, max, 1);
+}
+
+int vigil_maps__read_nowait(struct vigil_map *out, unsigned max)
+{
+	return read_all(out, max, 0);
+}
+
+unsigned vigil_maps__intersect(const struct vigil_map *a, unsigned na, const struct vigil_map *b,
+			       unsigned nb, struct vigil_map *out, unsigned max)
+{
+	unsigned i = 0, j = 0, n = 0;
+
+	/* Both lists come sorted and non-overlapping from the kernel. */
+	while (i < na && j < nb && n < max) {
+		uintptr_t lo = a[i].lo > b[j].lo ? a[i].lo : b[j].lo;
+		uintptr_t hi = a[i].hi < b[j].hi ? a[i].hi : b[j].hi;
+
+		if (lo < hi) {
+			out[n] = b[j];
+			out[n].lo = lo;
+			out[n].hi = hi;
+			out[n].r &= a[i].r;
+			out[n].w &= a[i].w;
+			n++;
+		}
+		if (a[i].hi < b[j].hi)
+			i++;
+		else
+			j++;
+	}
+	return n;
 }
 
 const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n, uintptr_t addr)

@@ -20,6 +20,13 @@ struct vigil_map {
 
 /* Fills at most max entries; returns how many, or -errno. */
 int vigil_maps__read(struct vigil_map *out, unsigned max) VIGIL_HID;
+/* The same, or -EBUSY at once when another thread is reading: for a caller that has
+ * stopped the other threads, one of which may hold the reader's buffer. */
+int vigil_maps__read_nowait(struct vigil_map *out, unsigned max) VIGIL_HID;
+/* What of a (na entries) is still mapped as b says: the overlaps, with b's kind and
+ * the permissions both grant. Both sorted, as read. Returns how many went to out. */
+unsigned vigil_maps__intersect(const struct vigil_map *a, unsigned na, const struct vigil_map *b,
+			       unsigned nb, struct vigil_map *out, unsigned max) VIGIL_HID;
 const struct vigil_map *vigil_maps__find(const struct vigil_map *m, unsigned n,
 					 uintptr_t addr) VIGIL_HID;
 /* The mapping holding addr, read line by line (no table, no allocation): for callers

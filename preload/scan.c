@@ -138,6 +138,16 @@ static void scan_range(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int saf
 	}
 }
 
+int vigil_scan__read_word(uintptr_t addr, uintptr_t *w)
+{
+	struct iovec local = {w, sizeof(*w)}, remote = {(void *)addr, sizeof(*w)};
+
+	return process_vm_readv((pid_t)syscall(SYS_gettid), &local, 1, &remote, 1, 0) ==
+			       (ssize_t)sizeof(*w)
+		       ? 0
+		       : -1;
+}
+
 static void drain(struct vigil_scan *s, unsigned from, uint8_t to)
 {
 	while (s->nwork) {

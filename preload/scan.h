@@ -53,6 +53,8 @@ void vigil_scan__root_words(struct vigil_scan *s, const uintptr_t *w, size_t n) 
 /* A range minus the blocks inside it: memory of the program that merely shares a
  * mapping with heap blocks (the kernel merges adjacent anonymous mappings). */
 void vigil_scan__root_gaps(struct vigil_scan *s, uintptr_t lo, uintptr_t hi, int safe) VIGIL_HID;
+/* One word read as the safe scan reads (no fault on unmapped memory): 0, or -1. */
+int vigil_scan__read_word(uintptr_t addr, uintptr_t *w) VIGIL_HID;
 /* After all roots: classifies every unreached block as DIRECT (no other leaked
  * block points at it; in a cycle nothing else points into, its lowest member) or
  * INDIRECT. */

@@ -116,6 +116,12 @@ static int tracer_main(void *arg)
 {
 	struct vigil_stw *w = arg;
 
+	/* Should the thread that stops the world die in the meantime (a crash), the
+	 * threads stopped here could not end until their tracer let go, nor the process
+	 * be reported dead, and this task would wait for a resume forever. */
+	sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	if (sys(SYS_getppid, 0, 0, 0, 0) != w->pid)
+		return 0;
 	while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE))
 		fwait(&w->go, 0, 100);
 	/* Threads created while we attach show up on the next pass. */

@@ -479,10 +479,10 @@ run_redis() {
 	fi
 }
 
-# One syscall_bench run: appends its CPU time per call (its wall-clock time per call
-# as "wall") to the row "$1 $2", and for a tool the time it adds to the native run of
-# the same round (native runs first): the load of a shared machine moves between
-# rounds more than within one. It runs under the tool's wrap ("$4" = under) or
+# One syscall_bench run: appends the time per call of its fastest block ("call"; of
+# the whole loop: "wall", and in CPU time: "cpu") to the row "$1 $2", and for a tool
+# the time it adds to the native run of the same round (native runs first): the load
+# of a shared machine moves between rounds more than within one. It runs under the tool's wrap ("$4" = under) or
 # natively beside what the wrap runs ("$4" = beside).
 declare -A native_call
 run_syscall() {
@@ -490,16 +490,19 @@ run_syscall() {
 	[ "$4" = under ] && prefix=("${wrap[@]}")
 	"${prefix[@]}" build/bench/syscall_bench -n "$syscalls" "$mode" \
 		>"$work/out" 2>"$work/err" || rc=$?
-	line=$(grep -E '^mode=.* cpu_ns_per_call=' "$work/out" | tail -n 1 || true)
+	line=$(grep -E '^mode=.* best_ns_per_call=' "$work/out" | tail -n 1 || true)
 	if [ "$rc" != 0 ] || [ -z "$line" ]; then
 		keep_log "${name// /-}-$mode-$tool" "exit $rc: ${prefix[*]} syscall_bench $mode"
 		echo "$name $mode|$tool|fail|1" >>"$raw"
 		[ "$tool" = native ] && unset "native_call[$name $mode]"
 		return
 	fi
-	v=$(sed -n 's/.* cpu_ns_per_call=\([0-9.]*\).*/\1/p' <<<"$line")
-	echo "$name $mode|$tool|call|$v" >>"$raw"
-	sed -n "s/.* ns_per_call=\([0-9.]*\) .*/$name $mode|$tool|wall|\1/p" <<<"$line" >>"$raw"
+	v=$(sed -n 's/.* best_ns_per_call=\([0-9.]*\).*/\1/p' <<<"$line")
+	{
+		echo "$name $mode|$tool|call|$v"
+		sed -n "s/.* ns_per_call=\([0-9.]*\) .*/$name $mode|$tool|wall|\1/p" <<<"$line"
+		sed -n "s/.* cpu_ns_per_call=\([0-9.]*\) .*/$name $mode|$tool|cpu|\1/p" <<<"$line"
+	} >>"$raw"
 	if [ "$tool" = native ]; then
 		native_call[$name $mode]=$v
 	elif [ -n "${native_call[$name $mode]:-}" ]; then
@@ -548,10 +551,25 @@ run_outside() {
 	fi
 }
 
+# sys_enter/sys_exit programs other processes have attached (other `vigil run`s, say):
+# each costs every syscall of the machine, so the syscall figures are worth little
+# while any are there. The most seen at the start of a run.
+bpf_others() {
+	bpftool link show 2>/dev/null | grep -cE "tp '(sys_enter|sys_exit)'" || true
+}
+others_max=0
 printf 'bench: %s; %d interleaved runs of: %s\n' "${benches[*]}" "$runs" "${active[*]}" >&2
 for ((r = 1; r <= runs; r++)); do
 	for b in "${benches[@]}"; do
 		printf 'bench: run %d/%d: %s\n' "$r" "$runs" "$b" >&2
+		if [[ $b == syscalls* || $b == redis-bpf ]] && command -v bpftool >/dev/null; then
+			n=$(bpf_others)
+			if [ "$n" -gt 0 ]; then
+				echo "bench: $n sys_enter/sys_exit programs of other processes are" \
+					"attached: every syscall pays for them" >&2
+			fi
+			[ "$n" -gt "$others_max" ] && others_max=$n
+		fi
 		for tool in "${active[@]}"; do
 			applies "$b" "$tool" || continue
 			case "$b" in
@@ -660,6 +678,10 @@ table=$out_dir/results.md
 {
 	echo "Median of $runs interleaved runs, $(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r),"
 	echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)."
+	if [ "$others_max" -gt 0 ]; then
+		echo "Up to $others_max sys_enter/sys_exit programs of other processes were attached during"
+		echo "the syscall benchmarks: their cost is in every column, native included."
+	fi
 	echo
 	printf '| benchmark |'
 	for tool in "${shown[@]}"; do printf ' %s |' "${label[$tool]}"; done
@@ -760,13 +782,14 @@ table=$out_dir/results.md
 	fi
 	if [[ " ${benches[*]} " == *" syscalls-"* ]]; then
 		echo "syscalls: syscall_bench -n $syscalls (one thread, calls through syscall(2)), the"
-		echo "thread's CPU time (user+system) in its timed loop over its calls (wall-clock times"
-		echo "in raw.txt); +x ns: the median over the runs of the time added to the same"
-		echo "run's native; y x floor: that as a multiple of what the floor adds (the issue's"
-		echo "budget for vigil: 1.25x). floor: bench/bpf_floor, tp_btf sys_enter+sys_exit that only"
-		echo "count (a per-CPU array increment each); filter floor: the same behind a tgid test (an"
-		echo "array map indexed by tgid); task floor: behind a task-storage lookup, as vigil finds its"
-		echo "tree; vigil syscalls: vigil run --checks syscalls with VIGIL_REQUIRE_BPF=1."
+		echo "wall-clock time per call of the fastest of its 20 blocks of calls (of the whole"
+		echo "loop, and its CPU time, in raw.txt); +x ns: the median over the runs of the time"
+		echo "added to the same run's native; y x floor: that as a multiple of what the floor"
+		echo "adds (the issue's budget for vigil: 1.25x). floor: bench/bpf_floor, tp_btf"
+		echo "sys_enter+sys_exit that only count (a per-CPU array increment each); filter floor:"
+		echo "the same behind a tgid test (an array map indexed by tgid); task floor: behind a"
+		echo "task-storage lookup, as vigil takes its per-thread state; vigil syscalls: vigil run"
+		echo "syscalls with VIGIL_REQUIRE_BPF=1."
 		echo "outside: syscall_bench runs natively while the tool watches a sleep."
 	fi
 	if [[ " ${benches[*]} " == *" redis-bpf "* ]]; then

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -79,6 +80,54 @@ static const int waiting[] = {
 	SYS_exit_group,	  SYS_exit,	     SYS_clone3,
 };
 
+/* The kernel's tick in ns: jiffies counted over 200 ms in /proc/timer_list (root can
+ * read it; BPF needs root anyway), rounded to the usual HZ; 250 when it cannot tell. */
+static uint64_t ns_per_jiffy(void)
+{
+	static const unsigned hz[] = {100, 250, 300, 1000};
+	unsigned long long j[2] = {0, 0};
+	struct timespec a, b, pause = {0, 200000000};
+	double rate, best_diff = 1e9;
+	unsigned best = 250;
+
+	for (int i = 0; i < 2; i++) {
+		char line[256];
+		FILE *f = fopen("/proc/timer_list", "re");
+
+		clock_gettime(CLOCK_MONOTONIC, i ? &b : &a);
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "jiffies: %llu", &j[i]) == 1)
+				break;
+		if (f)
+			fclose(f);
+		if (!j[i])
+			return 1000000000ull / best;
+		if (!i)
+			nanosleep(&pause, NULL);
+	}
+	rate = (double)(j[1] - j[0]) /
+	       ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+	for (size_t i = 0; i < sizeof(hz) / sizeof(hz[0]); i++)
+		if ((rate > hz[i] ? rate - hz[i] : hz[i] - rate) < best_diff) {
+			best_diff = rate > hz[i] ? rate - hz[i] : hz[i] - rate;
+			best = hz[i];
+		}
+	return 1000000000ull / best;
+}
+
+/* Threads the in-flight table covers: the kernel's pid_max, at most the bitmap's. */
+static uint32_t pid_max(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (!f || fscanf(f, "%lu", &v) != 1 || !v || v > VIGIL_BPF_TGIDS)
+		v = VIGIL_BPF_TGIDS;
+	if (f)
+		fclose(f);
+	return (uint32_t)v;
+}
+
 int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, char *why,
 		    size_t whylen)
 {
@@ -103,6 +152,9 @@ int vigil_bpf__open(struct vigil_bpf **out, const struct vigil_bpf_config *cfg, 
 	}
 	b->skel->rodata->slow_ns = cfg->slow_ns;
 	b->skel->rodata->err_samples = cfg->err_samples;
+	b->skel->rodata->errors_min = cfg->errors_min;
+	b->skel->rodata->ns_per_jiffy = ns_per_jiffy();
+	bpf_map__set_max_entries(b->skel->maps.inflight, pid_max());
 	for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
 		b->skel->rodata->waits[waiting[i] / 64] |= 1ULL << (waiting[i] % 64);
 	err = vigil_sentinel__load(b->skel);

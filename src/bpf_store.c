@@ -273,7 +273,9 @@ static void on_sample(struct vigil_bpf_store *s, const struct vigil_bpf_sample *
 		    !vigil_procmaps__read(e->hdr.tgid, &im->mods, &im->nmods, &im->cap_mods))
 			im->maps_read = true;
 	}
-	if (s->nsamples >= SAMPLES_MAX || !(copy = malloc(sizeof(*copy)))) {
+	/* A crash is never left out: there is one per process at most. */
+	if ((s->nsamples >= SAMPLES_MAX && e->hdr.type != VIGIL_BPF_EV_CRASH) ||
+	    !(copy = malloc(sizeof(*copy)))) {
 		s->samples_dropped++;
 		return;
 	}
@@ -378,7 +380,9 @@ void vigil_bpf_store__event(struct vigil_bpf_store *s, const void *data, size_t 
 		im->wstatus = e->code;
 		im->killer_sig = e->killer_sig;
 		im->killer_tgid = e->killer_tgid;
-		forget_unreported(s, im);
+		for (size_t i = 0; i < s->nimgs; i++)
+			if (s->imgs[i]->tgid == h->tgid)
+				forget_unreported(s, s->imgs[i]);
 		break;
 	}
 	case VIGIL_BPF_EV_ERROR:
@@ -462,10 +466,12 @@ static bool benign(unsigned nr, unsigned err)
 {
 	/* Results that are the normal answer of a well-used call: EAGAIN of non-blocking
 	 * I/O (spins are the preload's nonblocking-spin), interrupted calls, connects in
-	 * progress, futex timeouts, no child to wait for, and the kernel's internal
-	 * restart codes that never reach the program. */
+	 * progress, futex timeouts, no child to wait for, isatty() on what is not a
+	 * terminal, realpath() asking readlink about what is not a link, and the kernel's
+	 * internal restart codes that never reach the program. */
 	return err == EAGAIN || err == EINTR || err == EINPROGRESS || err == ECHILD ||
-	       err >= 512 || nr == SYS_futex;
+	       err >= 512 || nr == SYS_futex || (nr == SYS_ioctl && err == ENOTTY) ||
+	       ((nr == SYS_readlink || nr == SYS_readlinkat) && err == EINVAL);
 }
 
 struct sysrow_list {
@@ -606,6 +612,39 @@ static int take_rows(const struct vigil_bpf_tables *t, struct tables *tb,
 	return err;
 }
 
+/* The whole per-CPU histogram table in a few system calls instead of one per bucket
+ * (16384 of them made a short run's report slow). -errno when the kernel cannot. */
+static int read_hist_batch(const struct vigil_bpf_tables *t, struct tables *tb, int ncpu)
+{
+	const __u32 total = VIGIL_BPF_NR * VIGIL_BPF_HIST, chunk = 4096;
+	__u32 *keys = calloc(chunk, sizeof(*keys)), out = 0;
+	uint64_t *vals = calloc((size_t)chunk * (size_t)ncpu, sizeof(*vals));
+	void *in = NULL;
+	int err = keys && vals ? 0 : -ENOMEM;
+
+	for (__u32 done = 0; !err && done < total;) {
+		__u32 count = chunk;
+
+		if (bpf_map_lookup_batch(t->hist_fd, in, &out, keys, vals, &count, NULL) &&
+		    errno != ENOENT)
+			err = -errno;
+		for (__u32 i = 0; !err && i < count; i++)
+			for (int c = 0; c < ncpu; c++)
+				if (keys[i] < total)
+					tb->hist[keys[i] / VIGIL_BPF_HIST][keys[i] % VIGIL_BPF_HIST] +=
+						vals[(size_t)i * (size_t)ncpu + (size_t)c];
+		if (!count)
+			break;
+		done += count;
+		in = &out;
+	}
+	if (err)
+		memset(tb->hist, 0, VIGIL_BPF_NR * sizeof(*tb->hist));
+	free(keys);
+	free(vals);
+	return err;
+}
+
 static int read_hist(const struct vigil_bpf_tables *t, struct tables *tb)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -618,6 +657,10 @@ static int read_hist(const struct vigil_bpf_tables *t, struct tables *tb)
 	if (!tb->hist || !per_cpu) {
 		free(per_cpu);
 		return -ENOMEM;
+	}
+	if (!read_hist_batch(t, tb, ncpu)) {
+		free(per_cpu);
+		return 0;
 	}
 	for (__u32 k = 0; k < VIGIL_BPF_NR * VIGIL_BPF_HIST; k++) {
 		if (bpf_map_lookup_elem(t->hist_fd, &k, per_cpu))
@@ -720,14 +763,21 @@ static void put_finding(struct writer *w, const struct vigil_bpf_sample *e, unsi
 
 #define KV(k, v) ((struct vigil_rec_kv){.key = (k), .value = (v)})
 
+/* The failure of (nr, err) that made the count a finding when that one was sampled
+ * (the first ones are often start-up code), else the first sampled one. */
 static const struct vigil_bpf_sample *first_error(const struct vigil_bpf_image *im,
 						  unsigned nr, unsigned err)
 {
-	for (size_t i = 0; i < im->nsamples; i++)
-		if (im->samples[i]->hdr.type == VIGIL_BPF_EV_ERROR && im->samples[i]->nr == nr &&
-		    (unsigned)im->samples[i]->err == err)
-			return im->samples[i];
-	return NULL;
+	const struct vigil_bpf_sample *best = NULL;
+
+	for (size_t i = 0; i < im->nsamples; i++) {
+		const struct vigil_bpf_sample *e = im->samples[i];
+
+		if (e->hdr.type == VIGIL_BPF_EV_ERROR && e->nr == nr && (unsigned)e->err == err &&
+		    (!best || e->value > best->value))
+			best = e;
+	}
+	return best;
 }
 
 static uint64_t calls_of(const struct tgid_rows *r, unsigned nr)
@@ -738,21 +788,27 @@ static uint64_t calls_of(const struct tgid_rows *r, unsigned nr)
 	return 0;
 }
 
-/* The image a finding about (tgid, nr, err) belongs in: the one holding the first
- * failure's sample, else the last image of the process. */
+/* The image a finding about (tgid, nr, err) belongs in: the one holding the sample
+ * first_error picks across the process's images, else its last image. */
 static const struct vigil_bpf_image *error_home(const struct vigil_bpf_store *s, uint32_t tgid,
 						unsigned nr, unsigned err)
 {
-	const struct vigil_bpf_image *last = NULL;
+	const struct vigil_bpf_image *last = NULL, *home = NULL;
+	uint64_t best = 0;
 
 	for (size_t i = 0; i < s->nimgs; i++) {
+		const struct vigil_bpf_sample *e;
+
 		if (s->imgs[i]->tgid != tgid)
 			continue;
-		if (first_error(s->imgs[i], nr, err))
-			return s->imgs[i];
 		last = s->imgs[i];
+		e = first_error(s->imgs[i], nr, err);
+		if (e && (!home || e->value > best)) {
+			home = s->imgs[i];
+			best = e->value;
+		}
 	}
-	return last;
+	return home ? home : last;
 }
 
 /* The failure rate of a row over its window, per second. */
@@ -969,7 +1025,8 @@ static void put_table(struct writer *w, const struct tgid_rows *r, const struct 
 					     KV(VIGIL_KEY_SYSCALL_FAILURES, failures)};
 		unsigned nkv = 2;
 
-		if (w->im->has_exit && w->im->killer_sig && WIFSIGNALED((int)w->im->wstatus))
+		if (w->im->has_exit && w->im->killer_sig && WIFSIGNALED((int)w->im->wstatus) &&
+		    WTERMSIG((int)w->im->wstatus) == (int)w->im->killer_sig)
 			kv[nkv++] = KV(VIGIL_KEY_KILLER_PID, w->im->killer_tgid);
 
 		if (root) {

@@ -138,6 +138,12 @@ int vigil_cmd_report(const struct vigil_cli *cli)
 	vigil_supp__free(supp);
 	if (!j)
 		return 2;
+	if (cli->gen_suppressions && cli->format != VIGIL_FORMAT_TEXT) {
+		fprintf(stderr, "vigil: error: --gen-suppressions prints rules: it takes no "
+				"--format\n");
+		json_decref(j);
+		return 2;
+	}
 	if (cli->gen_suppressions) {
 		if (vigil_supp__generate(j, stdout) == 0)
 			rc = 0;

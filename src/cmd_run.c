@@ -176,9 +176,6 @@ static int render(const struct vigil_cli *cli, const char *out, const char *raw,
 	json_t *j = NULL;
 	int err = 0;
 
-	/* Symbolization stays offline: a debuginfod lookup per module could stall the
-	 * report for minutes on a machine without network. */
-	unsetenv("DEBUGINFOD_URLS");
 	r = vigil_report__from_dir(raw);
 	if (!r) {
 		err = -errno;
@@ -380,6 +377,34 @@ static void on_ready(pid_t pid, void *arg)
 	__atomic_store_n(&c->pid, pid, __ATOMIC_RELEASE);
 }
 
+/* Whether path can be written: appended to (events), or created in its directory
+ * (metrics, replaced by rename). One line and -1 when not. "-" is stderr. */
+static int check_writable(const char *path, const char *what, bool append)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	int fd;
+
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	if (append) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+	} else {
+		slash = strrchr(path, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + (slash == path)
+							  : 1,
+			 slash ? path : ".");
+		if (!access(dir, W_OK | X_OK))
+			return 0;
+	}
+	fprintf(stderr, ERR_PREFIX "%s '%s': %s\n", what, path, strerror(errno));
+	return -1;
+}
+
 int vigil_cmd_run(const struct vigil_cli *cli)
 {
 	char bpf_why[512] = "";
@@ -471,6 +496,11 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 		fprintf(stderr, ERR_PREFIX "another vigil run is live on '%s'\n", cli->out);
 		goto cleanup;
 	}
+	/* The live outputs' files are checked before the previous report is cleared: a
+	 * typo in their path must not cost it. */
+	if (check_writable(cli->metrics_path, "cannot write metrics file", false) ||
+	    check_writable(cli->events_path, "cannot open events file", true))
+		goto cleanup;
 	err = vigil_run__clear_stale(out, raw);
 	if (err) {
 		fprintf(stderr, ERR_PREFIX "cannot clear output directory '%s': %s\n", cli->out,

@@ -266,7 +266,7 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 	return fnv_bytes(h, b, sizeof(b));
 }
 
-static uint64_t hash_top(uint64_t h, const struct vigil_stack *s)
+static uint64_t hash_top_lines(uint64_t h, const struct vigil_stack *s, bool lines)
 {
 	for (size_t i = 0; i < s->nframes && i < TOP_FRAMES; i++) {
 		const struct vigil_frame *fr = &s->frames[i];
@@ -274,13 +274,19 @@ static uint64_t hash_top(uint64_t h, const struct vigil_stack *s)
 		if (fr->function) {
 			h = fnv_str(h, fr->function);
 			h = fnv_str(h, fr->file ? base_name(fr->file) : NULL);
-			h = fnv_u64(h, fr->line);
+			if (lines)
+				h = fnv_u64(h, fr->line);
 		} else {
 			h = fnv_str(h, fr->module ? base_name(fr->module) : NULL);
 			h = fnv_u64(h, fr->module ? fr->offset : fr->pc);
 		}
 	}
 	return h;
+}
+
+static uint64_t hash_top(uint64_t h, const struct vigil_stack *s)
+{
+	return hash_top_lines(h, s, true);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -299,13 +305,14 @@ static bool cyclic(const struct vigil_finding *f)
 	       f->nstacks >= 2 && !(f->nstacks & 1);
 }
 
-static uint64_t hash_cycle(uint64_t h, const struct vigil_finding *f)
+static uint64_t hash_cycle(uint64_t h, const struct vigil_finding *f, bool lines)
 {
 	uint64_t pair[32];
 	size_t n = 0;
 
 	for (size_t i = 0; i + 1 < f->nstacks && n < sizeof(pair) / sizeof(pair[0]); i += 2)
-		pair[n++] = hash_top(hash_top(FNV_OFFSET, &f->stacks[i]), &f->stacks[i + 1]);
+		pair[n++] = hash_top_lines(hash_top_lines(FNV_OFFSET, &f->stacks[i], lines),
+					   &f->stacks[i + 1], lines);
 	qsort(pair, n, sizeof(pair[0]), cmp_u64);
 	for (size_t i = 0; i < n; i++)
 		h = fnv_u64(h, pair[i]);
@@ -317,7 +324,7 @@ static uint64_t hash_cycle(uint64_t h, const struct vigil_finding *f)
  * frames of its first stack (of every pair of stacks, for a cycle): function, file
  * basename and line when symbolized, module basename and offset when not. Basenames
  * keep the id stable when the same build runs from another directory. */
-static void finding_id(struct vigil_finding *f)
+static uint64_t finding_hash(const struct vigil_finding *f, bool lines)
 {
 	uint64_t h = FNV_OFFSET;
 	vigil_keyset keys = f->kind < VIGIL_FK_MAX ? identity_keys[f->kind] : 0;
@@ -327,10 +334,18 @@ static void finding_id(struct vigil_finding *f)
 		if (keys & f->details_set & (VIGIL_KEYBIT(k)))
 			h = fnv_u64(fnv_u64(h, k), f->details[k]);
 	if (cyclic(f))
-		h = hash_cycle(h, f);
+		h = hash_cycle(h, f, lines);
 	else if (f->nstacks)
-		h = hash_top(h, &f->stacks[0]);
-	snprintf(f->id, sizeof(f->id), "%016" PRIx64, h);
+		h = hash_top_lines(h, &f->stacks[0], lines);
+	return h;
+}
+
+/* The fingerprint is the same hash without line numbers: the same bug after edits
+ * elsewhere in its file (vigil diff across builds, SARIF's partialFingerprints). */
+static void finding_id(struct vigil_finding *f)
+{
+	snprintf(f->id, sizeof(f->id), "%016" PRIx64, finding_hash(f, true));
+	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016" PRIx64, finding_hash(f, false));
 }
 
 /* The pid of a log that lost its PROCESS record, from its name

@@ -61,6 +61,37 @@ static const json_t *find(const struct side *s, const char *id)
 	return at ? json_array_get(s->findings, (size_t)json_integer_value(at)) : NULL;
 }
 
+/* The one finding of side that has fingerprint fp and whose id the other side lacks;
+ * NULL when none or several. */
+static const json_t *only_unmatched(const struct side *side, const struct side *other,
+				    const char *fp)
+{
+	const json_t *g, *hit = NULL;
+	size_t i;
+
+	json_array_foreach(side->findings, i, g) {
+		const char *gfp = jstr(g, "fingerprint");
+
+		if (!gfp || strcmp(gfp, fp) || find(other, jstr(g, "id")))
+			continue;
+		if (hit)
+			return NULL;
+		hit = g;
+	}
+	return hit;
+}
+
+/* The finding of s that f (of other) is once its line moved: the same fingerprint (the
+ * id without line numbers), each the only one so unmatched on its side. */
+static const json_t *find_moved(const struct side *s, const struct side *other, const json_t *f)
+{
+	const char *fp = jstr(f, "fingerprint");
+
+	if (!fp || only_unmatched(other, s, fp) != f)
+		return NULL;
+	return only_unmatched(s, other, fp);
+}
+
 /* Every finding an object with a non-empty id, a kind, a severity and a positive count
  * when it has one: what matching and the exit status rely on. */
 static int index_side(struct side *s, char *err, size_t errlen)
@@ -329,6 +360,9 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 		goto cleanup;
 	json_array_foreach(sc.findings, i, f) {
 		old = find(&sb, jstr(f, "id"));
+		/* Not the same id, the same bug: a line moved by edits elsewhere. */
+		if (!old)
+			old = find_moved(&sb, &sc, f);
 		if (!old) {
 			group_add(&b, &gnew, json_deep_copy(f), f);
 			errors += severity_rank(f) == 0;
@@ -339,7 +373,7 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 		}
 	}
 	json_array_foreach(sb.findings, i, f)
-		if (!find(&sc, jstr(f, "id")))
+		if (!find(&sc, jstr(f, "id")) && !find_moved(&sc, &sb, f))
 			group_add(&b, &ggone, json_deep_copy(f), f);
 
 	doc = json_object();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* `vigil diff`: two vigil-report/1 documents matched by finding id into one
+/* `vigil diff`: two vigil-report/1 documents matched by finding id (then by
+ * fingerprint, for a bug whose line moved) into one
  * vigil-diff/1 document (README.md "vigil diff"), and its text for people. */
 #ifndef VIGIL_DIFF_H
 #define VIGIL_DIFF_H

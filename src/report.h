@@ -54,6 +54,7 @@ struct vigil_point {
 
 struct vigil_finding {
 	char id[17]; /* 16 hex digits, see collect.c */
+	char fingerprint[17]; /* the id without line numbers */
 	unsigned kind;     /* enum vigil_finding_kind */
 	unsigned severity; /* enum vigil_severity */
 	uint64_t count;

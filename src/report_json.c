@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "vigil/bpf_event.h"
 #include "cli.h"
 #include "fileutil.h"
 #include "report_json.h"
@@ -257,6 +258,7 @@ static json_t *finding(struct builder *b, const struct vigil_finding *f)
 
 	vigil_finding__message(f, msg, sizeof(msg));
 	set(b, o, "id", json_string(f->id));
+	set(b, o, "fingerprint", json_string(f->fingerprint));
 	set(b, o, "kind", json_string(vigil_kind_name(f->kind)));
 	set(b, o, "severity", json_string(vigil_severity_name(f->severity)));
 	set(b, o, "count", num(f->count));
@@ -355,8 +357,8 @@ static json_t *syscall_table(struct builder *b, const struct vigil_process *p)
 	return a;
 }
 
-/* stats.syscall_latency: per syscall, calls and log2 buckets of ns with the median
- * and 99th percentile as bucket upper edges. */
+/* stats.syscall_latency: per syscall, the calls timed (a sample) and log2 buckets of
+ * ns with the median and 99th percentile as bucket upper edges. */
 static json_t *latency(struct builder *b, const struct vigil_report *r)
 {
 	json_t *o = json_object();
@@ -382,7 +384,9 @@ static json_t *latency(struct builder *b, const struct vigil_report *r)
 		}
 		for (unsigned k = 0; k <= last; k++)
 			push(b, buckets, num(l->buckets[k]));
-		set(b, e, "calls", num(total));
+		/* The fine clock times one call in VIGIL_BPF_FINE_EVERY per CPU. */
+		set(b, e, "timed_calls", num(total));
+		set(b, e, "sampled_one_in", num(VIGIL_BPF_FINE_EVERY));
 		set(b, e, "p50_ns_under", num(p50));
 		set(b, e, "p99_ns_under", num(p99));
 		set(b, e, "log2_ns", buckets);

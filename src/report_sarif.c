@@ -22,7 +22,7 @@
 #define ROOT_BASE "SRCROOT"
 /* Bumped only if the finding ids change meaning: services match results across runs
  * by it. */
-#define FINGERPRINT "vigil/v1"
+#define FINGERPRINT "vigil/v2"
 
 /* Each kind's usual severity (the rule's default level), a name for people (SARIF
  * wants it to differ from the id) and what it is (DESIGN.md "Finding kinds");
@@ -527,8 +527,11 @@ static json_t *result(struct ctx *c, const json_t *fd, const json_t *rules)
 		set(c, o, "codeFlows", flows);
 	else
 		json_decref(flows);
-	if (id)
-		set(c, o, "partialFingerprints", json_pack("{s:s}", FINGERPRINT, id));
+	/* Line-free: the alert survives edits that move the bug's line. */
+	if (jstr(fd, "fingerprint") || id)
+		set(c, o, "partialFingerprints",
+		    json_pack("{s:s}", FINGERPRINT,
+			      jstr(fd, "fingerprint") ? jstr(fd, "fingerprint") : id));
 	if (count >= 1)
 		set(c, o, "occurrenceCount", json_integer(count));
 	if (id)

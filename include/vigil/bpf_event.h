@@ -64,11 +64,11 @@ struct vigil_bpf_sample {
 	struct vigil_bpf_hdr hdr;
 	__u32 nr;      /* syscall number; for CRASH the signal */
 	__s32 err;     /* errno for ERROR; si_code for CRASH */
-	__u64 value;   /* WX: prot; SLOW: ns; CRASH: fault address */
+	__u64 value;   /* ERROR: failures so far; WX: prot; SLOW: ns; CRASH: fault address */
 	__u64 arg;     /* WX: length; SLOW: the previous slowest */
-	__u64 ip, sp;
+	__u64 ip;
 	__u32 nframes;     /* valid entries of frames[] */
-	__u32 stack_bytes; /* valid bytes of stack[] (copied from sp up) */
+	__u32 stack_bytes; /* valid bytes of stack[] (copied from the stack pointer up) */
 	__u64 frames[VIGIL_BPF_FRAMES];
 	__u8 stack[VIGIL_BPF_STACK_BYTES];
 };
@@ -90,17 +90,22 @@ struct vigil_bpf_calls_key {
 	__u32 nr;
 };
 
-/* Per-task state in task storage, for tasks of the tree: the syscall in flight and
- * the calls counted since the last flush into the per-process table. */
+/* Per-task state in task storage, for tasks of the tree: the calls counted since the
+ * last flush into the per-process table. */
 struct vigil_bpf_task {
-	__u64 enter_ns;
-	__u32 nr;   /* in flight; VIGIL_BPF_IDLE when none */
-	__u32 prot; /* mmap/mprotect: the prot argument */
-	__u64 len;
 	__u32 calls[VIGIL_BPF_NR];
 };
 
-#define VIGIL_BPF_IDLE 0xffffffffu
+/* The syscall a thread is in, by tid. */
+struct vigil_bpf_inflight {
+	__u32 nr;      /* the syscall number + 1; 0 when none (the array starts zeroed) */
+	__u32 jiffies; /* when it entered, in the kernel's ticks */
+};
+
+/* One call in this many per CPU is timed with the fine clock for the latency
+ * histograms; the others are timed in ticks, for slow-syscall. */
+#define VIGIL_BPF_FINE_EVERY 8
+
 
 /* Global counters in the program's .bss, read by the CLI. */
 struct vigil_bpf_counters {

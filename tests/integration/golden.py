@@ -102,7 +102,7 @@ class _Masker:
             return self.numbers(v)
         if key in ("series", "curve") and isinstance(v, list):
             return "SAMPLES"
-        if key in ("id", "vigil/v1") and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{16}", v):
+        if key in ("id", "fingerprint", "vigil/v2") and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{16}", v):
             return self.id(v)
         if key == "frames" and isinstance(v, list):
             v = [f for f in v if self.own_module(f.get("module"))]

@@ -222,7 +222,7 @@ def check_content(case, rep, sarif, errors):
             err("%s: ruleId %r index %r" % (w, res["ruleId"], res.get("ruleIndex")))
         if res["level"] != LEVEL[f["severity"]] or res["message"]["text"] != f["message"]:
             err("%s: level %r message %r" % (w, res["level"], res["message"]))
-        if res.get("partialFingerprints") != {"vigil/v1": f["id"]}:
+        if res.get("partialFingerprints") != {"vigil/v2": f.get("fingerprint", f["id"])}:
             err("%s: fingerprints %r" % (w, res.get("partialFingerprints")))
         frames = f["stacks"][0]["frames"] if f["stacks"] else []
         own = [fr for fr in frames if own_file(fr.get("file")) and fr.get("line")]

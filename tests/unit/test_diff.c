@@ -326,3 +326,32 @@ Test(diff, sparse_findings)
 	free(out);
 	json_decref(d);
 }
+
+/* A bug whose line moved (edits above it): another id, the same fingerprint. It is
+ * the same finding, unless the fingerprint is shared by several on a side. */
+Test(diff, moved_line_pairs_by_fingerprint)
+{
+	static const char base[] = REPORT(
+		"{\"id\": \"m1\", \"fingerprint\": \"fp1\", \"kind\": \"double-free\","
+		" \"severity\": \"error\", \"count\": 1, \"message\": \"double free\"}");
+	static const char moved[] = REPORT(
+		"{\"id\": \"m2\", \"fingerprint\": \"fp1\", \"kind\": \"double-free\","
+		" \"severity\": \"error\", \"count\": 3, \"message\": \"double free\"}");
+	static const char twice[] = REPORT(
+		"{\"id\": \"m2\", \"fingerprint\": \"fp1\", \"kind\": \"double-free\","
+		" \"severity\": \"error\", \"count\": 1, \"message\": \"double free\"},"
+		"{\"id\": \"m3\", \"fingerprint\": \"fp1\", \"kind\": \"double-free\","
+		" \"severity\": \"error\", \"count\": 1, \"message\": \"double free\"}");
+	json_t *d = compare(base, moved), *s = json_object_get(d, "summary");
+
+	cr_expect_eq(json_integer_value(json_object_get(s, "new")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(s, "gone")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(s, "changed")), 1);
+	cr_expect_eq(vigil_diff__new_errors(d), 0);
+	json_decref(d);
+	d = compare(base, twice);
+	s = json_object_get(d, "summary");
+	cr_expect_eq(json_integer_value(json_object_get(s, "new")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(s, "gone")), 1);
+	json_decref(d);
+}

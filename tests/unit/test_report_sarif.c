@@ -182,7 +182,7 @@ Test(report_sarif, results)
 	cr_expect_str_eq(str_at(res, "0/level"), "note");
 	cr_expect_str_eq(str_at(res, "0/message/text"), "gethostbyname is obsolete");
 	cr_expect_str_eq(json_string_value(json_object_get(at(res, "0/partialFingerprints"),
-							   "vigil/v1")),
+							   "vigil/v2")),
 			 "00000000000000a1");
 	cr_expect_eq(int_at(res, "0/occurrenceCount"), 2);
 	cr_expect_eq(int_at(res, "0/properties/pids/0"), 7);
