@@ -146,6 +146,13 @@ $(BUILD)/tests/cases/%: tests/cases/%.c $(wildcard tests/cases/include/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CASE_CFLAGS) -o $@ $< $(shell sed -n 's|^// *build-flags: *||p' $<)
 
+# A static twin includes its dynamic case's source: rebuilt when either changes.
+$(BUILD)/tests/cases/%_static: tests/cases/%_static.c tests/cases/%.c \
+		$(wildcard tests/cases/include/*.h)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CASE_CFLAGS) -o $@ $< $(shell sed -n 's|^// *build-flags: *||p' $<)
+
 $(BUILD)/tests/cases/lib/%.so: tests/cases/plugins/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)

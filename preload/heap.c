@@ -15,6 +15,7 @@
 #include "growth.h"
 #include "guardpool.h"
 #include "heap.h"
+#include "series.h"
 #include "heaperr.h"
 #include "locktab.h"
 #include "ialloc.h"
@@ -190,8 +191,14 @@ static void *alloc(size_t size, size_t align, unsigned op, int zero)
 
 	if (size > vigil_rt.opt.alloc_size_limit)
 		vigil_heaperr__bad_size(size, 0);
-	if (!(++vigil_heap_growth_tick & 1023))
-		vigil_growth__tick();
+	/* The live-heap series (a clock read and compare) is due more often than the
+	 * heap-growth snapshots: a service that allocates slowly still gets its points. */
+	if (!(++vigil_heap_growth_tick & 63)) {
+		if (!(vigil_heap_growth_tick & 1023))
+			vigil_growth__tick();
+		else
+			vigil_series__tick(vigil_now_ns());
+	}
 	/* vigil_heap_guard_left 0 means "draw the next gap": the allocation that brings it back
 	 * to 0 is the sampled one, so guard_rate=1 guards every allocation. */
 	if (vigil_rt.opt.guard_rate) {

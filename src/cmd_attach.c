@@ -248,6 +248,8 @@ int vigil_cmd_attach(const struct vigil_cli *cli)
 			cli->attach_pid);
 		goto cleanup;
 	}
+	/* Symbolization stays offline (cmd_run.c says why), set before any thread. */
+	unsetenv("DEBUGINFOD_URLS");
 	take_signals(&sigs);
 	bpf = vigil_run__load_bpf(cli, &opts, why, sizeof(why));
 	if (!bpf) {

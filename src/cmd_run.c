@@ -496,6 +496,26 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 		fprintf(stderr, ERR_PREFIX "another vigil run is live on '%s'\n", cli->out);
 		goto cleanup;
 	}
+	/* BPF first: when it is required or all that was asked and cannot run, the
+	 * previous report stays. */
+	bpf = vigil_run__load_bpf(cli, &opts, bpf_why, sizeof(bpf_why));
+	/* Nothing would be checked: say so rather than report "no findings". */
+	if (!bpf && cli->checks == 1u << VIGIL_CHECK_SYSCALLS) {
+		fprintf(stderr, ERR_PREFIX "--checks syscalls needs BPF, which cannot run (%s)\n",
+			bpf_why);
+		goto cleanup;
+	}
+	if (!bpf && cli->bpf && (cli->checks & (1u << VIGIL_CHECK_SYSCALLS))) {
+		if (vigil_run__require_bpf()) {
+			fprintf(stderr, ERR_PREFIX "BPF is required (VIGIL_REQUIRE_BPF) but cannot "
+					"run: %s\n", bpf_why);
+			goto cleanup;
+		}
+		fprintf(stderr, "vigil: notice: BPF unavailable (%s): syscall checks off, "
+				"static binaries and raw syscalls not watched; preload checks "
+				"only\n", bpf_why);
+	}
+
 	/* The live outputs' files are checked before the previous report is cleared: a
 	 * typo in their path must not cost it. */
 	if (check_writable(cli->metrics_path, "cannot write metrics file", false) ||
@@ -508,20 +528,9 @@ int vigil_cmd_run(const struct vigil_cli *cli)
 		goto cleanup;
 	}
 
-	bpf = vigil_run__load_bpf(cli, &opts, bpf_why, sizeof(bpf_why));
-	if (!bpf && cli->bpf && (cli->checks & (1u << VIGIL_CHECK_SYSCALLS))) {
-		if (vigil_run__require_bpf()) {
-			fprintf(stderr, ERR_PREFIX "BPF is required (VIGIL_REQUIRE_BPF) but cannot "
-					"run: %s\n", bpf_why);
-			goto cleanup;
-		}
-		fprintf(stderr, "vigil: notice: BPF unavailable (%s): syscall checks off, "
-				"static binaries and raw syscalls not watched; preload checks "
-				"only\n", bpf_why);
-	}
-
-	/* Symbolization stays offline (render says why); unset here, before the
-	 * monitor's thread exists, since setenv is not thread-safe. */
+	/* Symbolization stays offline: a debuginfod lookup per module could stall the
+	 * report for minutes on a machine without network. Unset here, before the
+	 * monitor's thread exists: setenv is not thread-safe. */
 	unsetenv("DEBUGINFOD_URLS");
 	started = time(NULL);
 	lctx = (struct live_ctx){

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "jsonutil.h"
 #include "report.h"
 
 struct builder {
@@ -24,11 +25,6 @@ static void push(struct builder *b, json_t *a, json_t *v)
 {
 	if (!a || json_array_append_new(a, v))
 		b->ok = false;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
 }
 
 static const char *base_name(const char *path)
@@ -70,9 +66,9 @@ static const json_t *only_unmatched(const struct side *side, const struct side *
 	size_t i;
 
 	json_array_foreach(side->findings, i, g) {
-		const char *gfp = jstr(g, "fingerprint");
+		const char *gfp = vigil_jstr(g, "fingerprint");
 
-		if (!gfp || strcmp(gfp, fp) || find(other, jstr(g, "id")))
+		if (!gfp || strcmp(gfp, fp) || find(other, vigil_jstr(g, "id")))
 			continue;
 		if (hit)
 			return NULL;
@@ -85,7 +81,7 @@ static const json_t *only_unmatched(const struct side *side, const struct side *
  * id without line numbers), each the only one so unmatched on its side. */
 static const json_t *find_moved(const struct side *s, const struct side *other, const json_t *f)
 {
-	const char *fp = jstr(f, "fingerprint");
+	const char *fp = vigil_jstr(f, "fingerprint");
 
 	if (!fp || only_unmatched(other, s, fp) != f)
 		return NULL;
@@ -112,9 +108,9 @@ static int index_side(struct side *s, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	json_array_foreach(s->findings, i, f) {
-		id = jstr(f, "id");
+		id = vigil_jstr(f, "id");
 		count = json_object_get(f, "count");
-		if (!id || !*id || !jstr(f, "kind") || !jstr(f, "severity") ||
+		if (!id || !*id || !vigil_jstr(f, "kind") || !vigil_jstr(f, "severity") ||
 		    (count && (!json_is_integer(count) || json_integer_value(count) < 1))) {
 			snprintf(err, errlen, "'%s' is not a vigil report: findings[%zu] lacks "
 				 "an id, kind, severity or positive count", s->name, i);
@@ -135,7 +131,7 @@ static int index_side(struct side *s, char *err, size_t errlen)
 
 static int severity_rank(const json_t *f)
 {
-	const char *s = jstr(f, "severity");
+	const char *s = vigil_jstr(f, "severity");
 
 	if (!strcmp(s, "error"))
 		return 0;
@@ -222,7 +218,7 @@ static json_int_t count_of(const json_t *f)
 /* Kinds whose details.bytes is memory the program holds: it growing is news. */
 static bool holds_bytes(const json_t *f)
 {
-	const char *k = jstr(f, "kind");
+	const char *k = vigil_jstr(f, "kind");
 
 	return !strcmp(k, "leak") || !strcmp(k, "leak-reachable") || !strcmp(k, "heap-growth");
 }
@@ -244,7 +240,7 @@ static bool last_bytes_of(const json_t *f, json_int_t *v)
 	const json_t *p = json_array_get(curve, json_array_size(curve) - 1);
 	const json_t *bytes = json_array_get(p, 1);
 
-	if (strcmp(jstr(f, "kind"), "heap-growth") || json_array_size(p) != 2 ||
+	if (strcmp(vigil_jstr(f, "kind"), "heap-growth") || json_array_size(p) != 2 ||
 	    !json_is_integer(bytes) || json_integer_value(bytes) < 0)
 		return false;
 	*v = json_integer_value(bytes);
@@ -262,7 +258,7 @@ static const json_t *top_frame(const json_t *f)
 	size_t i;
 
 	json_array_foreach(frames, i, fr) {
-		mod = jstr(fr, "module");
+		mod = vigil_jstr(fr, "module");
 		if (!mod || (strncmp(base_name(mod), "libc.so", 7) &&
 			     strncmp(base_name(mod), "libc-", 5)))
 			return fr;
@@ -276,7 +272,7 @@ static json_t *state(struct builder *b, const json_t *f)
 	json_t *o = json_object();
 	json_int_t v;
 
-	set(b, o, "severity", json_string(jstr(f, "severity")));
+	set(b, o, "severity", json_string(vigil_jstr(f, "severity")));
 	set(b, o, "count", json_integer(count_of(f)));
 	if (bytes_of(f, &v))
 		set(b, o, "bytes", json_integer(v));
@@ -301,7 +297,7 @@ static json_t *changed(struct builder *b, const json_t *old, const json_t *now)
 	json_t *what = json_array(), *o;
 	const json_t *top = top_frame(now);
 
-	if (strcmp(jstr(old, "severity"), jstr(now, "severity")))
+	if (strcmp(vigil_jstr(old, "severity"), vigil_jstr(now, "severity")))
 		push(b, what, json_string("severity"));
 	if (count_of(old) != count_of(now))
 		push(b, what, json_string("count"));
@@ -319,9 +315,9 @@ static json_t *changed(struct builder *b, const json_t *old, const json_t *now)
 		b->ok = false;
 		return NULL;
 	}
-	set(b, o, "id", json_string(jstr(now, "id")));
-	set(b, o, "kind", json_string(jstr(now, "kind")));
-	set(b, o, "severity", json_string(jstr(now, "severity")));
+	set(b, o, "id", json_string(vigil_jstr(now, "id")));
+	set(b, o, "kind", json_string(vigil_jstr(now, "kind")));
+	set(b, o, "severity", json_string(vigil_jstr(now, "severity")));
 	set(b, o, "message", copy(now, "message"));
 	set(b, o, "top", top ? json_deep_copy(top) : json_null());
 	set(b, o, "changes", what);
@@ -359,7 +355,7 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 	if (r)
 		goto cleanup;
 	json_array_foreach(sc.findings, i, f) {
-		old = find(&sb, jstr(f, "id"));
+		old = find(&sb, vigil_jstr(f, "id"));
 		/* Not the same id, the same bug: a line moved by edits elsewhere. */
 		if (!old)
 			old = find_moved(&sb, &sc, f);
@@ -373,7 +369,7 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 		}
 	}
 	json_array_foreach(sb.findings, i, f)
-		if (!find(&sc, jstr(f, "id")) && !find_moved(&sc, &sb, f))
+		if (!find(&sc, vigil_jstr(f, "id")) && !find_moved(&sc, &sb, f))
 			group_add(&b, &ggone, json_deep_copy(f), f);
 
 	doc = json_object();
@@ -414,7 +410,7 @@ size_t vigil_diff__new_errors(const json_t *diff)
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(diff, "new"), i, f) {
-		const char *sev = jstr(f, "severity");
+		const char *sev = vigil_jstr(f, "severity");
 
 		n += sev && !strcmp(sev, "error");
 	}
@@ -424,8 +420,9 @@ size_t vigil_diff__new_errors(const json_t *diff)
 /* "make_record leak_direct.c:20", "libfoo.so+0x1136", "<no stack>". */
 static void print_frame(FILE *out, const json_t *fr)
 {
-	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
-	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
+	const char *fn = vigil_jstr(fr, "function"), *file = vigil_jstr(fr, "file");
+	const char *mod = vigil_jstr(fr, "module"), *off = vigil_jstr(fr, "offset");
+	const char *pc = vigil_jstr(fr, "pc");
 	const json_t *line = json_object_get(fr, "line");
 
 	if (!fr) {
@@ -448,13 +445,14 @@ static void print_frame(FILE *out, const json_t *fr)
 /* Two lines: severity, kind and message; the top frame and the id. */
 static void print_entry(FILE *out, const json_t *e, const json_t *top)
 {
-	const char *sev = jstr(e, "severity"), *kind = jstr(e, "kind"), *msg = jstr(e, "message");
+	const char *sev = vigil_jstr(e, "severity"), *kind = vigil_jstr(e, "kind");
+	const char *msg = vigil_jstr(e, "message");
 
 	fprintf(out, "  %-7s  %s: %s\n", sev ? sev : "?", kind ? kind : "?",
 		msg ? msg : (kind ? kind : "finding"));
 	fprintf(out, "           at ");
 	print_frame(out, top);
-	fprintf(out, " (id %s)\n", jstr(e, "id") ? jstr(e, "id") : "?");
+	fprintf(out, " (id %s)\n", vigil_jstr(e, "id") ? vigil_jstr(e, "id") : "?");
 }
 
 static void print_bytes_change(FILE *out, const char *what, const json_t *old, const json_t *now)
@@ -479,8 +477,8 @@ static void print_changes(FILE *out, const json_t *e)
 		if (!what)
 			continue;
 		if (!strcmp(what, "severity"))
-			fprintf(out, "           severity %s -> %s\n", jstr(old, "severity"),
-				jstr(now, "severity"));
+			fprintf(out, "           severity %s -> %s\n", vigil_jstr(old, "severity"),
+				vigil_jstr(now, "severity"));
 		else if (!strcmp(what, "count"))
 			fprintf(out, "           count %lld -> %lld\n",
 				(long long)json_integer_value(json_object_get(old, "count")),
@@ -516,7 +514,7 @@ static long long summary(const json_t *diff, const char *k)
 static void print_side(FILE *out, const char *what, const json_t *side)
 {
 	long long n = (long long)json_integer_value(json_object_get(side, "findings"));
-	const char *path = jstr(side, "path");
+	const char *path = vigil_jstr(side, "path");
 
 	fprintf(out, "%s %s (%lld finding%s)", what, path ? path : "?", n, n == 1 ? "" : "s");
 }

@@ -156,11 +156,13 @@ static int emit_one(struct vigil_events *e, const json_t *report, const json_t *
 	int err = 0;
 
 	now_iso(when, sizeof(when));
-	o = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:O?,s:O?,s:I,s:o,s:o,s:o,s:o,s:o}",
+	/* A finding with no pid says so: null, not process 0. */
+	o = json_pack("{s:s,s:s,s:O?,s:O?,s:O?,s:O?,s:O?,s:o,s:o,s:o,s:o,s:o,s:o}",
 		      "time", when, "event", "finding", "id", json_object_get(f, "id"),
 		      "kind", json_object_get(f, "kind"), "severity",
 		      json_object_get(f, "severity"), "count", json_object_get(f, "count"),
-		      "message", json_object_get(f, "message"), "pid", pid, "exe",
+		      "message", json_object_get(f, "message"), "pid",
+		      pid ? json_integer(pid) : json_null(), "exe",
 		      exe_of(report, pid), "function", copy_or_null(fr, "function"), "file",
 		      copy_or_null(fr, "file"), "line", copy_or_null(fr, "line"), "module",
 		      copy_or_null(fr, "module"));

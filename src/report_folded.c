@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "jsonutil.h"
 #include "report_folded.h"
 
 struct line {
@@ -30,13 +31,6 @@ static const struct {
 	{"lock-contention", "lock-wait", "blocked", "wait_ns"},
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* A frame name as the format allows it: ';' separates frames and a line ends in
  * " <count>", so ';' becomes ':' and control bytes '?'. */
 static void put_name(FILE *m, const char *s)
@@ -49,8 +43,8 @@ static void put_name(FILE *m, const char *s)
  * Inlined frames get perf's "_[i]" suffix, which flamegraph.pl and inferno color. */
 static void put_frame(FILE *m, const json_t *fr)
 {
-	const char *fn = jstr(fr, "function"), *mod = jstr(fr, "module");
-	const char *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
+	const char *fn = vigil_jstr(fr, "function"), *mod = vigil_jstr(fr, "module");
+	const char *off = vigil_jstr(fr, "offset"), *pc = vigil_jstr(fr, "pc");
 
 	fputc(';', m);
 	if (fn && *fn) {
@@ -74,7 +68,7 @@ static const json_t *pick_stack(const json_t *fd, const char *role)
 	size_t i;
 
 	json_array_foreach(stacks, i, st) {
-		r = jstr(st, "role");
+		r = vigil_jstr(st, "role");
 		if (r && !strcmp(r, role))
 			return st;
 	}
@@ -84,7 +78,7 @@ static const json_t *pick_stack(const json_t *fd, const char *role)
 /* The line of one finding, or nothing (not a metric's kind, no value, no frames). */
 static int add_finding(struct lines *ls, const json_t *fd)
 {
-	const char *kind = jstr(fd, "kind");
+	const char *kind = vigil_jstr(fd, "kind");
 	const json_t *st, *frames, *v;
 	char *buf = NULL;
 	size_t len = 0, m, i;

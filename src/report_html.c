@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "jsonutil.h"
 #include "report.h"
 #include "report_html.h"
 #include "report_text.h"
@@ -29,23 +30,6 @@
 static const char *const palette[] = {
 	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
 };
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static bool jint(const json_t *o, const char *k, json_int_t *out)
-{
-	const json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v))
-		return false;
-	*out = json_integer_value(v);
-	return true;
-}
 
 /* Text or attribute value: quotes are escaped too, so one function serves both. */
 static void esc(FILE *f, const char *s)
@@ -277,10 +261,10 @@ static int charts(FILE *f, const json_t *procs)
 
 		if (!json_array_size(s))
 			continue;
-		jint(p, "pid", &pid);
+		vigil_jint(p, "pid", &pid);
 		heap[n] = (struct line){s, "heap_bytes", ""};
 		snprintf(heap[n].label, sizeof(heap[n].label), "%lld %s", (long long)pid,
-			 jstr(p, "exe") ? base_name(jstr(p, "exe")) : "?");
+			 vigil_jstr(p, "exe") ? base_name(vigil_jstr(p, "exe")) : "?");
 		fds[n] = heap[n];
 		fds[n++].field = "fds";
 	}
@@ -307,9 +291,9 @@ static void status_text(const json_t *exit, char *buf, size_t len)
 {
 	json_int_t v;
 
-	if (jint(exit, "code", &v))
+	if (vigil_jint(exit, "code", &v))
 		snprintf(buf, len, "exit code %lld", (long long)v);
-	else if (jint(exit, "signal", &v))
+	else if (vigil_jint(exit, "signal", &v))
 		snprintf(buf, len, "killed by signal %lld", (long long)v);
 	else if (json_is_true(json_object_get(exit, "exec")))
 		snprintf(buf, len, "replaced by exec");
@@ -343,18 +327,18 @@ static void run_section(FILE *f, const json_t *r)
 	fprintf(f, "<tr><th>command</th><td><code>");
 	join(f, json_object_get(run, "command"), " ");
 	fprintf(f, "</code></td></tr>\n");
-	row(f, "vigil", jstr(json_object_get(r, "tool"), "version"));
-	row(f, "started", jstr(run, "started"));
-	row(f, "ended", jstr(run, "ended"));
-	row(f, "mode", jstr(run, "mode"));
+	row(f, "vigil", vigil_jstr(json_object_get(r, "tool"), "version"));
+	row(f, "started", vigil_jstr(run, "started"));
+	row(f, "ended", vigil_jstr(run, "ended"));
+	row(f, "mode", vigil_jstr(run, "mode"));
 	fprintf(f, "<tr><th>checks</th><td>");
 	join(f, json_object_get(run, "checks"), ", ");
 	fprintf(f, "</td></tr>\n");
 	fprintf(f, "<tr><th>bpf</th><td>%s", json_is_true(json_object_get(bpf, "ran")) ? "on" :
 									       "off");
-	if (jstr(bpf, "reason")) {
+	if (vigil_jstr(bpf, "reason")) {
 		fprintf(f, ": ");
-		esc(f, jstr(bpf, "reason"));
+		esc(f, vigil_jstr(bpf, "reason"));
 	}
 	fprintf(f, "</td></tr>\n");
 	status_text(json_object_get(run, "exit"), buf, sizeof(buf));
@@ -378,12 +362,12 @@ static void run_section(FILE *f, const json_t *r)
 		json_array_foreach(procs, i, p) {
 			json_int_t pid = 0, ppid = 0;
 
-			jint(p, "pid", &pid);
-			jint(p, "ppid", &ppid);
+			vigil_jint(p, "pid", &pid);
+			vigil_jint(p, "ppid", &ppid);
 			status_text(json_object_get(p, "exit"), buf, sizeof(buf));
 			fprintf(f, "<tr><td>%lld</td><td>%lld</td><td><code>", (long long)pid,
 				(long long)ppid);
-			esc(f, jstr(p, "exe"));
+			esc(f, vigil_jstr(p, "exe"));
 			fprintf(f, "</code></td><td><code>");
 			join(f, json_object_get(p, "argv"), " ");
 			fprintf(f, "</code></td><td>%s</td></tr>\n", buf);
@@ -407,7 +391,7 @@ static const struct {
 /* Unknown or missing severities count as errors, as in the text report. */
 static size_t severity_of(const json_t *fd)
 {
-	const char *s = jstr(fd, "severity");
+	const char *s = vigil_jstr(fd, "severity");
 
 	for (size_t i = 1; s && i < NSEV; i++)
 		if (!strcmp(s, severities[i].name))
@@ -423,8 +407,9 @@ static bool system_module(const char *mod)
 
 static void frame(FILE *f, size_t n, const json_t *fr)
 {
-	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
-	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
+	const char *fn = vigil_jstr(fr, "function"), *file = vigil_jstr(fr, "file");
+	const char *mod = vigil_jstr(fr, "module"), *off = vigil_jstr(fr, "offset");
+	const char *pc = vigil_jstr(fr, "pc");
 	json_int_t line = 0;
 
 	fprintf(f, "<li%s><span class=\"n\">#%zu</span> <span class=\"pc\">",
@@ -439,7 +424,7 @@ static void frame(FILE *f, size_t n, const json_t *fr)
 	if (file) {
 		fprintf(f, " <span class=\"file\">");
 		esc(f, file);
-		if (jint(fr, "line", &line) && line > 0)
+		if (vigil_jint(fr, "line", &line) && line > 0)
 			fprintf(f, ":%lld", (long long)line);
 		fprintf(f, "</span>");
 	}
@@ -505,7 +490,7 @@ static void details(FILE *f, const json_t *fd)
 
 static void finding(FILE *f, const json_t *fd, bool open)
 {
-	const char *kind = jstr(fd, "kind"), *msg = jstr(fd, "message"), *why, *fix;
+	const char *kind = vigil_jstr(fd, "kind"), *msg = vigil_jstr(fd, "message"), *why, *fix;
 	const json_t *pids = json_object_get(fd, "pids");
 	size_t sev = severity_of(fd);
 	json_int_t count = 1;
@@ -519,7 +504,7 @@ static void finding(FILE *f, const json_t *fd, bool open)
 	fprintf(f, "</span> <span class=\"msg\">");
 	esc(f, msg ? msg : (kind ? kind : "finding"));
 	fprintf(f, "</span>");
-	if (jint(fd, "count", &count) && count > 1 && !(kind && !strncmp(kind, "leak", 4)))
+	if (vigil_jint(fd, "count", &count) && count > 1 && !(kind && !strncmp(kind, "leak", 4)))
 		fprintf(f, " <span class=\"count\">&times;%lld</span>", (long long)count);
 	fprintf(f, "</summary>\n");
 	if (!vigil_explain(kind, &why, &fix)) {
@@ -532,7 +517,7 @@ static void finding(FILE *f, const json_t *fd, bool open)
 	stacks(f, fd);
 	details(f, fd);
 	fprintf(f, "<p class=\"meta\">id <code>");
-	esc(f, jstr(fd, "id") ? jstr(fd, "id") : "?");
+	esc(f, vigil_jstr(fd, "id") ? vigil_jstr(fd, "id") : "?");
 	fprintf(f, "</code>");
 	if (json_array_size(pids)) {
 		fprintf(f, ", process%s ", json_array_size(pids) == 1 ? "" : "es");
@@ -586,7 +571,7 @@ static void summary_section(FILE *f, const json_t *findings)
 		return;
 	}
 	json_array_foreach(findings, i, v) {
-		const char *kind = jstr(v, "kind") ? jstr(v, "kind") : "?";
+		const char *kind = vigil_jstr(v, "kind") ? vigil_jstr(v, "kind") : "?";
 
 		for (r = 0; r < nrows; r++)
 			if (rows[r].sev == severity_of(v) && !strcmp(rows[r].kind, kind))
@@ -620,10 +605,10 @@ static void pipes_section(FILE *f, const json_t *sites)
 		return;
 	fprintf(f, "<section id=\"pipes\"><h2>Broken pipes</h2>\n");
 	json_array_foreach(sites, i, s) {
-		const char *kind = jstr(s, "kind");
+		const char *kind = vigil_jstr(s, "kind");
 		json_int_t count = 0;
 
-		jint(s, "count", &count);
+		vigil_jint(s, "count", &count);
 		fprintf(f, "<details class=\"stack\"><summary>%lld %s, processes ", (long long)count,
 			kind && !strcmp(kind, "sigpipe") ? "deaths by SIGPIPE" : "writes failed with EPIPE");
 		join(f, json_object_get(s, "pids"), ", ");

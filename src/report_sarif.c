@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonutil.h"
 #include "explain.h"
 #include "fileutil.h"
 #include "report_sarif.h"
@@ -132,13 +133,6 @@ struct ctx {
 	const char *cwd;  /* NULL when unknown */
 	bool ok;
 };
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
 
 static json_int_t jint(const json_t *o, const char *k, json_int_t dflt)
 {
@@ -320,8 +314,8 @@ static const char *base_name(const char *path)
  * below the source root and it has a line. */
 static json_t *frame_location(struct ctx *c, const json_t *fr, bool with_msg, bool *own)
 {
-	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
-	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset");
+	const char *fn = vigil_jstr(fr, "function"), *file = vigil_jstr(fr, "file");
+	const char *mod = vigil_jstr(fr, "module"), *off = vigil_jstr(fr, "offset");
 	json_int_t line = jint(fr, "line", 0);
 	json_t *loc = json_object(), *art = artifact(c, file, own);
 	const char *name = fn ? fn : "??";
@@ -384,7 +378,7 @@ static json_t *primary_location(struct ctx *c, const json_t *stacks)
 static json_t *code_flow(struct ctx *c, const json_t *st)
 {
 	const json_t *frames = json_object_get(st, "frames");
-	const char *role = jstr(st, "role"), *phrase = NULL;
+	const char *role = vigil_jstr(st, "role"), *phrase = NULL;
 	json_int_t tid = jint(st, "tid", 0);
 	size_t n = json_array_size(frames);
 	json_t *locs, *tf, *cf, *props;
@@ -398,7 +392,7 @@ static json_t *code_flow(struct ctx *c, const json_t *st)
 	locs = json_array();
 	for (size_t i = n; i-- > 0;) {
 		const json_t *fr = json_array_get(frames, i);
-		const char *mod = jstr(fr, "module");
+		const char *mod = vigil_jstr(fr, "module");
 		json_t *tfl = json_object();
 		bool own;
 
@@ -463,8 +457,8 @@ static json_t *rule(struct ctx *c, const char *kind)
 static bool has_kind(const json_t *findings, const char *kind, size_t before)
 {
 	for (size_t i = 0; i < before; i++)
-		if (jstr(json_array_get(findings, i), "kind") &&
-		    !strcmp(jstr(json_array_get(findings, i), "kind"), kind))
+		if (vigil_jstr(json_array_get(findings, i), "kind") &&
+		    !strcmp(vigil_jstr(json_array_get(findings, i), "kind"), kind))
 			return true;
 	return false;
 }
@@ -480,7 +474,7 @@ static json_t *rules(struct ctx *c, const json_t *findings)
 		if (has_kind(findings, vigil_kind_name(k), n))
 			push(c, a, rule(c, vigil_kind_name(k)));
 	for (size_t i = 0; i < n; i++) {
-		const char *kind = jstr(json_array_get(findings, i), "kind");
+		const char *kind = vigil_jstr(json_array_get(findings, i), "kind");
 
 		if (kind && kind_index(kind) < 0 && !has_kind(findings, kind, i))
 			push(c, a, rule(c, kind));
@@ -494,14 +488,15 @@ static json_int_t rule_index(const json_t *rules, const char *kind)
 	const json_t *r;
 
 	json_array_foreach(rules, i, r)
-		if (!strcmp(jstr(r, "id"), kind))
+		if (!strcmp(vigil_jstr(r, "id"), kind))
 			return (json_int_t)i;
 	return -1;
 }
 
 static json_t *result(struct ctx *c, const json_t *fd, const json_t *rules)
 {
-	const char *kind = jstr(fd, "kind"), *msg = jstr(fd, "message"), *id = jstr(fd, "id");
+	const char *kind = vigil_jstr(fd, "kind"), *msg = vigil_jstr(fd, "message");
+	const char *id = vigil_jstr(fd, "id");
 	const json_t *stacks = json_object_get(fd, "stacks"), *st, *v;
 	json_t *o = json_object(), *loc, *flows = json_array(), *props = json_object();
 	json_int_t count = jint(fd, "count", 0);
@@ -512,7 +507,7 @@ static json_t *result(struct ctx *c, const json_t *fd, const json_t *rules)
 	set(c, o, "ruleId", json_string(kind));
 	if (rule_index(rules, kind) >= 0)
 		set(c, o, "ruleIndex", json_integer(rule_index(rules, kind)));
-	set(c, o, "level", json_string(level_of(jstr(fd, "severity"))));
+	set(c, o, "level", json_string(level_of(vigil_jstr(fd, "severity"))));
 	set(c, o, "message", message(msg ? msg : kind));
 	loc = primary_location(c, stacks);
 	if (loc)
@@ -528,10 +523,10 @@ static json_t *result(struct ctx *c, const json_t *fd, const json_t *rules)
 	else
 		json_decref(flows);
 	/* Line-free: the alert survives edits that move the bug's line. */
-	if (jstr(fd, "fingerprint") || id)
+	if (vigil_jstr(fd, "fingerprint") || id)
 		set(c, o, "partialFingerprints",
 		    json_pack("{s:s}", FINGERPRINT,
-			      jstr(fd, "fingerprint") ? jstr(fd, "fingerprint") : id));
+			      vigil_jstr(fd, "fingerprint") ? vigil_jstr(fd, "fingerprint") : id));
 	if (count >= 1)
 		set(c, o, "occurrenceCount", json_integer(count));
 	if (id)
@@ -610,9 +605,9 @@ static json_t *invocation(struct ctx *c, const json_t *run)
 			set(c, o, "exitSignalName", json_string(name));
 		}
 	}
-	if ((s = jstr(run, "started")))
+	if ((s = vigil_jstr(run, "started")))
 		set(c, o, "startTimeUtc", json_string(s));
-	if ((s = jstr(run, "ended")))
+	if ((s = vigil_jstr(run, "ended")))
 		set(c, o, "endTimeUtc", json_string(s));
 	json_array_foreach(notes, i, v)
 		if (json_is_string(v))
@@ -634,9 +629,10 @@ static json_t *run_properties(struct ctx *c, const json_t *report)
 	json_t *o = json_object(), *counters = json_object();
 	const char *k;
 
-	set(c, o, "schema", json_string(jstr(report, "schema") ? jstr(report, "schema") : "?"));
-	if (jstr(run, "mode"))
-		set(c, o, "mode", json_string(jstr(run, "mode")));
+	set(c, o, "schema",
+	    json_string(vigil_jstr(report, "schema") ? vigil_jstr(report, "schema") : "?"));
+	if (vigil_jstr(run, "mode"))
+		set(c, o, "mode", json_string(vigil_jstr(run, "mode")));
 	if ((v = json_object_get(run, "checks")) && json_is_array(v))
 		set(c, o, "checks", json_incref((json_t *)v));
 	set(c, o, "bpf", json_boolean(json_is_true(json_object_get(json_object_get(run, "bpf"),
@@ -661,7 +657,7 @@ json_t *vigil_sarif__build(const json_t *report, const char *root)
 	if (!json_is_array(findings))
 		findings = NULL;
 	tool = json_object_get(report, "tool");
-	version = jstr(tool, "version") ? jstr(tool, "version") : VIGIL_VERSION;
+	version = vigil_jstr(tool, "version") ? vigil_jstr(tool, "version") : VIGIL_VERSION;
 	set(&c, log, "$schema", json_string(SARIF_SCHEMA));
 	set(&c, log, "version", json_string(SARIF_VERSION));
 

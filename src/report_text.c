@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "jsonutil.h"
 #include "fileutil.h"
 #include "report.h"
 #include "report_text.h"
@@ -40,23 +41,6 @@ static void paint(FILE *f, const struct style *st, const char *sgr, const char *
 /* Points of a heap-growth curve on its one line: enough to see the shape. */
 #define CURVE_SHOWN 8
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static bool jint(const json_t *o, const char *k, json_int_t *out)
-{
-	const json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v))
-		return false;
-	*out = json_integer_value(v);
-	return true;
-}
-
 static const json_t *jarr(const json_t *o, const char *k)
 {
 	const json_t *v = json_object_get(o, k);
@@ -68,9 +52,9 @@ static void print_status(FILE *f, const json_t *exit)
 {
 	json_int_t v;
 
-	if (jint(exit, "code", &v))
+	if (vigil_jint(exit, "code", &v))
 		fprintf(f, "exit code %lld", (long long)v);
-	else if (jint(exit, "signal", &v))
+	else if (vigil_jint(exit, "signal", &v))
 		fprintf(f, "killed by signal %lld", (long long)v);
 	else if (json_is_true(json_object_get(exit, "exec")))
 		fprintf(f, "replaced by exec");
@@ -110,20 +94,20 @@ static bool has_check(const json_t *checks, const char *name)
 /* The settings that ran; the heap's only when the heap checks did. */
 static void print_config(FILE *f, const json_t *cfg, bool heap)
 {
-	const char *mode = jstr(cfg, "mode"), *on_error = jstr(cfg, "on_error");
+	const char *mode = vigil_jstr(cfg, "mode"), *on_error = vigil_jstr(cfg, "on_error");
 	json_int_t sample = 0, guard = 0, redzone = 0, quarantine = 0, growth = 0, deadlock = 0;
-	bool has_redzone = jint(cfg, "redzone", &redzone);
+	bool has_redzone = vigil_jint(cfg, "redzone", &redzone);
 
 	if (!json_is_object(cfg))
 		return;
 	fprintf(f, "mode %s", mode ? mode : "?");
 	if (!heap) {
-		if (jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
+		if (vigil_jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
 			fprintf(f, ": deadlocks reported after %lld ms", (long long)deadlock);
 		fprintf(f, "; heap checks off\n");
 		return;
 	}
-	if (mode && !strcmp(mode, "canary") && jint(cfg, "sample_bytes", &sample)) {
+	if (mode && !strcmp(mode, "canary") && vigil_jint(cfg, "sample_bytes", &sample)) {
 		if (sample <= 1) {
 			fprintf(f, ": every allocation sampled for stacks/");
 		} else {
@@ -139,7 +123,7 @@ static void print_config(FILE *f, const json_t *cfg, bool heap)
 		if (has_redzone)
 			fprintf(f, " and a %lld-byte redzone", (long long)redzone);
 	}
-	if (jint(cfg, "guard_rate", &guard)) {
+	if (vigil_jint(cfg, "guard_rate", &guard)) {
 		if (guard <= 0)
 			fprintf(f, ", no guard pages");
 		else if (guard == 1)
@@ -147,16 +131,16 @@ static void print_config(FILE *f, const json_t *cfg, bool heap)
 		else
 			fprintf(f, ", 1 in %lld on guard pages", (long long)guard);
 	}
-	if (jint(cfg, "quarantine_bytes", &quarantine)) {
+	if (vigil_jint(cfg, "quarantine_bytes", &quarantine)) {
 		fprintf(f, "; quarantine ");
 		if (quarantine > 0)
 			print_bytes(f, quarantine);
 		else
 			fprintf(f, "off");
 	}
-	if (jint(cfg, "growth_interval_ms", &growth) && growth > 0)
+	if (vigil_jint(cfg, "growth_interval_ms", &growth) && growth > 0)
 		fprintf(f, "; heap-growth sampled every %lld ms", (long long)growth);
-	if (jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
+	if (vigil_jint(cfg, "deadlock_ms", &deadlock) && deadlock > 0)
 		fprintf(f, "; deadlocks reported after %lld ms", (long long)deadlock);
 	if (on_error)
 		fprintf(f, "; on error %s", on_error);
@@ -171,18 +155,18 @@ static void print_header(FILE *f, const json_t *r)
 	const char *s;
 	size_t i;
 
-	fprintf(f, "vigil %s report", jstr(tool, "version") ? jstr(tool, "version") : "?");
+	fprintf(f, "vigil %s report", vigil_jstr(tool, "version") ? vigil_jstr(tool, "version") : "?");
 	if (cmd && json_array_size(cmd)) {
 		fprintf(f, ":");
 		json_array_foreach(cmd, i, v)
 			fprintf(f, " %s", json_is_string(v) ? json_string_value(v) : "?");
 	}
 	fprintf(f, "\nrun: ");
-	if ((s = jstr(run, "started")))
+	if ((s = vigil_jstr(run, "started")))
 		fprintf(f, "started %s, ", s);
-	if ((s = jstr(run, "ended")))
+	if ((s = vigil_jstr(run, "ended")))
 		fprintf(f, "ended %s, ", s);
-	fprintf(f, "mode %s, checks ", jstr(run, "mode") ? jstr(run, "mode") : "?");
+	fprintf(f, "mode %s, checks ", vigil_jstr(run, "mode") ? vigil_jstr(run, "mode") : "?");
 	if (!checks || !json_array_size(checks))
 		fprintf(f, "none");
 	json_array_foreach(checks, i, v)
@@ -196,10 +180,10 @@ static void print_header(FILE *f, const json_t *r)
 	json_array_foreach(procs, i, v) {
 		json_int_t pid = 0, ppid = 0;
 
-		jint(v, "pid", &pid);
-		jint(v, "ppid", &ppid);
+		vigil_jint(v, "pid", &pid);
+		vigil_jint(v, "ppid", &ppid);
 		fprintf(f, "process %lld (parent %lld) %s: ", (long long)pid, (long long)ppid,
-			jstr(v, "exe") ? jstr(v, "exe") : "?");
+			vigil_jstr(v, "exe") ? vigil_jstr(v, "exe") : "?");
 		print_status(f, json_object_get(v, "exit"));
 		fprintf(f, "\n");
 	}
@@ -237,7 +221,7 @@ static const struct {
 
 void vigil_text__role(const json_t *st, const json_t *pids, char *buf, size_t len)
 {
-	const char *role = jstr(st, "role");
+	const char *role = vigil_jstr(st, "role");
 	const char *by_thread = "stack of %s:", *anonymous = "stack:";
 	char who[64];
 	json_int_t tid = 0;
@@ -248,7 +232,7 @@ void vigil_text__role(const json_t *st, const json_t *pids, char *buf, size_t le
 			anonymous = role_lines[i].anonymous;
 		}
 	/* tid 0: the writer did not know the thread (an exit-time leak scan). */
-	if (!jint(st, "tid", &tid) || tid <= 0) {
+	if (!vigil_jint(st, "tid", &tid) || tid <= 0) {
 		snprintf(buf, len, "%s", anonymous);
 		return;
 	}
@@ -259,8 +243,9 @@ void vigil_text__role(const json_t *st, const json_t *pids, char *buf, size_t le
 
 static void print_frame(FILE *f, const struct style *st, size_t n, const json_t *fr)
 {
-	const char *fn = jstr(fr, "function"), *file = jstr(fr, "file");
-	const char *mod = jstr(fr, "module"), *off = jstr(fr, "offset"), *pc = jstr(fr, "pc");
+	const char *fn = vigil_jstr(fr, "function"), *file = vigil_jstr(fr, "file");
+	const char *mod = vigil_jstr(fr, "module"), *off = vigil_jstr(fr, "offset");
+	const char *pc = vigil_jstr(fr, "pc");
 	json_int_t line = 0;
 
 	fprintf(f, "    #%zu %s", n, pc ? pc : "0x0");
@@ -270,7 +255,7 @@ static void print_frame(FILE *f, const struct style *st, size_t n, const json_t 
 	}
 	if (file) {
 		fprintf(f, " %s", file);
-		if (jint(fr, "line", &line) && line > 0)
+		if (vigil_jint(fr, "line", &line) && line > 0)
 			fprintf(f, ":%lld", (long long)line);
 	}
 	if (mod)
@@ -338,7 +323,7 @@ static const struct {
 
 static size_t severity_of(const json_t *fd)
 {
-	const char *sev = jstr(fd, "severity");
+	const char *sev = vigil_jstr(fd, "severity");
 
 	for (size_t i = 1; sev && i < NSEVERITIES; i++)
 		if (!strcmp(sev, severities[i].name))
@@ -362,7 +347,7 @@ static void print_explanation(FILE *f, const struct style *st, const char *kind)
 static void print_finding(FILE *f, const struct style *sty, const json_t *fd)
 {
 	const json_t *pids = jarr(fd, "pids"), *stacks = jarr(fd, "stacks"), *st, *v;
-	const char *msg = jstr(fd, "message"), *kind = jstr(fd, "kind");
+	const char *msg = vigil_jstr(fd, "message"), *kind = vigil_jstr(fd, "kind");
 	size_t sev = severity_of(fd), i, j;
 	json_int_t pid = 0, count = 1;
 	char role[128];
@@ -387,7 +372,7 @@ static void print_finding(FILE *f, const struct style *sty, const json_t *fd)
 	}
 	print_curve(f, jarr(json_object_get(fd, "details"), "curve"));
 	/* A leak's count is its blocks, already in the message. */
-	jint(fd, "count", &count);
+	vigil_jint(fd, "count", &count);
 	if (kind && !strncmp(kind, "leak", 4))
 		count = 1;
 	if (count > 1 || json_array_size(pids) > 1) {
@@ -404,7 +389,8 @@ static void print_finding(FILE *f, const struct style *sty, const json_t *fd)
 	}
 	if (sty->color)
 		fputs(SGR_DIM, f);
-	fprintf(f, "kind: %s, id: %s", kind ? kind : "?", jstr(fd, "id") ? jstr(fd, "id") : "?");
+	fprintf(f, "kind: %s, id: %s", kind ? kind : "?",
+		vigil_jstr(fd, "id") ? vigil_jstr(fd, "id") : "?");
 	if (sty->color)
 		fputs(SGR_RESET, f);
 	fprintf(f, "\n");
@@ -419,7 +405,7 @@ static const json_t *site_frame(const json_t *frames)
 	size_t i;
 
 	json_array_foreach(frames, i, fr) {
-		mod = jstr(fr, "module");
+		mod = vigil_jstr(fr, "module");
 		base = mod && strrchr(mod, '/') ? strrchr(mod, '/') + 1 : mod;
 		if (!base || (strncmp(base, "libc.so", 7) && strncmp(base, "libc-", 5)))
 			return fr;
@@ -438,11 +424,11 @@ static void print_pipe_sites(FILE *f, const json_t *sites)
 		return;
 	fprintf(f, "\nbroken pipes:\n");
 	json_array_foreach(sites, i, s) {
-		const char *kind = jstr(s, "kind"), *fn, *file;
+		const char *kind = vigil_jstr(s, "kind"), *fn, *file;
 		const json_t *pids = jarr(s, "pids");
 		json_int_t count = 0, line = 0;
 
-		jint(s, "count", &count);
+		vigil_jint(s, "count", &count);
 		if (kind && !strcmp(kind, "sigpipe"))
 			fprintf(f, "    %lld process%s died of SIGPIPE", (long long)count,
 				count == 1 ? "" : "es");
@@ -450,17 +436,17 @@ static void print_pipe_sites(FILE *f, const json_t *sites)
 			fprintf(f, "    %lld write%s failed with EPIPE", (long long)count,
 				count == 1 ? "" : "s");
 		fr = site_frame(jarr(s, "frames"));
-		fn = jstr(fr, "function");
-		file = jstr(fr, "file");
+		fn = vigil_jstr(fr, "function");
+		file = vigil_jstr(fr, "file");
 		if (fn || file)
 			fprintf(f, " in %s", fn ? fn : "??");
 		if (file) {
 			fprintf(f, " %s", file);
-			if (jint(fr, "line", &line) && line > 0)
+			if (vigil_jint(fr, "line", &line) && line > 0)
 				fprintf(f, ":%lld", (long long)line);
-		} else if (jstr(fr, "module")) {
-			fprintf(f, " (%s+%s)", jstr(fr, "module"),
-				jstr(fr, "offset") ? jstr(fr, "offset") : "?");
+		} else if (vigil_jstr(fr, "module")) {
+			fprintf(f, " (%s+%s)", vigil_jstr(fr, "module"),
+				vigil_jstr(fr, "offset") ? vigil_jstr(fr, "offset") : "?");
 		}
 		if (json_array_size(pids))
 			fprintf(f, " (process%s", json_array_size(pids) == 1 ? "" : "es");
@@ -483,7 +469,7 @@ void vigil_text__counts(const json_t *report, char *buf, size_t len)
 	}
 	/* Kinds in report order: the most severe come first. */
 	json_array_foreach(findings, i, fd) {
-		const char *k = jstr(fd, "kind");
+		const char *k = vigil_jstr(fd, "kind");
 		size_t j;
 
 		if (!k)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vigil/finding.h"
+#include "jsonutil.h"
 #include "fileutil.h"
 #include "suppress.h"
 
@@ -240,6 +241,9 @@ int vigil_supp__parse(struct vigil_supp *s, const char *name, const char *buf, s
 	char why[160];
 	int r = 0;
 
+	/* A UTF-8 byte-order mark, as some editors save files, is not part of a kind. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		off = 3;
 	while (off < len) {
 		const char *p = buf + off, *nl = memchr(p, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - p) : len - off;
@@ -423,13 +427,6 @@ size_t vigil_supp__apply(struct vigil_supp *s, struct vigil_report *r)
 	return (size_t)s->suppressed;
 }
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The same as rule_matches, on a finding of report.json; a kind this build does not
  * know (a newer writer) is matched by '*' rules only. */
 static bool rule_matches_json(const struct vigil_supp_rule *r, int kind, const json_t *f)
@@ -443,15 +440,15 @@ static bool rule_matches_json(const struct vigil_supp_rule *r, int kind, const j
 		return true;
 	json_array_foreach(json_object_get(f, "stacks"), i, st)
 		json_array_foreach(json_object_get(st, "frames"), j, fr)
-			if (frame_matches(r->pattern, jstr(fr, "function"), jstr(fr, "file"),
-					  jstr(fr, "module")))
+			if (frame_matches(r->pattern, vigil_jstr(fr, "function"), vigil_jstr(fr, "file"),
+					  vigil_jstr(fr, "module")))
 				return true;
 	return false;
 }
 
 static int json_kind(const json_t *f)
 {
-	const char *k = jstr(f, "kind");
+	const char *k = vigil_jstr(f, "kind");
 	int kind = k ? kind_of(k, strlen(k)) : -1;
 
 	/* "*" is no finding's kind: only '*' rules may match it. */
@@ -573,7 +570,7 @@ static bool own_module(const json_t *report, const char *m)
 	if (!m)
 		return false;
 	json_array_foreach(json_object_get(report, "processes"), i, p)
-		if (jstr(p, "exe") && !strcmp(jstr(p, "exe"), m))
+		if (vigil_jstr(p, "exe") && !strcmp(vigil_jstr(p, "exe"), m))
 			return true;
 	return !system_module(m);
 }
@@ -667,15 +664,15 @@ static void rule_for(const json_t *report, const json_t *f, const char *kind, ch
 
 	snprintf(out, cap, "%s:", kind);
 	json_array_foreach(frames, i, fr) {
-		const char *fn = jstr(fr, "function");
+		const char *fn = vigil_jstr(fr, "function");
 
-		if (fn && *fn && own_module(report, jstr(fr, "module"))) {
+		if (fn && *fn && own_module(report, vigil_jstr(fr, "module"))) {
 			append_escaped(out, cap, fn);
 			return;
 		}
 	}
 	json_array_foreach(frames, i, fr) {
-		const char *m = jstr(fr, "module");
+		const char *m = vigil_jstr(fr, "module");
 
 		if (!m || !*m)
 			continue;
@@ -709,12 +706,12 @@ static void put_flat(FILE *f, const char *s, size_t max)
 
 static void print_comment(FILE *f, const json_t *fd)
 {
-	const char *msg = jstr(fd, "message");
+	const char *msg = vigil_jstr(fd, "message");
 
 	fprintf(f, "# ");
-	put_flat(f, jstr(fd, "kind") ? jstr(fd, "kind") : "?", 64);
+	put_flat(f, vigil_jstr(fd, "kind") ? vigil_jstr(fd, "kind") : "?", 64);
 	fputc(' ', f);
-	put_flat(f, jstr(fd, "id") ? jstr(fd, "id") : "?", 64);
+	put_flat(f, vigil_jstr(fd, "id") ? vigil_jstr(fd, "id") : "?", 64);
 	if (msg) {
 		fputs(": ", f);
 		put_flat(f, msg, GEN_COMMENT_MAX);
@@ -756,7 +753,7 @@ int vigil_supp__generate(const json_t *report, FILE *f)
 
 		if (kind < 0)
 			continue;
-		rule_for(report, fd, jstr(fd, "kind"), buf, sizeof(buf));
+		rule_for(report, fd, vigil_jstr(fd, "kind"), buf, sizeof(buf));
 		g[ng].rule = strdup(buf);
 		if (!g[ng].rule) {
 			err = -ENOMEM;
@@ -820,8 +817,8 @@ void vigil_supp__print_text(const json_t *report, FILE *f)
 		const json_t *hits = json_object_get(r, "hits"), *line = json_object_get(r, "line");
 		json_int_t h = json_is_integer(hits) ? json_integer_value(hits) : 0;
 
-		fprintf(f, "    %s (%s:%lld): ", jstr(r, "rule") ? jstr(r, "rule") : "?",
-			jstr(r, "file") ? jstr(r, "file") : "?",
+		fprintf(f, "    %s (%s:%lld): ", vigil_jstr(r, "rule") ? vigil_jstr(r, "rule") : "?",
+			vigil_jstr(r, "file") ? vigil_jstr(r, "file") : "?",
 			json_is_integer(line) ? (long long)json_integer_value(line) : 0ll);
 		if (h)
 			fprintf(f, "%lld hit%s\n", (long long)h, h == 1 ? "" : "s");

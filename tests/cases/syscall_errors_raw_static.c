@@ -4,41 +4,11 @@
  * with this process's pid, though no preload is inside. */
 // build-flags: -static
 // needs: bpf
-// expect: syscall-errors function=dial_raw line=25 severity=warning count>=3000 details.syscall=connect details.errno=ECONNREFUSED pids-include=self
+// expect: syscall-errors function=dial_raw file=syscall_errors_raw.c line=24 severity=warning count>=3000 details.syscall=connect details.errno=ECONNREFUSED pids-include=self
 // expect-none: wx-mapping
 // expect-none: crash
 // expect-process: self code=0
 // expect-exit: 0
 // expect-stdout: 3000 refused
-#include <errno.h>
-#include <stdio.h>
-#include <sys/syscall.h>
-#include "include/refused_port.h"
-
-static int dial_raw(const struct sockaddr_in *a)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	long r;
-
-	if (fd < 0)
-		return -1;
-	r = syscall(SYS_connect, fd, a, sizeof(*a));
-	close(fd);
-	return r < 0 && errno == ECONNREFUSED;
-}
-
-int main(void)
-{
-	struct sockaddr_in a;
-	int hold, refused = 0;
-
-	printf("vigil-case: self=%d\n", (int)getpid());
-	hold = refused_port(&a);
-	if (hold < 0)
-		return 1;
-	for (int i = 0; i < 3000; i++)
-		refused += dial_raw(&a);
-	close(hold);
-	printf("%d refused\n", refused);
-	return 0;
-}
+/* The program itself: the same source as the dynamic case. */
+#include "syscall_errors_raw.c"

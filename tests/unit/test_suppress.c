@@ -596,3 +596,12 @@ Test(suppress, text_section_lists_hits_and_flags_unmatched_rules)
 	vigil_supp__free(s);
 	json_decref(j);
 }
+
+Test(suppress, leading_byte_order_mark_is_skipped)
+{
+	struct vigil_supp *s = PARSE_OK("\xef\xbb\xbfleak:conn_*\n");
+
+	cr_assert_eq(vigil_supp__nrules(s), 1);
+	expect_rule(s, 0, 1, VIGIL_FK_LEAK, "conn_*");
+	vigil_supp__free(s);
+}
