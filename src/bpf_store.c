@@ -28,7 +28,6 @@
 #include "../preload/rawlog.h"
 
 #define SAMPLES_MAX 4096
-#define ARGS_MAX 4096
 
 static uint64_t clock_ns(clockid_t c)
 {
@@ -102,9 +101,7 @@ static void read_identity(struct vigil_bpf_image *im, const char *filename);
 
 int vigil_bpf_store__process(struct vigil_bpf_store *s, uint32_t tgid, uint32_t ppid)
 {
-	char path[64], buf[256];
-	FILE *f;
-	int err = 0;
+	int err = 0, pp;
 
 	pthread_mutex_lock(&s->lock);
 	if (!current(s, tgid) && !new_image(s, tgid, ppid, 0, 0))
@@ -113,15 +110,10 @@ int vigil_bpf_store__process(struct vigil_bpf_store *s, uint32_t tgid, uint32_t 
 	if (err || ppid)
 		return err;
 	/* An adopted process: its parent from /proc. */
-	snprintf(path, sizeof(path), "/proc/%u/status", tgid);
-	f = fopen(path, "re");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "PPid: %u", &ppid) == 1)
-			break;
-	if (f)
-		fclose(f);
+	if (vigil_proc__stat((pid_t)tgid, &pp, NULL))
+		pp = 0;
 	pthread_mutex_lock(&s->lock);
-	current(s, tgid)->ppid = ppid;
+	current(s, tgid)->ppid = (uint32_t)pp;
 	read_identity(current(s, tgid), NULL);
 	if (!vigil_procmaps__read((pid_t)tgid, &current(s, tgid)->mods, &current(s, tgid)->nmods,
 				  &current(s, tgid)->cap_mods))
@@ -141,26 +133,11 @@ static const char *base_name_of_path(const char *p)
  * process may be gone and its pid taken by another (a thread of anything). */
 static bool alive(const struct vigil_bpf_image *im)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long ticks = 0;
+	unsigned long long ticks;
 	long hz = sysconf(_SC_CLK_TCK);
 	uint64_t at, slack;
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", im->tgid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || hz <= 0)
-		return false;
-	buf[n] = '\0';
-	/* Field 22, counted after the command's closing parenthesis (field 2). */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-				"%*d %*d %*d %*d %llu", &ticks) != 1)
+	if (vigil_proc__stat((pid_t)im->tgid, NULL, &ticks) || hz <= 0)
 		return false;
 	if (!im->boot_ns)
 		return true;
@@ -174,7 +151,6 @@ static void read_identity(struct vigil_bpf_image *im, const char *filename)
 {
 	char path[64], exe[PATH_MAX];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u/exe", im->tgid);
 	n = alive(im) ? readlink(path, exe, sizeof(exe) - 1) : -1;
@@ -202,25 +178,18 @@ static void read_identity(struct vigil_bpf_image *im, const char *filename)
 		free(im->exe);
 		im->exe = real ? real : strdup(filename);
 	}
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", im->tgid);
-	fd = n > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd >= 0) {
-		char *buf = malloc(ARGS_MAX + 1);
-		ssize_t got = buf ? read(fd, buf, ARGS_MAX) : -1;
+	if (n > 0) {
+		char *buf;
+		ssize_t got = vigil_proc__cmdline((pid_t)im->tgid, &buf);
 
-		close(fd);
 		if (got > 0) {
-			if (buf[got - 1] != '\0')
-				buf[got++] = '\0';
 			free(im->args);
 			im->args = buf;
 			im->args_len = (size_t)got;
 			im->argc = 0;
 			for (ssize_t i = 0; i < got; i++)
 				im->argc += buf[i] == '\0';
-			buf = NULL;
 		}
-		free(buf);
 	}
 	if (!im->args && im->exe) {
 		im->args = strdup(im->exe);

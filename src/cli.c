@@ -624,6 +624,52 @@ void vigil_cli__defaults(struct vigil_cli *cli)
 	};
 }
 
+static bool run_complete(const struct vigil_cli *c)
+{
+	return c->prog_argc > 0;
+}
+
+static bool report_complete(const struct vigil_cli *c)
+{
+	return c->report_path != NULL;
+}
+
+static bool attach_complete(const struct vigil_cli *c)
+{
+	return c->attach_pid > 0;
+}
+
+static bool diff_complete(const struct vigil_cli *c)
+{
+	return c->diff_canary != NULL;
+}
+
+static bool dump_complete(const struct vigil_cli *c)
+{
+	return c->dump_dir != NULL;
+}
+
+/* The commands: their parser, and the error when an operand is missing. */
+static const struct {
+	const char *name;
+	enum vigil_cmd cmd;
+	const struct argp *argp;
+	int flags;
+	bool (*complete)(const struct vigil_cli *cli);
+	const char *missing;
+} commands[] = {
+	{"run", VIGIL_CMD_RUN, &run_argp, ARGP_IN_ORDER, run_complete,
+	 "no program to run (usage: vigil run [OPTION...] -- PROGRAM [ARGS...])"},
+	{"report", VIGIL_CMD_REPORT, &report_argp, 0, report_complete,
+	 "no report given (usage: vigil report DIR|FILE [--format text|json|sarif|folded|html])"},
+	{"attach", VIGIL_CMD_ATTACH, &attach_argp, 0, attach_complete,
+	 "no process given (usage: vigil attach PID [--duration S])"},
+	{"diff", VIGIL_CMD_DIFF, &diff_argp, 0, diff_complete,
+	 "two reports needed (usage: vigil diff BASE CANARY [--format text|json])"},
+	{"dump", VIGIL_CMD_DUMP, &dump_argp, 0, dump_complete,
+	 "no output directory given (usage: vigil dump OUT)"},
+};
+
 int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, size_t errlen)
 {
 	struct vigil_cli tmp;
@@ -633,6 +679,7 @@ int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, si
 		.cmd_index = 0,
 	};
 	const char *cmd;
+	size_t cmd_i;
 	int sub_argc;
 	char **sub_argv;
 
@@ -648,52 +695,20 @@ int vigil_cli__parse(struct vigil_cli *cli, int argc, char **argv, char *err, si
 	cmd = argv[c.cmd_index];
 	sub_argc = argc - c.cmd_index;
 	sub_argv = argv + c.cmd_index;
-	if (!strcmp(cmd, "run")) {
-		tmp.cmd = VIGIL_CMD_RUN;
-		if (run_argp_parse(&run_argp, &c, sub_argc, sub_argv, ARGP_IN_ORDER))
-			return -EINVAL;
-		if (tmp.cmd == VIGIL_CMD_RUN && !tmp.prog_argc) {
-			err_fmt(&c, "no program to run (usage: vigil run [OPTION...] -- PROGRAM "
-				    "[ARGS...])");
-			return -EINVAL;
-		}
-	} else if (!strcmp(cmd, "report")) {
-		tmp.cmd = VIGIL_CMD_REPORT;
-		if (run_argp_parse(&report_argp, &c, sub_argc, sub_argv, 0))
-			return -EINVAL;
-		if (tmp.cmd == VIGIL_CMD_REPORT && !tmp.report_path) {
-			err_fmt(&c, "no report given (usage: vigil report DIR|FILE "
-				    "[--format text|json|sarif|folded|html])");
-			return -EINVAL;
-		}
-	} else if (!strcmp(cmd, "attach")) {
-		tmp.cmd = VIGIL_CMD_ATTACH;
-		if (run_argp_parse(&attach_argp, &c, sub_argc, sub_argv, 0))
-			return -EINVAL;
-		if (tmp.cmd == VIGIL_CMD_ATTACH && !tmp.attach_pid) {
-			err_fmt(&c, "no process given (usage: vigil attach PID [--duration S])");
-			return -EINVAL;
-		}
-	} else if (!strcmp(cmd, "diff")) {
-		tmp.cmd = VIGIL_CMD_DIFF;
-		if (run_argp_parse(&diff_argp, &c, sub_argc, sub_argv, 0))
-			return -EINVAL;
-		if (tmp.cmd == VIGIL_CMD_DIFF && !tmp.diff_canary) {
-			err_fmt(&c, "two reports needed (usage: vigil diff BASE CANARY "
-				    "[--format text|json])");
-			return -EINVAL;
-		}
-	} else if (!strcmp(cmd, "dump")) {
-		tmp.cmd = VIGIL_CMD_DUMP;
-		if (run_argp_parse(&dump_argp, &c, sub_argc, sub_argv, 0))
-			return -EINVAL;
-		if (tmp.cmd == VIGIL_CMD_DUMP && !tmp.dump_dir) {
-			err_fmt(&c, "no output directory given (usage: vigil dump OUT)");
-			return -EINVAL;
-		}
-	} else {
+	for (cmd_i = 0; cmd_i < sizeof(commands) / sizeof(commands[0]); cmd_i++)
+		if (!strcmp(cmd, commands[cmd_i].name))
+			break;
+	if (cmd_i == sizeof(commands) / sizeof(commands[0])) {
 		err_fmt(&c, "unknown command '%s' (expected run, attach, report, diff or dump)",
 			cmd);
+		return -EINVAL;
+	}
+	tmp.cmd = commands[cmd_i].cmd;
+	if (run_argp_parse(commands[cmd_i].argp, &c, sub_argc, sub_argv, commands[cmd_i].flags))
+		return -EINVAL;
+	/* --help stops the parse: what is missing then does not matter. */
+	if (tmp.cmd == commands[cmd_i].cmd && !commands[cmd_i].complete(&tmp)) {
+		err_fmt(&c, "%s", commands[cmd_i].missing);
 		return -EINVAL;
 	}
 done:

@@ -23,6 +23,7 @@
 #include "bpf.h"
 #include "cmd.h"
 #include "launch.h"
+#include "procmaps.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -32,29 +33,6 @@
 #define TREE_MAX 4096
 
 extern char **environ;
-
-static int ppid_of(int pid)
-{
-	char path[64], buf[512], *p;
-	int fd, ppid = -1;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: the fields start after the
-	 * last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return ppid;
-}
 
 /* The process a task id belongs to; the id itself when /proc does not say. */
 static int tgid_of(int pid)
@@ -95,7 +73,7 @@ static size_t tree_of(int root, int *tree, size_t cap)
 				continue;
 			for (size_t i = 0; i < n && !known; i++)
 				known = tree[i] == pid;
-			if (known || (pp = ppid_of(pid)) <= 0)
+			if (known || vigil_proc__stat(pid, &pp, NULL) || pp <= 0)
 				continue;
 			for (size_t i = 0; i < n && !parent_in; i++)
 				parent_in = tree[i] == pp;
@@ -113,33 +91,18 @@ static size_t tree_of(int root, int *tree, size_t cap)
 /* argv of the process, for the report's run.command; NULL when it is gone. */
 static char **cmdline_of(int pid, int *argc, char **buf)
 {
-	char path[64];
-	size_t cap = 65536, len = 0;
+	ssize_t len = vigil_proc__cmdline(pid, buf);
 	char **argv;
-	int fd, n = 0;
-	ssize_t got;
+	int n = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	*buf = malloc(cap + 1);
-	if (fd < 0 || !*buf) {
-		if (fd >= 0)
-			close(fd);
+	if (len <= 0)
 		return NULL;
-	}
-	while (len < cap && (got = read(fd, *buf + len, cap - len)) > 0)
-		len += (size_t)got;
-	close(fd);
-	if (!len)
-		return NULL;
-	if ((*buf)[len - 1] != '\0')
-		(*buf)[len++] = '\0';
-	for (size_t i = 0; i < len; i++)
+	for (ssize_t i = 0; i < len; i++)
 		n += (*buf)[i] == '\0';
 	argv = calloc((size_t)n + 1, sizeof(*argv));
 	if (!argv)
 		return NULL;
-	for (size_t i = 0, k = 0; i < len && (int)k < n; i += strlen(*buf + i) + 1)
+	for (ssize_t i = 0, k = 0; i < len && k < n; i += (ssize_t)strlen(*buf + i) + 1)
 		argv[k++] = *buf + i;
 	*argc = n;
 	return argv;

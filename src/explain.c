@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The why/fix table behind vigil_explain: indexed by enum vigil_finding_kind so a new
+/* The why/fix table behind vigil_explain__kind: indexed by enum vigil_finding_kind so a new
  * kind without an entry shows up in test_explain, looked up by the report's name. */
 #include <errno.h>
 #include <string.h>
@@ -229,7 +229,7 @@ static const struct {
 	},
 };
 
-int vigil_explain(const char *kind, const char **why, const char **fix)
+int vigil_explain__kind(const char *kind, const char **why, const char **fix)
 {
 	for (unsigned k = 1; kind && k < VIGIL_FK_MAX; k++)
 		if (!strcmp(vigil_kind_name(k), kind)) {

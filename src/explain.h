@@ -7,6 +7,6 @@
 /* Sets *why and *fix (static strings, one sentence each, on one line) for the
  * kind named as in report.json ("leak", "double-free"...). 0, or -ENOENT for a name
  * vigil does not know (the out-parameters are then untouched). */
-int vigil_explain(const char *kind, const char **why, const char **fix);
+int vigil_explain__kind(const char *kind, const char **why, const char **fix);
 
 #endif

@@ -166,3 +166,60 @@ void vigil_procmaps__free(struct vigil_pmod *mods, size_t n)
 		free(mods[i].path);
 	free(mods);
 }
+
+ssize_t vigil_proc__cmdline(pid_t pid, char **out)
+{
+	const size_t cap = 65536;
+	char path[64], *buf;
+	size_t len = 0;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap + 1);
+	while (buf && len < cap && (got = read(fd, buf + len, cap - len)) > 0)
+		len += (size_t)got;
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	if (!len) {
+		free(buf);
+		return -ENOENT;
+	}
+	if (buf[len - 1] != '\0')
+		buf[len++] = '\0';
+	*out = buf;
+	return (ssize_t)len;
+}
+
+int vigil_proc__stat(pid_t pid, int *ppid, unsigned long long *start_ticks)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks;
+	int fd, pp;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: the fields start after the
+	 * last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				"%*d %*d %*d %*d %llu", &pp, &ticks) != 2)
+		return -EIO;
+	if (ppid)
+		*ppid = pp;
+	if (start_ticks)
+		*start_ticks = ticks;
+	return 0;
+}

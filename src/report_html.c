@@ -507,7 +507,7 @@ static void finding(FILE *f, const json_t *fd, bool open)
 	if (vigil_jint(fd, "count", &count) && count > 1 && !(kind && !strncmp(kind, "leak", 4)))
 		fprintf(f, " <span class=\"count\">&times;%lld</span>", (long long)count);
 	fprintf(f, "</summary>\n");
-	if (!vigil_explain(kind, &why, &fix)) {
+	if (!vigil_explain__kind(kind, &why, &fix)) {
 		fprintf(f, "<p class=\"why\"><b>Why it matters:</b> ");
 		esc(f, why);
 		fprintf(f, "</p>\n<p class=\"fix\"><b>Usual fix:</b> ");
@@ -589,7 +589,7 @@ static void summary_section(FILE *f, const json_t *findings)
 		fprintf(f, "</code></td><td><span class=\"badge %s\">%s</span></td><td>%zu</td>"
 			   "<td>", severities[rows[r].sev].name, severities[rows[r].sev].label,
 			rows[r].count);
-		if (!vigil_explain(rows[r].kind, &why, &fix))
+		if (!vigil_explain__kind(rows[r].kind, &why, &fix))
 			esc(f, why);
 		fprintf(f, "</td></tr>\n");
 	}

@@ -436,7 +436,7 @@ static json_t *rule(struct ctx *c, const char *kind)
 		summary = kinds[k].summary;
 		sev = kinds[k].severity;
 	}
-	vigil_explain(kind, &why, &fix);
+	vigil_explain__kind(kind, &why, &fix);
 	set(c, o, "id", json_string(kind));
 	if (k > 0)
 		set(c, o, "name", json_string(kinds[k].name));

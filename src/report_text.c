@@ -336,7 +336,7 @@ static void print_explanation(FILE *f, const struct style *st, const char *kind)
 {
 	const char *why, *fix;
 
-	if (vigil_explain(kind, &why, &fix))
+	if (vigil_explain__kind(kind, &why, &fix))
 		return;
 	paint(f, st, SGR_GREEN, "why:");
 	fprintf(f, " %s\n", why);

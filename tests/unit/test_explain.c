@@ -14,7 +14,7 @@ Test(explain, every_kind_has_why_and_fix)
 		const char *name = vigil_kind_name(k), *why = NULL, *fix = NULL;
 
 		cr_assert_not_null(name);
-		cr_expect_eq(vigil_explain(name, &why, &fix), 0, "%s", name);
+		cr_expect_eq(vigil_explain__kind(name, &why, &fix), 0, "%s", name);
 		cr_expect(why && fix, "%s: why %p fix %p", name, (void *)why, (void *)fix);
 		if (!why || !fix)
 			continue;
@@ -30,9 +30,9 @@ Test(explain, unknown_kind)
 {
 	const char *why = "w", *fix = "f";
 
-	cr_expect_eq(vigil_explain("no-such-kind", &why, &fix), -ENOENT);
-	cr_expect_eq(vigil_explain("", &why, &fix), -ENOENT);
-	cr_expect_eq(vigil_explain(NULL, &why, &fix), -ENOENT);
+	cr_expect_eq(vigil_explain__kind("no-such-kind", &why, &fix), -ENOENT);
+	cr_expect_eq(vigil_explain__kind("", &why, &fix), -ENOENT);
+	cr_expect_eq(vigil_explain__kind(NULL, &why, &fix), -ENOENT);
 	cr_expect_str_eq(why, "w");
 	cr_expect_str_eq(fix, "f");
 }

@@ -374,7 +374,7 @@ Test(report_text, why_and_fix)
 	const char *why, *fix;
 	char want[512];
 
-	cr_assert_eq(vigil_explain("leak", &why, &fix), 0);
+	cr_assert_eq(vigil_explain__kind("leak", &why, &fix), 0);
 	snprintf(want, sizeof(want), "ERROR: vigil: e1\nwhy: %s\nfix: %s\n", why, fix);
 	cr_expect_not_null(strstr(out, want), "missing '%s' in:\n%s", want, out);
 	cr_expect_not_null(strstr(out, "WARNING: vigil: w2\nkind: no-such-kind"), "%s", out);
