@@ -11,22 +11,6 @@
 #include "jsonutil.h"
 #include "report.h"
 
-struct builder {
-	bool ok;
-};
-
-static void set(struct builder *b, json_t *o, const char *k, json_t *v)
-{
-	if (!o || json_object_set_new(o, k, v))
-		b->ok = false;
-}
-
-static void push(struct builder *b, json_t *a, json_t *v)
-{
-	if (!a || json_array_append_new(a, v))
-		b->ok = false;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -164,7 +148,7 @@ struct group {
 	size_t n, cap;
 };
 
-static void group_add(struct builder *b, struct group *g, json_t *item, const json_t *finding)
+static void group_add(struct vigil_jbuild *b, struct group *g, json_t *item, const json_t *finding)
 {
 	struct ranked *v;
 
@@ -189,13 +173,13 @@ static void group_add(struct builder *b, struct group *g, json_t *item, const js
 }
 
 /* Moves the group's items into a new array. */
-static json_t *group_take(struct builder *b, struct group *g)
+static json_t *group_take(struct vigil_jbuild *b, struct group *g)
 {
 	json_t *a = json_array();
 
 	qsort(g->v, g->n, sizeof(*g->v), cmp_ranked);
 	for (size_t i = 0; i < g->n; i++)
-		push(b, a, g->v[i].item);
+		vigil_jpush(b, a, g->v[i].item);
 	free(g->v);
 	*g = (struct group){0};
 	return a;
@@ -267,18 +251,18 @@ static const json_t *top_frame(const json_t *f)
 }
 
 /* What the changed entry shows of one side. */
-static json_t *state(struct builder *b, const json_t *f)
+static json_t *state(struct vigil_jbuild *b, const json_t *f)
 {
 	json_t *o = json_object();
 	json_int_t v;
 
-	set(b, o, "severity", json_string(vigil_jstr(f, "severity")));
-	set(b, o, "count", json_integer(count_of(f)));
+	vigil_jset(b, o, "severity", json_string(vigil_jstr(f, "severity")));
+	vigil_jset(b, o, "count", json_integer(count_of(f)));
 	if (bytes_of(f, &v))
-		set(b, o, "bytes", json_integer(v));
+		vigil_jset(b, o, "bytes", json_integer(v));
 	if (last_bytes_of(f, &v))
-		set(b, o, "last_bytes", json_integer(v));
-	set(b, o, "message", copy(f, "message"));
+		vigil_jset(b, o, "last_bytes", json_integer(v));
+	vigil_jset(b, o, "message", copy(f, "message"));
 	return o;
 }
 
@@ -292,19 +276,19 @@ static bool grew(bool (*get)(const json_t *, json_int_t *), const json_t *old,
 
 /* The changed entry of a finding in both reports, or NULL (ok untouched) when nothing
  * that matters changed: its count, its severity, its bytes growing. */
-static json_t *changed(struct builder *b, const json_t *old, const json_t *now)
+static json_t *changed(struct vigil_jbuild *b, const json_t *old, const json_t *now)
 {
 	json_t *what = json_array(), *o;
 	const json_t *top = top_frame(now);
 
 	if (strcmp(vigil_jstr(old, "severity"), vigil_jstr(now, "severity")))
-		push(b, what, json_string("severity"));
+		vigil_jpush(b, what, json_string("severity"));
 	if (count_of(old) != count_of(now))
-		push(b, what, json_string("count"));
+		vigil_jpush(b, what, json_string("count"));
 	if (grew(bytes_of, old, now))
-		push(b, what, json_string("bytes"));
+		vigil_jpush(b, what, json_string("bytes"));
 	if (grew(last_bytes_of, old, now))
-		push(b, what, json_string("last_bytes"));
+		vigil_jpush(b, what, json_string("last_bytes"));
 	if (!json_array_size(what)) {
 		json_decref(what);
 		return NULL;
@@ -315,25 +299,25 @@ static json_t *changed(struct builder *b, const json_t *old, const json_t *now)
 		b->ok = false;
 		return NULL;
 	}
-	set(b, o, "id", json_string(vigil_jstr(now, "id")));
-	set(b, o, "kind", json_string(vigil_jstr(now, "kind")));
-	set(b, o, "severity", json_string(vigil_jstr(now, "severity")));
-	set(b, o, "message", copy(now, "message"));
-	set(b, o, "top", top ? json_deep_copy(top) : json_null());
-	set(b, o, "changes", what);
-	set(b, o, "base", state(b, old));
-	set(b, o, "canary", state(b, now));
+	vigil_jset(b, o, "id", json_string(vigil_jstr(now, "id")));
+	vigil_jset(b, o, "kind", json_string(vigil_jstr(now, "kind")));
+	vigil_jset(b, o, "severity", json_string(vigil_jstr(now, "severity")));
+	vigil_jset(b, o, "message", copy(now, "message"));
+	vigil_jset(b, o, "top", top ? json_deep_copy(top) : json_null());
+	vigil_jset(b, o, "changes", what);
+	vigil_jset(b, o, "base", state(b, old));
+	vigil_jset(b, o, "canary", state(b, now));
 	return o;
 }
 
-static json_t *header(struct builder *b, const struct side *s)
+static json_t *header(struct vigil_jbuild *b, const struct side *s)
 {
 	json_t *o = json_object(), *cmd = json_object_get(json_object_get(s->report, "run"),
 							  "command");
 
-	set(b, o, "path", json_string(s->name));
-	set(b, o, "command", json_is_array(cmd) ? json_deep_copy(cmd) : json_null());
-	set(b, o, "findings", json_integer((json_int_t)json_array_size(s->findings)));
+	vigil_jset(b, o, "path", json_string(s->name));
+	vigil_jset(b, o, "command", json_is_array(cmd) ? json_deep_copy(cmd) : json_null());
+	vigil_jset(b, o, "findings", json_integer((json_int_t)json_array_size(s->findings)));
 	return o;
 }
 
@@ -343,7 +327,7 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 	struct side sb = {.name = base_name, .report = base};
 	struct side sc = {.name = canary_name, .report = canary};
 	struct group gnew = {0}, ggone = {0}, gchanged = {0};
-	struct builder b = {.ok = true};
+	struct vigil_jbuild b = {.ok = true};
 	json_t *doc = NULL, *sum, *item;
 	const json_t *f, *old;
 	size_t i, unchanged = 0, errors = 0;
@@ -373,19 +357,19 @@ json_t *vigil_diff__compare(const json_t *base, const char *base_name, const jso
 			group_add(&b, &ggone, json_deep_copy(f), f);
 
 	doc = json_object();
-	set(&b, doc, "schema", json_string(VIGIL_DIFF_SCHEMA));
-	set(&b, doc, "base", header(&b, &sb));
-	set(&b, doc, "canary", header(&b, &sc));
+	vigil_jset(&b, doc, "schema", json_string(VIGIL_DIFF_SCHEMA));
+	vigil_jset(&b, doc, "base", header(&b, &sb));
+	vigil_jset(&b, doc, "canary", header(&b, &sc));
 	sum = json_object();
-	set(&b, sum, "new", json_integer((json_int_t)gnew.n));
-	set(&b, sum, "new_errors", json_integer((json_int_t)errors));
-	set(&b, sum, "gone", json_integer((json_int_t)ggone.n));
-	set(&b, sum, "changed", json_integer((json_int_t)gchanged.n));
-	set(&b, sum, "unchanged", json_integer((json_int_t)unchanged));
-	set(&b, doc, "summary", sum);
-	set(&b, doc, "new", group_take(&b, &gnew));
-	set(&b, doc, "gone", group_take(&b, &ggone));
-	set(&b, doc, "changed", group_take(&b, &gchanged));
+	vigil_jset(&b, sum, "new", json_integer((json_int_t)gnew.n));
+	vigil_jset(&b, sum, "new_errors", json_integer((json_int_t)errors));
+	vigil_jset(&b, sum, "gone", json_integer((json_int_t)ggone.n));
+	vigil_jset(&b, sum, "changed", json_integer((json_int_t)gchanged.n));
+	vigil_jset(&b, sum, "unchanged", json_integer((json_int_t)unchanged));
+	vigil_jset(&b, doc, "summary", sum);
+	vigil_jset(&b, doc, "new", group_take(&b, &gnew));
+	vigil_jset(&b, doc, "gone", group_take(&b, &ggone));
+	vigil_jset(&b, doc, "changed", group_take(&b, &gchanged));
 	if (!b.ok) {
 		json_decref(doc);
 		doc = NULL;
