@@ -106,6 +106,20 @@ static const struct argp_option report_options[] = {
 };
 
 /* Stops argp at once: the remaining arguments are not ours. */
+static void stop_parsing(struct argp_state *state);
+
+/* --help of a command (NULL: of vigil itself): nothing else on the line matters. */
+static error_t want_help(struct argp_state *state, const char *command)
+{
+	struct ctx *c = state->input;
+
+	c->cli->cmd = VIGIL_CMD_HELP;
+	c->cli->help_for = command;
+	stop_parsing(state);
+	return 0;
+}
+
+/* Stops argp at once: the remaining arguments are not ours. */
 static void stop_parsing(struct argp_state *state)
 {
 	state->next = state->argc;
@@ -166,10 +180,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = "run";
-		stop_parsing(state);
-		return 0;
+		return want_help(state, "run");
 	case 'o':
 		if (!*arg) {
 			err_fmt(c, "invalid --output '': expected a directory");
@@ -261,10 +272,7 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = "report";
-		stop_parsing(state);
-		return 0;
+		return want_help(state, "report");
 	case OPT_FORMAT: {
 		static const char *const names[] = {
 			[VIGIL_FORMAT_TEXT] = "text",     [VIGIL_FORMAT_JSON] = "json",
@@ -322,10 +330,7 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = "attach";
-		stop_parsing(state);
-		return 0;
+		return want_help(state, "attach");
 	case 'o':
 		if (!*arg) {
 			err_fmt(c, "invalid --output '': expected a directory");
@@ -370,10 +375,7 @@ static error_t diff_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = "diff";
-		stop_parsing(state);
-		return 0;
+		return want_help(state, "diff");
 	case OPT_FORMAT:
 		if (!strcmp(arg, "text") || !strcmp(arg, "json")) {
 			cli->format = arg[0] == 't' ? VIGIL_FORMAT_TEXT : VIGIL_FORMAT_JSON;
@@ -409,10 +411,7 @@ static error_t dump_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = "dump";
-		stop_parsing(state);
-		return 0;
+		return want_help(state, "dump");
 	case ARGP_KEY_ARG:
 		if (cli->dump_dir) {
 			err_fmt(c, "unexpected argument '%s' (vigil dump takes one OUT directory)",
@@ -434,10 +433,7 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	switch (key) {
 	case 'h':
-		cli->cmd = VIGIL_CMD_HELP;
-		cli->help_for = NULL;
-		stop_parsing(state);
-		return 0;
+		return want_help(state, NULL);
 	case 'V':
 		cli->cmd = VIGIL_CMD_VERSION;
 		stop_parsing(state);
